@@ -1,0 +1,61 @@
+# Theo dõi nhiệm vụ — every task a developer needs. `make help` lists them.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.DEFAULT_GOAL := help
+.PHONY: help install messages run test lint format browser-check clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP) messages ## Create .venv and install the app with its dev tools
+
+messages: $(STAMP) ## Compile the translation catalogues (locale/*/LC_MESSAGES/django.po)
+	@$(BIN)/pybabel -q compile -d locale -D django
+
+run: install ## Install, migrate, seed the demo and serve at http://127.0.0.1:$(PORT)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "  Theo dõi nhiệm vụ: http://127.0.0.1:$(PORT)/"
+	@echo "  Tài khoản demo / demo accounts (mật khẩu / password: demo12345):"
+	@echo "    admin     quản trị (trang /admin/)"
+	@echo "    lanhdao   lãnh đạo cơ quan giao nhiệm vụ (xem tất cả)"
+	@echo "    kiemtra   kiểm tra (chỉ xem)"
+	@echo "    tuyengiao cán bộ Ban Tuyên giáo Tỉnh ủy"
+	@echo "    laodong   cán bộ Sở Lao động - Thương binh và Xã hội"
+	@echo "    namcan    cán bộ Huyện ủy Năm Căn"
+	@echo ""
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install ## Install the dev extra, lint, check migrations, run every test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	@$(MAKE) --no-print-directory browser-check
+	$(BIN)/python -m pytest
+
+browser-check: ## Say whether the browser tests will run (Debian's Chromium)
+	@if [ -x /usr/bin/chromium ]; then echo "Chromium: /usr/bin/chromium — browser tests will run."; \
+	elif [ "$$REQUIRE_BROWSER" = "1" ]; then echo "REQUIRE_BROWSER=1 but /usr/bin/chromium is missing (apt-get install chromium)."; exit 1; \
+	else echo "Chromium not found: browser tests are SKIPPED (install with: apt-get install chromium)."; fi
+
+lint: install ## ruff check and format check only
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install ## Format the code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean: ## Remove the virtualenv, the SQLite database and caches
+	rm -rf $(VENV) db.sqlite3* .pytest_cache .ruff_cache staticfiles

@@ -1,0 +1,1 @@
+"""The domain app: units, documents, directives, assignments and their history."""

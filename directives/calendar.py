@@ -1,0 +1,405 @@
+"""Vietnamese calendar arithmetic for deadlines: Tết, working days, lunar dates and phrases.
+
+Everything here follows the **Vietnamese** calendar, which is computed for UTC+7 and so differs
+from the Chinese one in some years (Tết 2007 is 17/02, not 18/02; Tết 2030 is 02/02, not 03/02).
+Two libraries carry the facts, and no Chinese lunar library is used:
+
+* ``holidays.Vietnam`` gives the official days off, the Tết break included (with its observed days
+  and the make-up Saturdays of swapped days), so working-day arithmetic is the Government's;
+* ``lunar_vn`` converts dates between the solar and the lunar calendar with Hồ Ngọc Đức's
+  astronomical algorithm at UTC+7. Its supported range is 1900–2100.
+
+The module is pure Python (no Django import), so it can be used and tested without settings.
+
+Deadline phrases as directive texts write them ("trước Tết Nguyên đán Tân Sửu", "trong 5 ngày làm
+việc", "trong quý IV/2020"…) are turned into a date plus the *basis* the date came from, by
+:func:`resolve_deadline`; both are shown to users, e.g.
+``Trước Tết Nguyên đán Tân Sửu — 09/02/2021``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+import holidays
+import lunar_vn
+
+__all__ = [
+    "DeadlinePhraseError",
+    "LunarDate",
+    "ResolvedDeadline",
+    "add_working_days",
+    "can_chi_year",
+    "format_date_vi",
+    "format_lunar",
+    "is_working_day",
+    "last_working_day_before_tet",
+    "resolve_deadline",
+    "tet_day",
+    "to_lunar",
+]
+
+_ONE_DAY = dt.timedelta(days=1)
+
+# Heavenly stems and earthly branches, in the order of the sexagenary cycle.
+_CAN = ("Giáp", "Ất", "Bính", "Đinh", "Mậu", "Kỷ", "Canh", "Tân", "Nhâm", "Quý")
+_CHI = ("Tý", "Sửu", "Dần", "Mão", "Thìn", "Tỵ", "Ngọ", "Mùi", "Thân", "Dậu", "Tuất", "Hợi")
+
+# date.weekday() is 0 for Monday.
+_WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+_ROMAN_QUARTERS = ("I", "II", "III", "IV")
+
+# About eight years of working days: far beyond any real "trong N ngày làm việc".
+_MAX_WORKING_DAYS = 2000
+
+
+# --------------------------------------------------------------------------------------------
+# Working days
+
+
+@lru_cache(maxsize=64)
+def _official_days_off(year: int) -> holidays.HolidayBase:
+    """The Vietnamese public holidays populated for ``year`` and the year after.
+
+    One instance per year, populated up front and then only read: a lazily expanding instance
+    shared between request threads would be mutated concurrently. The following year is included
+    because a swap decided for January can move a working day onto a Saturday of December before.
+    """
+    return holidays.country_holidays("VN", years=(year, year + 1))
+
+
+def is_working_day(d: dt.date) -> bool:
+    """Tell whether ``d`` is a working day in the Vietnamese public sector.
+
+    Saturdays, Sundays and the official days off (``holidays.Vietnam``: public holidays, the whole
+    Tết break and observed days) are not; a Saturday made a working day by a swap of days is.
+    """
+    return bool(_official_days_off(d.year).is_working_day(d))
+
+
+def add_working_days(start: dt.date, n: int) -> dt.date:
+    """Return the ``n``-th working day counted from ``start`` ("N ngày làm việc kể từ …").
+
+    Counting starts the day after ``start``, which itself never counts: 5 working days from Monday
+    08/02/2021 end on 22/02/2021, the Tết break 10–16/02 being skipped. ``n == 0`` returns
+    ``start`` unchanged; a negative ``n`` counts backwards the same way.
+    """
+    step = _ONE_DAY if n >= 0 else -_ONE_DAY
+    remaining = abs(n)
+    day = start
+    while remaining:
+        day += step
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
+# --------------------------------------------------------------------------------------------
+# Lunar calendar
+
+
+@dataclass(frozen=True)
+class LunarDate:
+    """A date of the Vietnamese lunar calendar; ``year`` is the solar year in which it began."""
+
+    day: int
+    month: int
+    year: int
+    leap: bool = False
+
+
+def tet_day(year: int) -> dt.date:
+    """Return Mùng 1 Tết Nguyên đán of the lunar year that begins in solar ``year`` (UTC+7).
+
+    Raises ``ValueError`` outside the supported years 1900–2100.
+    """
+    return lunar_vn.lunar_to_solar(lunar_vn.LunarDate(day=1, month=1, year=year))
+
+
+def last_working_day_before_tet(year: int) -> dt.date:
+    """Return the last working day before the official Tết Nguyên đán break of lunar ``year``.
+
+    The break is the run of days off around Mùng 1 Tết, so we step back from the eve of Tết over
+    every day off: for Tân Sửu (Tết on 12/02/2021, break 10–16/02) this gives Tue 09/02/2021.
+    """
+    day = tet_day(year) - _ONE_DAY
+    while not is_working_day(day):
+        day -= _ONE_DAY
+    return day
+
+
+def to_lunar(d: dt.date) -> LunarDate:
+    """Convert the solar date ``d`` to the Vietnamese lunar calendar (1900–2100)."""
+    lunar = lunar_vn.solar_to_lunar(d)
+    return LunarDate(day=lunar.day, month=lunar.month, year=lunar.year, leap=lunar.leap)
+
+
+def can_chi_year(lunar_year: int) -> str:
+    """Return the stem-and-branch name of a lunar year, e.g. 2020 → "Canh Tý", 2021 → "Tân Sửu"."""
+    # Year 4 (and so 1984, 2044) opens the cycle as Giáp Tý.
+    return f"{_CAN[(lunar_year - 4) % 10]} {_CHI[(lunar_year - 4) % 12]}"
+
+
+def _lunar_month_name(month: int, leap: bool) -> str:
+    names = {1: "Giêng", 12: "Chạp"}
+    name = f"tháng {names.get(month, str(month))}"
+    return f"{name} nhuận" if leap else name
+
+
+def format_lunar(d: dt.date) -> str:
+    """Read the lunar date of ``d`` in Vietnamese.
+
+    The first three days of the year read as Tết ("Mùng 1 Tết Tân Sửu"); other days read
+    "Mùng 5 tháng Giêng năm Tân Sửu", "Ngày 15 tháng 8 năm Tân Sửu", "Mùng 1 tháng 4 nhuận năm
+    Quý Mão" — "Mùng" for days 1–10 as it is said aloud, "Ngày" after.
+    """
+    lunar = to_lunar(d)
+    day = f"Mùng {lunar.day}" if lunar.day <= 10 else f"Ngày {lunar.day}"
+    year = can_chi_year(lunar.year)
+    if lunar.month == 1 and not lunar.leap and lunar.day <= 3:
+        return f"{day} Tết {year}"
+    return f"{day} {_lunar_month_name(lunar.month, lunar.leap)} năm {year}"
+
+
+def format_date_vi(d: dt.date) -> str:
+    """Format ``d`` with its Vietnamese weekday, e.g. "Thứ Sáu, 12/02/2021"."""
+    return f"{_WEEKDAYS[d.weekday()]}, {d:%d/%m/%Y}"
+
+
+# --------------------------------------------------------------------------------------------
+# Deadline phrases
+
+
+class DeadlinePhraseError(ValueError):
+    """A deadline phrase that cannot be turned into a date; the message is in Vietnamese."""
+
+    def __init__(self, phrase: str, reason: str) -> None:
+        """Keep the phrase for callers and build the message users see."""
+        self.phrase = phrase
+        self.reason = reason
+        super().__init__(f"Không xác định được thời hạn từ “{phrase}”: {reason}")
+
+
+@dataclass(frozen=True)
+class ResolvedDeadline:
+    """A resolved deadline: the date and the basis it came from, shown together."""
+
+    date: dt.date
+    basis: str
+
+    def __str__(self) -> str:
+        """Render as "Trước Tết Nguyên đán Tân Sửu — 09/02/2021"."""
+        return f"{self.basis} — {self.date:%d/%m/%Y}"
+
+
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+
+
+def _fold(text: str) -> str:
+    """Matching form: NFC, lower case, no diacritics, đ → d, spaces collapsed."""
+    text = unicodedata.normalize("NFC", text).lower().replace("đ", "d")
+    text = unicodedata.normalize("NFD", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    return _SPACES.sub(" ", text).strip()
+
+
+# Folded can-chi names, with the spellings "Mẹo" and "Tị" that texts also use. Without diacritics
+# "Tý" and "Tỵ" are both "ty", so a branch maps to its possible positions; a stem pairs only with
+# branches of its own parity, which settles "Canh Ty" (Tý) against "Tan Ty" (Tỵ).
+_CAN_INDEX = {_fold(name): i for i, name in enumerate(_CAN)}
+_CHI_INDEX: dict[str, set[int]] = {"meo": {3}, "ti": {5}}
+for _i, _name in enumerate(_CHI):
+    _CHI_INDEX.setdefault(_fold(_name), set()).add(_i)
+
+_DATE = r"(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4})"
+_ISO = r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
+_DATE_PREFIX = (
+    r"(?:(?P<prefix>truoc ngay|truoc|cham nhat la ngay|cham nhat ngay|cham nhat"
+    r"|han chot|han|ngay) )?"
+)
+
+# Basis wording for each folded prefix of a plain date.
+_DATE_PREFIX_BASIS = {
+    None: "Ngày",
+    "ngay": "Ngày",
+    "truoc": "Trước ngày",
+    "truoc ngay": "Trước ngày",
+    "cham nhat": "Chậm nhất ngày",
+    "cham nhat ngay": "Chậm nhất ngày",
+    "cham nhat la ngay": "Chậm nhất ngày",
+    "han": "Hạn",
+    "han chot": "Hạn chót",
+}
+
+_PLAIN_DATE = re.compile(rf"{_DATE_PREFIX}{_DATE}")
+_ISO_DATE = re.compile(rf"{_DATE_PREFIX}{_ISO}")
+_TET_DUONG_LICH = re.compile(r"(?:truoc )?tet duong lich (?P<year>\d{4})")
+_TET_NGUYEN_DAN = re.compile(
+    r"(?:truoc )?tet(?: nguyen dan| am lich)? (?:(?P<year>\d{4})|(?P<can>[a-z]+) (?P<chi>[a-z]+))"
+)
+_TET_WITHOUT_YEAR = re.compile(r"(?:truoc )?tet(?: nguyen dan| duong lich| am lich)?")
+_MONTH = re.compile(r"(?:trong )?thang (?P<month>\d{1,2})(?:/| nam )(?P<year>\d{4})")
+_QUARTER = re.compile(r"(?:trong )?quy (?P<quarter>iv|iii|ii|i|[1-4])(?:/| nam )(?P<year>\d{4})")
+_WORKING_DAYS_FROM = re.compile(
+    rf"(?:trong )?(?P<n>\d+) ngay lam viec (?:ke tu|tu)(?: ngay)? {_DATE}"
+)
+_WORKING_DAYS = re.compile(r"trong (?P<n>\d+) ngay lam viec")
+_BEFORE = re.compile(r"truoc (?P<name>.+)")
+
+
+def _make_date(phrase: str, year: str, month: str, day: str) -> dt.date:
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        raise DeadlinePhraseError(phrase, f"ngày {day}/{month}/{year} không có thật") from None
+
+
+def _last_day_of_month(year: int, month: int) -> dt.date:
+    first_of_next = dt.date(year + month // 12, month % 12 + 1, 1)
+    return first_of_next - _ONE_DAY
+
+
+def _year_of_can_chi(can: str, chi: str, start: dt.date) -> int | None:
+    """The first lunar year, from the one ``start`` falls in, named ``can chi`` (folded).
+
+    Counting from the lunar year of ``start`` (not its solar year) keeps a document of January
+    2021, still in Canh Tý, pointing "Tết Canh Tý" at the Tết of its own year rather than 60 years
+    later, and "Tết Tân Sửu" at the coming Tết. ``None`` when no year bears the name.
+    """
+    stem, branches = _CAN_INDEX.get(can), _CHI_INDEX.get(chi, set())
+    first = to_lunar(start).year
+    for year in range(first, first + 60):
+        if (year - 4) % 10 == stem and (year - 4) % 12 in branches:
+            return year
+    return None
+
+
+def _working_day_count(phrase: str, digits: str) -> int:
+    # A cap keeps a typo such as "500000 ngày" from walking the calendar for minutes.
+    n = int(digits)
+    if n > _MAX_WORKING_DAYS:
+        raise DeadlinePhraseError(
+            phrase, f"{n} ngày làm việc là quá dài (tối đa {_MAX_WORKING_DAYS})"
+        )
+    return n
+
+
+def _before_tet(phrase: str, year: int) -> ResolvedDeadline:
+    try:
+        deadline = last_working_day_before_tet(year)
+    except ValueError:
+        raise DeadlinePhraseError(phrase, f"năm {year} nằm ngoài khoảng 1900–2100") from None
+    return ResolvedDeadline(deadline, f"Trước Tết Nguyên đán {can_chi_year(year)}")
+
+
+def resolve_deadline(
+    phrase: str,
+    *,
+    start: dt.date | None = None,
+    events: Mapping[str, dt.date] | None = None,
+) -> ResolvedDeadline:
+    """Turn a deadline phrase into a date and the basis it was read from.
+
+    ``start`` is the date the counting starts from (the document's issue date, say); it defaults
+    to today where a phrase needs a year context and is required by "trong N ngày làm việc".
+    ``events`` maps event names (as admins keep them, with diacritics) to their dates.
+    Matching ignores case, extra or no-break spaces and missing diacritics. Phrases:
+
+    * ``DD/MM/YYYY`` or ``YYYY-MM-DD``, also after "trước ngày", "chậm nhất ngày", "hạn": that
+      date itself, as offices read "trước ngày 31/12" as "by 31/12";
+    * "trước Tết Nguyên đán 2021", "trước Tết Tân Sửu": the last working day before the Tết break;
+      a can-chi year is the first one with that name from the lunar year of ``start`` on;
+    * "trước Tết Dương lịch 2021": 31/12/2020;
+    * "trước <event>": the day before the event, since the work must be done when it opens;
+    * "trong tháng 12/2020", "trong quý IV/2020" (or "quý 4/2020"): the last day of the period;
+    * "5 ngày làm việc kể từ 08/02/2021", "trong 5 ngày làm việc": see :func:`add_working_days`.
+
+    Anything else raises :class:`DeadlinePhraseError`.
+    """
+    try:
+        return _resolve(phrase, start, events)
+    except DeadlinePhraseError:
+        raise
+    except (ValueError, OverflowError):
+        # Dates the calendar cannot hold (year 0, past 9999) or lunar years beyond 1900–2100.
+        raise DeadlinePhraseError(phrase, "ngày nằm ngoài khoảng lịch hỗ trợ") from None
+
+
+def _resolve(
+    phrase: str, start: dt.date | None, events: Mapping[str, dt.date] | None
+) -> ResolvedDeadline:
+    """Match the folded phrase against each kind in turn; the built-in Tết rules come first."""
+    text = _fold(phrase).rstrip(".;,").replace(":", " ")
+    text = _SPACES.sub(" ", text).strip()
+    if not text:
+        raise DeadlinePhraseError(phrase, "cụm thời hạn đang để trống")
+
+    if m := _PLAIN_DATE.fullmatch(text) or _ISO_DATE.fullmatch(text):
+        deadline = _make_date(phrase, m["year"], m["month"], m["day"])
+        return ResolvedDeadline(deadline, f"{_DATE_PREFIX_BASIS[m['prefix']]} {deadline:%d/%m/%Y}")
+
+    if m := _TET_DUONG_LICH.fullmatch(text):
+        year = int(m["year"])
+        return ResolvedDeadline(dt.date(year - 1, 12, 31), f"Trước Tết Dương lịch {year}")
+
+    if _TET_WITHOUT_YEAR.fullmatch(text):
+        raise DeadlinePhraseError(
+            phrase, "hãy ghi rõ năm, ví dụ “trước Tết Nguyên đán 2021” hoặc “trước Tết Tân Sửu”"
+        )
+
+    if m := _TET_NGUYEN_DAN.fullmatch(text):
+        if m["year"]:
+            return _before_tet(phrase, int(m["year"]))
+        lunar_year = _year_of_can_chi(m["can"], m["chi"], start or dt.date.today())
+        if lunar_year is None:
+            raise DeadlinePhraseError(phrase, f"“{m['can']} {m['chi']}” không phải tên năm can chi")
+        return _before_tet(phrase, lunar_year)
+
+    if m := _MONTH.fullmatch(text):
+        month, year = int(m["month"]), int(m["year"])
+        if not 1 <= month <= 12:
+            raise DeadlinePhraseError(phrase, f"không có tháng {month}")
+        return ResolvedDeadline(_last_day_of_month(year, month), f"Trong tháng {month:02d}/{year}")
+
+    if m := _QUARTER.fullmatch(text):
+        quarter = m["quarter"]
+        number = int(quarter) if quarter.isdigit() else _ROMAN_QUARTERS.index(quarter.upper()) + 1
+        year = int(m["year"])
+        return ResolvedDeadline(
+            _last_day_of_month(year, 3 * number), f"Trong quý {_ROMAN_QUARTERS[number - 1]}/{year}"
+        )
+
+    if m := _WORKING_DAYS_FROM.fullmatch(text):
+        n = _working_day_count(phrase, m["n"])
+        origin = _make_date(phrase, m["year"], m["month"], m["day"])
+        return ResolvedDeadline(
+            add_working_days(origin, n), f"{n} ngày làm việc kể từ {origin:%d/%m/%Y}"
+        )
+
+    if m := _WORKING_DAYS.fullmatch(text):
+        if start is None:
+            raise DeadlinePhraseError(phrase, "cần biết ngày bắt đầu tính (ngày ban hành văn bản)")
+        n = _working_day_count(phrase, m["n"])
+        return ResolvedDeadline(
+            add_working_days(start, n), f"Trong {n} ngày làm việc kể từ {start:%d/%m/%Y}"
+        )
+
+    if (m := _BEFORE.fullmatch(text)) and events:
+        wanted = m["name"]
+        for name, when in events.items():
+            if _fold(name) == wanted:
+                shown = _SPACES.sub(" ", unicodedata.normalize("NFC", name)).strip()
+                return ResolvedDeadline(when - _ONE_DAY, f"Trước {shown}")
+
+    raise DeadlinePhraseError(
+        phrase,
+        "hãy ghi một ngày (DD/MM/YYYY), “trước Tết Nguyên đán <năm>”, “trước Tết Dương lịch <năm>”,"
+        " “trước <sự kiện đã khai báo>”, “trong tháng MM/YYYY”, “trong quý I–IV/YYYY” hoặc"
+        " “N ngày làm việc kể từ DD/MM/YYYY”",
+    )

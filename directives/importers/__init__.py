@@ -1,0 +1,1 @@
+"""Importers: source document text → document fields and numbered directives. No HTTP here."""

@@ -1,0 +1,45 @@
+"""Domain models, one file each, re-exported here."""
+
+from .assignment import (
+    TRANSITIONS,
+    Action,
+    Actor,
+    Assignment,
+    AssignmentQuerySet,
+    ReportGroup,
+    Standing,
+    Status,
+    TransitionError,
+    headline_rate,
+    standing_for,
+)
+from .directive import Directive
+from .document import Document
+from .event import Event
+from .membership import Membership, Role
+from .progress import AppendOnlyError, DeadlineChange, ProgressUpdate
+from .unit import Unit, UnitKind
+
+__all__ = [
+    "TRANSITIONS",
+    "Action",
+    "Actor",
+    "AppendOnlyError",
+    "Assignment",
+    "AssignmentQuerySet",
+    "DeadlineChange",
+    "Directive",
+    "Document",
+    "Event",
+    "Membership",
+    "ProgressUpdate",
+    "ReportGroup",
+    "Role",
+    "Standing",
+    "Status",
+    "TransitionError",
+    "Unit",
+    "UnitKind",
+    "headline_rate",
+    "standing_for",
+]

@@ -1,0 +1,50 @@
+"""Directives (nhiệm vụ): the numbered items of a document, optionally split into parts."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from directives.text import fold
+
+
+class Directive(models.Model):
+    document = models.ForeignKey(
+        "directives.Document",
+        verbose_name=_("văn bản"),
+        on_delete=models.CASCADE,
+        related_name="directives",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("nhiệm vụ cha"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="parts",
+    )
+    number = models.CharField(_("số thứ tự"), max_length=20)
+    position = models.PositiveIntegerField(_("thứ tự sắp xếp"), default=0)
+    title = models.CharField(_("tên ngắn"), max_length=300)
+    text = models.TextField(_("toàn văn nhiệm vụ"))
+    # Lower-case, diacritics-free copy of number, title and text, for searching as people type.
+    search_text = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        verbose_name = _("nhiệm vụ")
+        verbose_name_plural = _("nhiệm vụ")
+        ordering = ["document", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "number"], name="directive_number_unique_per_document"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = fold(f"{self.number} {self.title} {self.text}")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)

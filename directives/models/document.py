@@ -1,0 +1,45 @@
+"""Documents (văn bản): the conclusions and notices that directives come from."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentQuerySet(models.QuerySet):
+    def newest_first(self) -> DocumentQuerySet:
+        return self.order_by("-issue_date", "-pk")
+
+
+class Document(models.Model):
+    """One source document; its full text is kept so directives can always be read in context."""
+
+    number = models.CharField(_("số/ký hiệu"), max_length=60, blank=True)
+    subject = models.CharField(_("trích yếu"), max_length=500)
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=200, blank=True)
+    issuing_unit = models.ForeignKey(
+        "directives.Unit",
+        verbose_name=_("đơn vị giao nhiệm vụ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="issued_documents",
+        help_text=_("Lãnh đạo của đơn vị này xác nhận hoàn thành và quyết định gia hạn."),
+    )
+    signer = models.CharField(_("người ký / lãnh đạo chỉ đạo"), max_length=200, blank=True)
+    issue_date = models.DateField(_("ngày ban hành"))
+    source_text = models.TextField(_("toàn văn"), blank=True)
+    # Fingerprint of the imported text: importing the same file twice finds this row.
+    source_sha256 = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("văn bản")
+        verbose_name_plural = _("văn bản")
+        ordering = ["-issue_date", "-pk"]
+
+    def __str__(self) -> str:
+        label = self.number or self.issue_date.strftime("%d/%m/%Y")
+        return f"{label} — {self.subject}"

@@ -1,0 +1,131 @@
+"""Progress updates (báo cáo tiến độ): the append-only history of an assignment.
+
+Every change of percent and workflow status is one row here, with its time; the current values
+on the assignment are the latest of these, kept for speed. Rows are never edited or deleted.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .assignment import Status
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # noqa: D102 - history is append-only
+        raise AppendOnlyError("Progress updates are append-only.")
+
+    def delete(self):
+        raise AppendOnlyError("Progress updates are append-only.")
+
+
+class ProgressUpdate(models.Model):
+    assignment = models.ForeignKey(
+        "directives.Assignment",
+        verbose_name=_("phân công"),
+        on_delete=models.PROTECT,
+        related_name="updates",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người cập nhật"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        "directives.Unit",
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+    note = models.TextField(_("nội dung"))
+    percent = models.PositiveSmallIntegerField(_("tiến độ (%)"))
+    difficulties = models.TextField(_("khó khăn, vướng mắc"), blank=True)
+    proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
+    status_before = models.CharField(
+        _("trạng thái trước"), max_length=20, choices=Status.choices, blank=True
+    )
+    status_after = models.CharField(
+        _("trạng thái sau"), max_length=20, choices=Status.choices, blank=True
+    )
+    is_sample = models.BooleanField(
+        _("dữ liệu mẫu"), default=False, help_text=_("Dữ liệu minh họa của bản demo.")
+    )
+
+    objects = ProgressUpdateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("báo cáo tiến độ")
+        verbose_name_plural = _("báo cáo tiến độ")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["assignment", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(percent__lte=100), name="progress_percent_0_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%d/%m/%Y} — {self.note[:60]}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Progress updates are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Progress updates are append-only.")
+
+    @property
+    def changes_workflow(self) -> bool:
+        return bool(self.status_after) and self.status_after != self.status_before
+
+
+class DeadlineChange(models.Model):
+    """One change of an assignment's deadline: the first setting, an extension, an admin edit."""
+
+    class Kind(models.TextChoices):
+        INITIAL = "initial", _("Giao thời hạn")
+        EXTENSION = "extension", _("Gia hạn")
+        EDIT = "edit", _("Điều chỉnh")
+
+    assignment = models.ForeignKey(
+        "directives.Assignment",
+        verbose_name=_("phân công"),
+        on_delete=models.PROTECT,
+        related_name="deadline_changes",
+    )
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    old_deadline = models.DateField(_("thời hạn cũ"), null=True, blank=True)
+    new_deadline = models.DateField(_("thời hạn mới"), null=True, blank=True)
+    new_basis = models.CharField(_("căn cứ"), max_length=300, blank=True)
+    reason = models.TextField(_("lý do"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thay đổi"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("thay đổi thời hạn")
+        verbose_name_plural = _("lịch sử thời hạn")
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.old_deadline} → {self.new_deadline}"

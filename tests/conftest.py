@@ -1,0 +1,104 @@
+"""Shared fixtures: a small unit tree, an assignment and one user per role."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from directives.models import Role, UnitKind
+from tests.factories import (
+    AssignmentFactory,
+    DirectiveFactory,
+    DocumentFactory,
+    UnitFactory,
+    UserFactory,
+    member,
+)
+
+PASSWORD = "mat-khau-dai-12345"
+
+
+@pytest.fixture
+def province(db):
+    return UnitFactory(name="Tỉnh Thử nghiệm", kind=UnitKind.PROVINCE)
+
+
+@pytest.fixture
+def lead_unit(province):
+    return UnitFactory(name="Ban Tuyên giáo thử", parent=province)
+
+
+@pytest.fixture
+def coordinating_unit(province):
+    return UnitFactory(name="Sở phối hợp thử", parent=province)
+
+
+@pytest.fixture
+def other_unit(province):
+    return UnitFactory(name="Huyện ủy khác", parent=province, kind=UnitKind.PARTY_COMMITTEE)
+
+
+@pytest.fixture
+def document(province):
+    return DocumentFactory(issuing_unit=province)
+
+
+@pytest.fixture
+def assignment(document, lead_unit, coordinating_unit):
+    directive = DirectiveFactory(document=document)
+    return AssignmentFactory(
+        directive=directive, lead_unit=lead_unit, coordinating=[coordinating_unit]
+    )
+
+
+@pytest.fixture
+def staff_user(lead_unit):
+    return member(lead_unit, Role.STAFF)
+
+
+@pytest.fixture
+def coordinating_user(coordinating_unit):
+    return member(coordinating_unit, Role.STAFF)
+
+
+@pytest.fixture
+def unrelated_user(other_unit):
+    return member(other_unit, Role.STAFF)
+
+
+@pytest.fixture
+def leader_user(province):
+    """A leader of the assigning body (the province)."""
+    return member(province, Role.LEADER)
+
+
+@pytest.fixture
+def unit_leader(other_unit):
+    """A leader of a unit outside the assignment's subtree."""
+    return member(other_unit, Role.LEADER)
+
+
+@pytest.fixture
+def inspector_user(province):
+    return member(province, Role.INSPECTOR)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def today():
+    return dt.date(2021, 1, 4)
+
+
+@pytest.fixture
+def demo(db, settings):
+    """The demo data of `make run` (seed_demo runs with debug on, as there)."""
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    settings.DEBUG = False

@@ -1,0 +1,76 @@
+"""The demo data: the five tasks assigned to their units, accounts, and idempotence."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from directives.models import Assignment, Document, ProgressUpdate, Role, Unit
+
+
+@pytest.fixture
+def seeded(db, settings):
+    settings.DEBUG = True  # as under `make run`
+    call_command("seed_demo")
+
+
+def counts():
+    return (
+        Unit.objects.count(),
+        Document.objects.count(),
+        Assignment.objects.count(),
+        ProgressUpdate.objects.count(),
+        get_user_model().objects.count(),
+    )
+
+
+def test_seed_creates_five_directives_with_assignments(seeded):
+    document = Document.objects.get()
+    assert document.directives.count() == 5
+    for directive in document.directives.all():
+        assert directive.assignments.exists(), directive.number
+
+
+def test_seed_twice_changes_nothing(seeded):
+    before = counts()
+    call_command("seed_demo")
+    assert counts() == before
+
+
+def test_seed_deadlines_carry_their_basis(seeded):
+    tet = Assignment.objects.filter(deadline=dt.date(2021, 2, 9))
+    assert tet.exists()
+    assert all(a.deadline_basis == "Trước Tết Nguyên đán Tân Sửu" for a in tet)
+
+
+def test_seed_history_is_marked_as_sample(seeded):
+    assert ProgressUpdate.objects.exists()
+    assert not ProgressUpdate.objects.filter(is_sample=False).exists()
+
+
+def test_seed_demo_accounts_have_their_roles(seeded):
+    users = {u.username: u for u in get_user_model().objects.all()}
+    assert users["admin"].is_superuser and users["admin"].is_staff
+    assert users["lanhdao"].membership.role == Role.LEADER
+    assert users["lanhdao"].membership.unit.parent is None
+    assert users["kiemtra"].membership.role == Role.INSPECTOR
+    assert users["tuyengiao"].membership.unit.name == "Ban Tuyên giáo Tỉnh ủy"
+    assert users["laodong"].membership.unit.name == "Sở Lao động - Thương binh và Xã hội"
+    assert users["namcan"].membership.unit.name == "Huyện ủy Năm Căn"
+    assert all(u.check_password("demo12345") for u in users.values())
+
+
+def test_seed_refuses_when_debug_is_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    assert Document.objects.count() == 0
+
+
+def test_seed_runs_with_force_when_debug_is_off(db, settings):
+    settings.DEBUG = False
+    call_command("seed_demo", "--force")
+    assert Document.objects.count() == 1

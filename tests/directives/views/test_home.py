@@ -1,0 +1,110 @@
+"""Sign-in, sign-out and the home page."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+
+def test_every_page_requires_sign_in(client, db):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_login_page_is_in_vietnamese(client, db):
+    content = client.get(reverse("login")).content.decode()
+    assert '<html lang="vi">' in content
+    assert "Đăng nhập" in content and "Mật khẩu" in content
+
+
+def test_login_with_wrong_password_shows_error_in_vietnamese(client, demo):
+    response = client.post(reverse("login"), {"username": "tuyengiao", "password": "sai"})
+    assert response.status_code == 200
+    assert "Vui lòng nhập đúng" in response.content.decode()
+
+
+def test_sign_in_rotates_session_and_sign_out_ends_it(client, demo):
+    client.get(reverse("login"))
+    response = client.post(reverse("login"), {"username": "tuyengiao", "password": "demo12345"})
+    assert response.status_code == 302
+    session_key = client.session.session_key
+    assert client.get(reverse("home")).status_code == 200
+    client.post(reverse("logout"))
+    from django.contrib.sessions.models import Session
+
+    assert not Session.objects.filter(session_key=session_key).exists()
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_home_greets_user_with_unit_and_role(client, demo):
+    client.login(username="tuyengiao", password="demo12345")
+    content = client.get(reverse("home")).content.decode()
+    assert "Cán bộ Ban Tuyên giáo" in content
+    assert "Cán bộ — Ban Tuyên giáo Tỉnh ủy" in content
+
+
+def test_home_lists_only_the_units_assignments(client, demo):
+    client.login(username="namcan", password="demo12345")
+    response = client.get(reverse("home"))
+    rows = list(response.context["assignments"])
+    assert rows
+    assert all(
+        a.lead_unit.name == "Huyện ủy Năm Căn"
+        or a.coordinating_units.filter(name="Huyện ủy Năm Căn").exists()
+        for a in rows
+    )
+
+
+def test_home_shows_deadline_with_basis_and_standing(client, demo):
+    client.login(username="laodong", password="demo12345")
+    content = client.get(reverse("home")).content.decode()
+    assert "Trước Tết Nguyên đán Tân Sửu — 09/02/2021" in content
+    assert "Quá hạn" in content
+
+
+def test_home_orders_overdue_first(client, demo):
+    client.login(username="lanhdao", password="demo12345")
+    rows = list(client.get(reverse("home")).context["assignments"])
+    ranks = [row.standing_rank for row in rows]
+    assert ranks == sorted(ranks)
+
+
+def test_htmx_and_csrf_are_wired_in_base_layout(client, demo):
+    client.login(username="tuyengiao", password="demo12345")
+    content = client.get(reverse("home")).content.decode()
+    assert "django_htmx/htmx" in content
+    assert 'hx-headers=\'{"X-CSRFToken": "' in content
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({"old_password": "sai", "new_password1": "x", "new_password2": "x"}, "không chính xác"),
+        (
+            {"old_password": "demo12345", "new_password1": "ngan1", "new_password2": "ngan1"},
+            "12",
+        ),
+    ],
+)
+def test_password_change_refuses_bad_input(client, demo, data, error):
+    client.login(username="tuyengiao", password="demo12345")
+    response = client.post(reverse("password_change"), data)
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    from django.contrib.auth import get_user_model
+
+    assert get_user_model().objects.get(username="tuyengiao").check_password("demo12345")
+
+
+def test_password_change_accepts_a_long_password(client, demo):
+    client.login(username="tuyengiao", password="demo12345")
+    new = "mot-mat-khau-rat-dai-2021"
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "demo12345", "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302
+    from django.contrib.auth import get_user_model
+
+    assert get_user_model().objects.get(username="tuyengiao").check_password(new)
