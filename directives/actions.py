@@ -215,3 +215,149 @@ def import_document(parsed, *, issuing_unit=None):
                 text=item.text,
             )
     return document, True
+
+
+def request_extension(
+    assignment: Assignment,
+    *,
+    user,
+    new_deadline: dt.date,
+    reason: str,
+    basis: str = "",
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+    trusted: bool = False,
+):
+    """The lead unit asks for a later deadline; it stays pending until the assigner decides.
+
+    Raises PermissionDenied for anyone but the lead unit's members, TransitionError for a date
+    not later than the current deadline or when a request is already pending.
+    """
+    from directives.models import ExtensionRequest
+
+    if not trusted and not permissions.is_lead_member(user, assignment):
+        raise PermissionDenied(_("Chỉ đơn vị chủ trì được đề nghị gia hạn."))
+    at = at or timezone.now()
+    with transaction.atomic():
+        current = _lock(assignment, expected_version)
+        if current.deadline is not None and new_deadline <= current.deadline:
+            raise TransitionError(_("Thời hạn đề nghị phải sau thời hạn hiện tại."))
+        if current.extension_requests.filter(state=ExtensionRequest.State.PENDING).exists():
+            raise TransitionError(_("Đã có một đề nghị gia hạn đang chờ quyết định."))
+        request = ExtensionRequest.objects.create(
+            assignment=current,
+            requested_by=user,
+            requested_at=at,
+            current_deadline=current.deadline,
+            new_deadline=new_deadline,
+            new_basis=basis,
+            reason=reason,
+        )
+        current.version += 1
+        current.last_update_at = at
+        current.save(update_fields=["version", "last_update_at"])
+    _refresh(assignment, current)
+    return request
+
+
+def decide_extension(
+    request,
+    *,
+    user,
+    approve: bool,
+    note: str = "",
+    at: dt.datetime | None = None,
+    trusted: bool = False,
+):
+    """The assigner approves (the deadline moves, the original is kept, the count rises) or
+    refuses a pending extension request. Refusal needs a note."""
+    from directives.models import ExtensionRequest
+
+    assignment = request.assignment
+    if not trusted and not permissions.is_assigner(user, assignment):
+        raise PermissionDenied(_("Chỉ lãnh đạo cơ quan giao nhiệm vụ được quyết định gia hạn."))
+    if not approve and not note.strip():
+        raise TransitionError(_("Cần nêu lý do không đồng ý gia hạn."))
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.state != ExtensionRequest.State.PENDING:
+            raise TransitionError(_("Đề nghị gia hạn này đã được quyết định."))
+        locked.state = (
+            ExtensionRequest.State.APPROVED if approve else ExtensionRequest.State.REFUSED
+        )
+        locked.decided_by = user
+        locked.decided_at = at
+        locked.decision_note = note
+        locked.save()
+        if approve:
+            set_deadline(
+                assignment,
+                deadline=locked.new_deadline,
+                basis=locked.new_basis or _("Gia hạn theo đề nghị"),
+                kind=DeadlineChange.Kind.EXTENSION,
+                user=user,
+                reason=locked.reason,
+                at=at,
+            )
+        else:
+            current = _lock(assignment, None)
+            current.version += 1
+            current.save(update_fields=["version"])
+            _refresh(assignment, current)
+    _refresh(request, locked)
+    return locked
+
+
+def notify_lead_unit(assignment: Assignment, reminder, *, title: str, body: str) -> int:
+    """Give every active member of the lead unit an in-app notification for `reminder`.
+
+    E-mail goes out separately (send_reminders), so a failing address never blocks the log.
+    """
+    from directives.models import Membership, Notification
+
+    users = [
+        m.user
+        for m in Membership.objects.filter(
+            unit_id=assignment.lead_unit_id, user__is_active=True
+        ).select_related("user")
+    ]
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=user,
+            reminder=reminder,
+            assignment=assignment,
+            title=title,
+            body=body,
+            created_at=reminder.created_at,
+        )
+        for user in users
+    )
+    return len(users)
+
+
+def urge(assignment: Assignment, *, user, message: str, at: dt.datetime | None = None):
+    """A leader of the assigning body urges (đôn đốc) the lead unit with a message."""
+    from directives.models import Reminder
+
+    if not permissions.is_assigner(user, assignment):
+        raise PermissionDenied(_("Chỉ lãnh đạo cơ quan giao nhiệm vụ được đôn đốc."))
+    if not message.strip():
+        raise TransitionError(_("Cần nhập nội dung đôn đốc."))
+    at = at or timezone.now()
+    with transaction.atomic():
+        reminder = Reminder.objects.create(
+            assignment=assignment,
+            kind=Reminder.Kind.MANUAL,
+            key=f"manual:{assignment.pk}:{at.isoformat()}:{user.pk}",
+            message=message,
+            sent_by=user,
+            created_at=at,
+        )
+        notify_lead_unit(
+            assignment,
+            reminder,
+            title=_("Đôn đốc: %(title)s") % {"title": assignment.directive.title},
+            body=message,
+        )
+    return reminder

@@ -15,8 +15,11 @@ from directives.models import (
     Directive,
     Document,
     Event,
+    ExtensionRequest,
     Membership,
+    Notification,
     ProgressUpdate,
+    Reminder,
     Standing,
     Unit,
 )
@@ -295,3 +298,35 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
     autocomplete_fields = ["user", "unit"]
     list_select_related = ["user", "unit"]
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(admin.ModelAdmin):
+    """Decisions are taken by leaders in the application; the admin shows them read-only."""
+
+    list_display = ["assignment", "requested_at", "new_deadline", "state", "decided_by"]
+    list_filter = ["state"]
+    list_select_related = ["assignment__directive", "assignment__lead_unit", "decided_by"]
+    search_fields = ["reason", "decision_note"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ExtensionRequestAdmin):
+    list_display = ["assignment", "kind", "created_at", "sent_by"]
+    list_filter = ["kind"]
+    list_select_related = ["assignment__directive", "assignment__lead_unit", "sent_by"]
+    search_fields = ["message"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ExtensionRequestAdmin):
+    list_display = ["recipient", "title", "created_at", "read_at", "emailed_at"]
+    list_filter = []
+    list_select_related = ["recipient"]
+    search_fields = ["title", "body"]

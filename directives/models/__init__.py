@@ -16,8 +16,10 @@ from .assignment import (
 from .directive import Directive
 from .document import Document
 from .event import Event
+from .extension import ExtensionRequest
 from .membership import Membership, Role
 from .progress import AppendOnlyError, DeadlineChange, ProgressUpdate
+from .reminder import Notification, Reminder
 from .unit import Unit, UnitKind
 
 __all__ = [
@@ -31,8 +33,11 @@ __all__ = [
     "Directive",
     "Document",
     "Event",
+    "ExtensionRequest",
     "Membership",
+    "Notification",
     "ProgressUpdate",
+    "Reminder",
     "ReportGroup",
     "Role",
     "Standing",

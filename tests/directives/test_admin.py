@@ -19,6 +19,9 @@ ADMIN_MODELS = [
     "deadlinechange",
     "event",
     "membership",
+    "extensionrequest",
+    "reminder",
+    "notification",
 ]
 
 
