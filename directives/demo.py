@@ -289,7 +289,7 @@ class Seeder:
             "3",
             tg,
             media,
-            D(2021, 1, 25),
+            D(2021, 1, 24),
             CONGRESS,
             "Kế hoạch và chuyên mục tuyên truyền Đại hội XIII",
             [
@@ -303,7 +303,7 @@ class Seeder:
             "3",
             tg,
             media,
-            D(2021, 5, 23),
+            D(2021, 5, 22),
             ELECTION,
             "Tuyên truyền bầu cử đại biểu Quốc hội và HĐND các cấp",
             [
