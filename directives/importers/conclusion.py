@@ -44,7 +44,9 @@ class ParsedDirective:
 
     @property
     def title(self) -> str:
-        first_sentence = re.split(r"(?<=[.;:])\s", self.text, maxsplit=1)[0]
+        # A short first paragraph is the item's own heading ("1. Về chăm lo an sinh xã hội").
+        first_paragraph = self.text.split("\n\n", 1)[0]
+        first_sentence = re.split(r"(?<=[.;:])\s", first_paragraph, maxsplit=1)[0]
         return shorten(first_sentence.rstrip(".;:"), 120)
 
 
