@@ -41,9 +41,12 @@ class ParsedDirective:
     number: str
     text: str
     section: str = ""
+    custom_title: str = ""  # set when an admin corrects the title during review
 
     @property
     def title(self) -> str:
+        if self.custom_title:
+            return shorten(self.custom_title, 300)
         # A short first paragraph is the item's own heading ("1. Về chăm lo an sinh xã hội").
         first_paragraph = self.text.split("\n\n", 1)[0]
         first_sentence = re.split(r"(?<=[.;:])\s", first_paragraph, maxsplit=1)[0]
