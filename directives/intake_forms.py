@@ -140,7 +140,15 @@ class AssignmentForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 5}),
         help_text=_("Giữ Ctrl (hoặc ⌘) để chọn nhiều đơn vị."),
     )
-    deadline = DeadlineField(label=_("Thời hạn"), required=False)
+    # Own help text: the shared one holds "<năm>", which the form templates render as a tag.
+    deadline = DeadlineField(
+        label=_("Thời hạn"),
+        required=False,
+        help_text=_(
+            "Ngày dd/mm/yyyy hoặc một cụm như “trước Tết Nguyên đán 2022”, “trong quý II/2021”, "
+            "“10 ngày làm việc kể từ 12/04/2021”; để trống nếu không hạn."
+        ),
+    )
     flag = forms.CharField(widget=forms.HiddenInput, required=False)
     source = forms.CharField(widget=forms.HiddenInput, required=False)
     deadline_phrase = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -148,8 +156,15 @@ class AssignmentForm(forms.Form):
     def __init__(self, *args, choices=(), start: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead"].choices = [("", _("— chọn đơn vị —")), *choices]
-        self.fields["coordinating"].choices = list(choices)
+        # The chosen coordinating units first, so they show without scrolling the list.
+        chosen = set(self["coordinating"].value() or [])
+        self.fields["coordinating"].choices = sorted(choices, key=lambda c: c[0] not in chosen)
         self.fields["deadline"].start = start
+
+    def chosen_coordinating(self) -> list[str]:
+        """Names of the coordinating units currently chosen, for the summary under the list."""
+        labels = dict(self.fields["coordinating"].choices)
+        return [str(labels[v]) for v in self["coordinating"].value() or [] if v in labels]
 
     def clean(self):
         cleaned = super().clean()
@@ -187,16 +202,25 @@ class UnknownUnitForm(forms.Form):
         error_messages={"required": _("Hãy chọn cách xử lý tên này.")},
     )
     unit = forms.ModelChoiceField(
-        label=_("Đơn vị đã có"), queryset=Unit.objects.active(), required=False
+        label=_("Chọn đơn vị"),
+        queryset=Unit.objects.active(),
+        required=False,
+        help_text=_("Khi chọn “Là đơn vị đã có”."),
     )
     save_alias = forms.BooleanField(
         label=_("Lưu tên này làm tên gọi khác của đơn vị"), required=False, initial=True
     )
     kind = forms.ChoiceField(
-        label=_("Loại đơn vị mới"), choices=UnitKind.choices, initial=UnitKind.DEPARTMENT
+        label=_("Loại đơn vị mới"),
+        choices=UnitKind.choices,
+        initial=UnitKind.DEPARTMENT,
+        help_text=_("Khi chọn “Tạo đơn vị mới”."),
     )
     parent = forms.ModelChoiceField(
-        label=_("Đơn vị cấp trên"), queryset=Unit.objects.active(), required=False
+        label=_("Đơn vị cấp trên"),
+        queryset=Unit.objects.active(),
+        required=False,
+        help_text=_("Khi chọn “Tạo đơn vị mới”."),
     )
 
     def __init__(self, *args, can_create: bool = True, **kwargs):
