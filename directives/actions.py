@@ -361,3 +361,61 @@ def urge(assignment: Assignment, *, user, message: str, at: dt.datetime | None =
             body=message,
         )
     return reminder
+
+
+class DuplicateDocument(Exception):
+    """The same text was imported before; nothing was written."""
+
+    def __init__(self, document):
+        super().__init__(_("Văn bản này đã được nhập trước đó: %(doc)s") % {"doc": document})
+        self.document = document
+
+
+def create_assignment(
+    directive,
+    *,
+    lead_unit,
+    coordinating_units=(),
+    deadline: dt.date | None = None,
+    basis: str = "",
+    user=None,
+    at: dt.datetime | None = None,
+) -> Assignment:
+    """Give a directive to a lead unit; the first deadline goes through set_deadline so the
+    history holds it from the start."""
+    with transaction.atomic():
+        assignment = Assignment.objects.create(directive=directive, lead_unit=lead_unit)
+        assignment.coordinating_units.set(coordinating_units)
+        if deadline is not None or basis:
+            set_deadline(
+                assignment,
+                deadline=deadline,
+                basis=basis,
+                kind=DeadlineChange.Kind.INITIAL,
+                user=user,
+                at=at,
+            )
+    return assignment
+
+
+def import_reviewed(parsed, *, assignments, issuing_unit=None, user=None):
+    """Create a reviewed document, its directives and their assignments in one transaction.
+
+    `assignments` holds dicts with the directive `number`, `lead_unit`, `coordinating_units`,
+    `deadline` and `basis`. Raises DuplicateDocument when the same text exists already.
+    """
+    with transaction.atomic():
+        document, created = import_document(parsed, issuing_unit=issuing_unit)
+        if not created:
+            raise DuplicateDocument(document)
+        directives = {d.number: d for d in document.directives.all()}
+        for item in assignments:
+            create_assignment(
+                directives[item["number"]],
+                lead_unit=item["lead_unit"],
+                coordinating_units=item.get("coordinating_units", ()),
+                deadline=item.get("deadline"),
+                basis=item.get("basis", ""),
+                user=user,
+            )
+    return document

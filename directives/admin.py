@@ -57,6 +57,8 @@ class UnitAdmin(FoldedSearchMixin, admin.ModelAdmin):
     folded_search_fields = ("search_text",)
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]
+    # Aliases are how an imported text's "Sở LĐ-TB&XH" finds its unit: always on the form.
+    fields = ["name", "short_name", "aliases", "kind", "parent", "active"]
 
     @admin.display(description=_("tên"), ordering="path")
     def indented_name(self, obj: Unit) -> str:
@@ -77,6 +79,21 @@ class DocumentAdmin(admin.ModelAdmin):
     search_fields = ["number", "subject", "issuer", "signer"]
     autocomplete_fields = ["issuing_unit"]
     inlines = [DirectiveInline]
+
+    def get_urls(self):
+        # "Nhập văn bản": the review page, reached only through the admin (staff, admin_view).
+        from django.urls import path
+
+        from directives.views.intake import document_import
+
+        own = [
+            path(
+                "import/",
+                self.admin_site.admin_view(document_import),
+                name="directives_document_import",
+            )
+        ]
+        return own + super().get_urls()
 
 
 class AssignmentInline(admin.TabularInline):

@@ -1,0 +1,558 @@
+"""Propose assignments for each parsed directive: lead unit, coordinating units, deadline.
+
+Conclusions say who does what in a few regular ways, and each is read here:
+
+* "Giao Sở Y tế chủ trì, phối hợp với Sở Tài chính …", "Giao UBND các huyện, thành phố …";
+* "Sở Y tế chủ trì, phối hợp với …"; the subject of a sentence: "Sở Tài chính khẩn trương …";
+* "phối hợp với Y, Z và W …" gives the coordinating units; a subject followed by "phối hợp"
+  ("Sở Tài chính, Công an tỉnh phối hợp thực hiện") coordinates the assignment before it.
+
+A lead phrase naming several units ("UBND các huyện, thành phố") gives one proposed assignment per
+unit, each for its own part, since an assignment has one lead unit. Names that match no known unit
+are kept as *unknown names* for the admin to map to a unit or create.
+
+Deadlines are read from the directive's own words: the calendar's phrases ("trước Tết Nguyên đán
+Tân Sửu", "trong quý I/2021", "trong 10 ngày làm việc", "trước <sự kiện>") plus "trước ngày
+DD/MM/YYYY" and "chậm nhất (là) ngày …". "Khẩn trương" and "thường xuyên" name no date: the
+proposal carries no date and is *flagged* so the admin sets one or leaves it open.
+
+Every proposal keeps the phrase it came from. No HTTP and no writes here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from bisect import bisect_left
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from directives.calendar import DeadlinePhraseError, resolve_deadline
+from directives.importers.conclusion import ParsedDirective, ParsedDocument
+from directives.importers.units import (
+    Mention,
+    UnitIndex,
+    UnitRef,
+    canon,
+    fold_with_map,
+    starts_with_head,
+)
+
+URGENT_BASIS = "Khẩn trương (văn bản không nêu ngày)"
+ONGOING_BASIS = "Thường xuyên (văn bản không nêu ngày)"
+
+
+@dataclass(frozen=True)
+class ProposedDeadline:
+    date: dt.date | None
+    basis: str
+    phrase: str
+    flagged: bool = False
+
+
+@dataclass
+class ProposedAssignment:
+    lead: UnitRef | None = None
+    lead_name: str = ""  # the words that named the lead (an unknown name when lead is None)
+    coordinating: list[UnitRef] = field(default_factory=list)
+    unknown_coordinating: list[str] = field(default_factory=list)
+    deadline: ProposedDeadline | None = None
+    source: str = ""  # the sentence the lead was read from
+
+    @property
+    def lead_unknown(self) -> bool:
+        return self.lead is None and bool(self.lead_name)
+
+
+@dataclass
+class DirectiveProposal:
+    directive: ParsedDirective
+    assignments: list[ProposedAssignment]
+
+
+@dataclass
+class DocumentProposal:
+    document: ParsedDocument
+    directives: list[DirectiveProposal]
+
+    @property
+    def unknown_names(self) -> list[str]:
+        """Every unit name the text gives that no known unit matches, in order, once."""
+        names: list[str] = []
+        for item in self.directives:
+            for proposal in item.assignments:
+                for name in [
+                    proposal.lead_name if proposal.lead_unknown else "",
+                    *proposal.unknown_coordinating,
+                ]:
+                    if name and canon(name) not in {canon(n) for n in names}:
+                        names.append(name)
+        return names
+
+    def as_dict(self) -> dict:
+        """The JSON shape of `import_document --dry-run --format json`."""
+        doc = self.document
+        return {
+            "document": {
+                "number": doc.number,
+                "subject": doc.subject,
+                "issue_date": doc.issue_date.isoformat() if doc.issue_date else None,
+                "issuer": doc.issuer,
+                "signer": doc.signer,
+                "sha256": doc.sha256,
+            },
+            "directives": [
+                {
+                    "number": item.directive.number,
+                    "section": item.directive.section,
+                    "title": item.directive.title,
+                    "text": item.directive.text,
+                    "assignments": [_assignment_dict(a) for a in item.assignments],
+                }
+                for item in self.directives
+            ],
+            "unknown_units": self.unknown_names,
+        }
+
+
+def _assignment_dict(proposal: ProposedAssignment) -> dict:
+    deadline = proposal.deadline
+    return {
+        "lead_unit": proposal.lead.name if proposal.lead else None,
+        "lead_phrase": proposal.lead_name,
+        "lead_unknown": proposal.lead_unknown,
+        "coordinating_units": [u.name for u in proposal.coordinating],
+        "coordinating_unknown": proposal.unknown_coordinating,
+        "deadline": deadline.date.isoformat() if deadline and deadline.date else None,
+        "basis": deadline.basis if deadline else "",
+        "deadline_phrase": deadline.phrase if deadline else "",
+        "flagged": bool(deadline and deadline.flagged),
+        "source_phrase": proposal.source,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Deadlines
+
+_D = r"(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})(?:[/.-](?P<y>\d{4}))?"
+_D_LONG = r"(?P<d>\d{1,2}) thang (?P<m>\d{1,2}) nam (?P<y>\d{4})"
+_DATE_PREFIX = (
+    r"(?P<prefix>truoc ngay|truoc|cham nhat la ngay|cham nhat ngay|cham nhat la|cham nhat"
+    r"|han chot la ngay|han chot ngay|han chot)"
+)
+_PREFIX_SHOWN = {
+    "truoc": "trước ngày",
+    "truoc ngay": "trước ngày",
+    "cham nhat": "chậm nhất ngày",
+    "cham nhat la": "chậm nhất ngày",
+    "cham nhat ngay": "chậm nhất ngày",
+    "cham nhat la ngay": "chậm nhất ngày",
+    "han chot": "hạn chót",
+    "han chot ngay": "hạn chót",
+    "han chot la ngay": "hạn chót",
+}
+_DEADLINE_PATTERNS = (
+    re.compile(rf"\b{_DATE_PREFIX} (?:{_D}|{_D_LONG.replace('?P<', '?P<l')})\b"),
+    re.compile(r"\btruoc tet duong lich (?:nam )?\d{4}"),
+    re.compile(r"\btruoc tet (?:nguyen dan |am lich )?(?:nam )?(?:\d{4}|[a-z]+ [a-z]+)"),
+    re.compile(r"\btrong thang \d{1,2}(?:/| nam )\d{4}"),
+    re.compile(r"\btrong quy (?:iv|iii|ii|i|[1-4])(?:/| nam )\d{4}"),
+    re.compile(rf"\b(?:trong )?\d+ ngay lam viec(?: (?:ke tu|tu)(?: ngay)? {_D})?"),
+)
+_FLAGS = (
+    (re.compile(r"\bkhan truong\b"), URGENT_BASIS),
+    (re.compile(r"\bthuong xuyen\b"), ONGOING_BASIS),
+)
+
+
+def _infer_year(day: int, month: int, start: dt.date | None) -> int:
+    """ "trước ngày 31/12" without a year: the first such date on or after the document's date."""
+    start = start or dt.date.today()
+    try:
+        candidate = dt.date(start.year, month, day)
+    except ValueError:
+        return start.year
+    return start.year if candidate >= start else start.year + 1
+
+
+def _date_phrase(match: re.Match, start: dt.date | None) -> str:
+    prefix = _PREFIX_SHOWN[match["prefix"]]
+    day, month, year = (
+        match["d"] or match["ld"],
+        match["m"] or match["lm"],
+        match["y"] or match["ly"],
+    )
+    if not year:
+        year = str(_infer_year(int(day), int(month), start))
+    return f"{prefix} {int(day):02d}/{int(month):02d}/{year}"
+
+
+def find_deadline(
+    text: str, *, start: dt.date | None, events: Mapping[str, dt.date] | None = None
+) -> ProposedDeadline | None:
+    """The first deadline ``text`` states, else a flag for "khẩn trương"/"thường xuyên"."""
+    folded, index = fold_with_map(text)
+    found: list[tuple[int, ProposedDeadline]] = []
+    for number, pattern in enumerate(_DEADLINE_PATTERNS):
+        for match in pattern.finditer(folded):
+            phrase = text[index[match.start()] : index[match.end()]]
+            asked = _date_phrase(match, start) if number == 0 else phrase.replace(" năm ", " ")
+            try:
+                resolved = resolve_deadline(asked, start=start, events=events)
+            except DeadlinePhraseError:
+                continue
+            found.append((match.start(), ProposedDeadline(resolved.date, resolved.basis, phrase)))
+    for match in _BEFORE_EVENT.finditer(folded):
+        event = _event_named(match["words"], events or {})
+        if event is not None:
+            name, when, used = event
+            end = match.start("words") + len(" ".join(match["words"].split()[:used]))
+            phrase = text[index[match.start()] : index[end]]
+            found.append(
+                (
+                    match.start(),
+                    ProposedDeadline(when - dt.timedelta(days=1), f"Trước {name}", phrase),
+                )
+            )
+    if found:
+        return min(found, key=lambda pair: pair[0])[1]
+    flags = [
+        (m.start(), ProposedDeadline(None, basis, text[index[m.start()] : index[m.end()]], True))
+        for pattern, basis in _FLAGS
+        if (m := pattern.search(folded))
+    ]
+    return min(flags, key=lambda pair: pair[0])[1] if flags else None
+
+
+def _fold_plain(text: str) -> str:
+    return " ".join(fold_with_map(text)[0].split())
+
+
+# "trước (thềm|khi) <up to 12 words>": the words are compared with the events admins keep.
+_BEFORE_EVENT = re.compile(
+    r"\btruoc (?:them |khi |thoi diem )?(?P<words>[a-z0-9]+(?: [a-z0-9]+){1,11})"
+)
+_EVENT_STOP = {"cua", "va", "nam", "nhiem", "de", "nham"}
+
+
+def _event_named(words: str, events: Mapping[str, dt.date]) -> tuple[str, dt.date, int] | None:
+    """The one event whose name holds the words after "trước": the whole name as written, or a
+    short form ("Đại hội XIII") whose words (at least two, one of them a number) all appear in
+    exactly one event's name. The third value is how many words were used."""
+    folded_events = {name: _fold_plain(name) for name in events}
+    for name, folded in folded_events.items():
+        if words.startswith(folded):
+            return name, events[name], len(folded.split())
+    short: list[str] = []
+    for word in words.split():
+        if word in _EVENT_STOP:
+            break
+        short.append(word)
+    numbered = any(re.fullmatch(r"[ivxlc]+|\d+", w) for w in short)
+    if len(short) < 2 or not numbered:
+        return None
+    found = [name for name, folded in folded_events.items() if set(short) <= set(folded.split())]
+    return (found[0], events[found[0]], len(short)) if len(found) == 1 else None
+
+
+# --------------------------------------------------------------------------------------------
+# Who leads, who coordinates
+
+# Words (canonical) that end a list of units when written in lower case: the verb or adverb
+# that follows the subject. Names keep their own words capitalised after the head ("Sở Xây
+# dựng"), so a capitalised word never ends a list.
+_STOP_WORDS = (
+    "chu tri|phoi hop|khan truong|tham muu|xay dung|trien khai|to chuc|ra soat|huong dan"
+    "|thuc hien|chi dao|bao cao|nghien cuu|kiem tra|theo doi|tiep tuc|hoan thanh"
+    "|co trach nhiem|chiu trach nhiem|trinh|lap|de xuat|tong hop|ban hanh|can cu"
+    "|tap trung|quan tam|lam tot|day manh|bo tri|dam bao|cap nhat|soan thao|phat dong"
+    "|tuyen truyen|thong bao|cung cap|tong ket|danh gia|chuan bi|can|phai|sua doi|quan ly"
+    "|giam sat|xu ly|thuong xuyen|kip thoi|de|trong|truoc|theo|nham|ve|van dong"
+    "|tang cuong|dieu chinh|tiep nhan|phan bo|kiem soat|hoan thien|sap xep|giai quyet"
+    "|du thao|thanh lap|mo|khao sat|ho tro|chu dong|nhanh chong|som|ngay|duoc|da|se|dang"
+    "|tiep thu|bao dam|rut kinh nghiem|lam ro|phan cong|kien toan|dua|tao|huy dong|chiu"
+    "|cham lo|tham hoi|uu tien|xac dinh|phan dau|ket hop|lien he|dieu tra|tuyen"
+)
+_STOPS = tuple(tuple(s.split()) for s in _STOP_WORDS.split("|"))  # noqa: SIM905
+_LEAD_IN = re.compile(
+    r"^(?:(?:de nghi|yeu cau|giao|dong y|thong nhat|dong thoi|rieng|ngoai ra)"
+    r"(?: cho)?[ ,:]+)+"
+)
+_GIAO = re.compile(r"(?:^|[\s,:;(])giao (?:cho )?")
+_NOT_GIAO = ("tuyen", "ban", "trao", "chuyen", "duoc", "da", "so", "bo")
+_COORD = re.compile(r"\bphoi hop(?: chat che)?(?: voi| cung)? ")
+_CHU_TRI = re.compile(r"\bchu tri\b")
+_MARKER = re.compile(r"^(?:[a-zđ]\)|\d{1,2}\.\d{1,2}\.?|[-–—•+*])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=\S)")
+_ABBREVIATION_END = re.compile(r"\b(?:TP|Tp|tp|TX|Tx|tx|KT|TM|TL|Q)\.$")
+_CONNECTORS = {"va", "cac", "cung", "voi", "tinh", "toan"}
+
+
+@dataclass
+class _Sentence:
+    text: str
+    folded: str
+    index: list[int]
+    mentions: list[Mention]
+    ranges: list[tuple[int, int]] = field(default_factory=list)  # mentions, folded offsets
+
+    def __post_init__(self) -> None:
+        self.ranges = [
+            (bisect_left(self.index, m.start), bisect_left(self.index, m.end))
+            for m in self.mentions
+        ]
+
+
+def _sentences(text: str) -> list[str]:
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        paragraph = _MARKER.sub("", paragraph.strip())
+        if not paragraph:
+            continue
+        pieces = _SENTENCE_END.split(paragraph)
+        for piece in pieces:
+            if out and _ABBREVIATION_END.search(out[-1]) and not out[-1].endswith("\n"):
+                out[-1] = f"{out[-1]} {piece}"
+            else:
+                out.append(piece)
+        out[-1] += "\n"  # a paragraph's end is always a sentence's end
+    return [s.strip() for s in out if s.strip()]
+
+
+def _words(folded: str, start: int, end: int) -> list[tuple[str, int]]:
+    return [(m.group(), m.start()) for m in re.finditer(r"[a-z0-9]+", folded[start:end])]
+
+
+def _span_end(sentence: _Sentence, start: int, limit: int | None = None) -> int:
+    """Where a list of units that begins at folded offset ``start`` ends: at the first
+    lower-case stop word outside a known name, or at ":", ";", "(" or the end."""
+    folded, original = sentence.folded, sentence.text
+    limit = len(folded) if limit is None else limit
+    position = start
+    words = [(w, start + offset) for w, offset in _words(folded, start, limit)]
+    i = 0
+    while i < len(words):
+        word, at = words[i]
+        if any(lo <= at < hi for lo, hi in sentence.ranges):
+            i += 1
+            continue
+        punct = re.search(r"[:;(]", folded[position:at])
+        if punct:
+            return position + punct.start()
+        following = [w for w, _ in words[i : i + 3]]
+        original_char = original[sentence.index[at]] if at < len(sentence.index) else ""
+        if original_char.islower():
+            for stop in _STOPS:
+                if tuple(following[: len(stop)]) == stop and not (
+                    stop == ("can",) and following[1:2] == ["su"]
+                ):
+                    return at
+        position = at + len(word)
+        i += 1
+    punct = re.search(r"[:;(]", folded[position:limit])
+    return position + punct.start() if punct else limit
+
+
+@dataclass
+class _Named:
+    units: list[UnitRef]
+    unknown: list[str]
+    phrases: list[str]
+    order: list[UnitRef | str] = field(default_factory=list)  # units and unknown names, as written
+    phrase_of: dict[int, str] = field(default_factory=dict)  # unit pk → the words that named it
+
+    def __bool__(self) -> bool:
+        return bool(self.units or self.unknown)
+
+
+def _named_in(sentence: _Sentence, start: int, end: int) -> _Named:
+    """Known units, groups and unknown unit names in the folded range [start, end)."""
+    lo, hi = sentence.index[start], sentence.index[min(end, len(sentence.index) - 1)]
+    units: list[UnitRef] = []
+    phrases: list[str] = []
+    order: list[tuple[int, UnitRef | str]] = []
+    phrase_of: dict[int, str] = {}
+    rest = sentence.text[lo:hi]
+    for mention in sentence.mentions:
+        if lo <= mention.start and mention.end <= hi:
+            for unit in mention.units:
+                if unit not in units:
+                    units.append(unit)
+                    order.append((mention.start, unit))
+                    phrase_of[unit.pk] = mention.phrase
+            phrases.append(mention.phrase)
+            # Keep the length so positions of what is left still point into the sentence.
+            at = rest.find(mention.phrase)
+            rest = rest[:at] + "|" * len(mention.phrase) + rest[at + len(mention.phrase) :]
+    unknown = _unknown_names(rest)
+    for name in unknown:
+        order.append((lo + max(rest.find(name.split(",")[0]), 0), name))
+    order.sort(key=lambda pair: pair[0])
+    return _Named(units, unknown, phrases + unknown, [item for _, item in order], phrase_of)
+
+
+def _unknown_names(rest: str) -> list[str]:
+    names: list[str] = []
+    previous_was_name = False
+    # Split on commas, semicolons, cut-out known names ("|") and on "và" before a capital, keeping
+    # each separator so a name with a comma inside can be put back together as written.
+    parts = re.split(r"([|,;]+|\s+và\s+(?=[A-ZĐÀ-Ỹ]))", rest)
+    separators = [""] + parts[1::2]
+    for piece, separator in zip(parts[::2], separators, strict=True):
+        piece = re.sub(r"^(?:(?:các|với|và|cùng|cho)\s+)+", "", piece.strip(), flags=re.IGNORECASE)
+        piece = piece.strip(" .:-–")
+        if not piece or "|" in separator:
+            previous_was_name = previous_was_name and bool(piece)
+            if not piece:
+                previous_was_name = False
+                continue
+        words = piece.split()
+        named = starts_with_head(piece) and piece[0].isupper()
+        if named and len(words) >= 2 and words[1][0].isupper():
+            names.append(piece)
+            previous_was_name = True
+        elif previous_was_name and piece[0].isupper() and "|" not in separator:
+            # "Sở Văn hóa, Thể thao và Du lịch": a comma or "và" inside one name.
+            names[-1] = f"{names[-1]}{separator.rstrip() if separator.strip() else ' '} {piece}"
+            names[-1] = re.sub(r"\s+,", ",", re.sub(r"\s+", " ", names[-1]))
+        else:
+            previous_was_name = False
+    return names
+
+
+@dataclass
+class _Roles:
+    lead: _Named | None = None
+    coordinating: _Named | None = None
+    subject_coordinates: bool = False
+
+
+def _roles(sentence: _Sentence) -> _Roles:
+    folded = sentence.folded
+    roles = _Roles()
+    coord = _COORD.search(folded)
+    lead_limit = coord.start() if coord else len(folded)
+    lead = None
+    for match in _GIAO.finditer(folded):
+        before = folded[: match.start() + 1].split()
+        if before and before[-1] in _NOT_GIAO:
+            continue
+        start = match.end()
+        named = _named_in(sentence, start, _span_end(sentence, start, lead_limit))
+        if named:
+            lead = named
+            break
+    if lead is None and (chu_tri := _CHU_TRI.search(folded)):
+        head = _LEAD_IN.match(folded)
+        start = head.end() if head else 0
+        separator = max(
+            folded.rfind(":", 0, chu_tri.start()), folded.rfind(";", 0, chu_tri.start())
+        )
+        start = max(start, separator + 1)
+        while start < len(folded) and folded[start] == " ":
+            start += 1
+        named = _named_in(sentence, start, chu_tri.start())
+        if named:
+            lead = named
+    if lead is None:
+        head = _LEAD_IN.match(folded)
+        start = head.end() if head else 0
+        first_word = sentence.text[sentence.index[start] : sentence.index[start] + 1]
+        starts_named = any(sentence.index[start] == m.start for m in sentence.mentions) or (
+            first_word.isupper() and starts_with_head(sentence.text[sentence.index[start] :])
+        )
+        if starts_named:
+            end = _span_end(sentence, start)
+            named = _named_in(sentence, start, end)
+            if named and end < len(folded):
+                if folded[end:].startswith("phoi hop"):
+                    roles.subject_coordinates = True
+                    roles.coordinating = named
+                    return roles
+                lead = named
+    roles.lead = lead
+    if coord:
+        start = coord.end()
+        roles.coordinating = _named_in(sentence, start, _span_end(sentence, start))
+    return roles
+
+
+def _prepare(text: str, index: UnitIndex) -> _Sentence:
+    folded, mapping = fold_with_map(text)
+    return _Sentence(text, folded, mapping, index.scan(text))
+
+
+@dataclass
+class _Group:
+    lead: _Named
+    coordinating: list[UnitRef] = field(default_factory=list)
+    unknown_coordinating: list[str] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list)
+
+
+def propose_directive(
+    directive: ParsedDirective,
+    index: UnitIndex,
+    *,
+    start: dt.date | None,
+    events: Mapping[str, dt.date] | None = None,
+) -> DirectiveProposal:
+    """Proposed assignments for one directive (at least one, possibly without a lead)."""
+    preamble: list[str] = []
+    groups: list[_Group] = []
+    for text in _sentences(directive.text):
+        sentence = _prepare(text, index)
+        roles = _roles(sentence)
+        if roles.subject_coordinates and not groups:
+            # "Sở Tài chính, Sở KH&ĐT phối hợp bố trí …" with nobody before them: they do it.
+            roles.lead, roles.coordinating = roles.coordinating, None
+        if roles.lead:
+            groups.append(_Group(roles.lead, sentences=[text]))
+        elif groups:
+            groups[-1].sentences.append(text)
+        else:
+            preamble.append(text)
+        if roles.coordinating and (groups or roles.lead):
+            group = groups[-1]
+            for unit in roles.coordinating.units:
+                if unit not in group.coordinating and unit not in group.lead.units:
+                    group.coordinating.append(unit)
+            for name in roles.coordinating.unknown:
+                if name not in group.unknown_coordinating:
+                    group.unknown_coordinating.append(name)
+    shared = find_deadline(" ".join(preamble), start=start, events=events)
+    if not groups:
+        deadline = find_deadline(directive.text, start=start, events=events)
+        return DirectiveProposal(directive, [ProposedAssignment(deadline=deadline)])
+    proposals: list[ProposedAssignment] = []
+    for group in groups:
+        deadline = find_deadline(" ".join(group.sentences), start=start, events=events) or shared
+        source = group.sentences[0]
+        common = {
+            "coordinating": group.coordinating,
+            "unknown_coordinating": group.unknown_coordinating,
+            "deadline": deadline,
+            "source": source,
+        }
+        for item in group.lead.order:
+            if isinstance(item, str):
+                proposals.append(ProposedAssignment(lead_name=item, **common))
+            else:
+                proposals.append(
+                    ProposedAssignment(lead=item, lead_name=group.lead.phrase_of[item.pk], **common)
+                )
+    return DirectiveProposal(directive, proposals)
+
+
+def propose(
+    parsed: ParsedDocument,
+    index: UnitIndex,
+    *,
+    events: Mapping[str, dt.date] | None = None,
+) -> DocumentProposal:
+    """Proposals for every directive of ``parsed``; dates count from its issue date."""
+    start = parsed.issue_date
+    return DocumentProposal(
+        parsed,
+        [propose_directive(d, index, start=start, events=events) for d in parsed.directives],
+    )

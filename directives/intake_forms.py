@@ -1,0 +1,321 @@
+"""Forms of the review page "Nhập văn bản": the source, then everything the parser proposed.
+
+Nothing is stored between the two steps: the source text travels in a signed, compressed hidden
+field (django.core.signing), and every proposal is an ordinary form field the admin can change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+from directives.fields import DeadlineField
+from directives.importers.conclusion import (
+    MAX_TEXT_BYTES,
+    DocumentParseError,
+    ParsedDocument,
+    check_size,
+    parse_conclusion,
+)
+from directives.importers.files import ACCEPTED, read_upload
+from directives.importers.proposals import DocumentProposal
+from directives.importers.units import canon
+from directives.models import Unit, UnitKind
+
+SALT = "directives.intake.source"
+SET_DURING_IMPORT = "ấn định khi nhập văn bản"
+
+
+def sign_source(text: str) -> str:
+    return signing.dumps({"text": text}, salt=SALT, compress=True)
+
+
+def unsign_source(payload: str) -> str:
+    """The source text of a review form; raises signing.BadSignature when tampered with."""
+    return signing.loads(payload, salt=SALT)["text"]
+
+
+class SourceForm(forms.Form):
+    """Step 1: a pasted text or an uploaded file."""
+
+    text = forms.CharField(
+        label=_("Dán toàn văn"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "maxlength": MAX_TEXT_BYTES // 4}),
+        help_text=_("Dán nội dung thông báo kết luận, hoặc chọn tệp bên dưới."),
+    )
+    file = forms.FileField(
+        label=_("Hoặc tải tệp lên"),
+        required=False,
+        help_text=_("Tệp .txt (UTF-8), .docx hoặc .pdf có lớp chữ; tối đa 1 MB văn bản."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED)}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        text, upload = cleaned.get("text", "").strip(), cleaned.get("file")
+        if self.errors:
+            return cleaned
+        if not text and upload is None:
+            raise forms.ValidationError(_("Hãy dán toàn văn hoặc chọn một tệp."), code="empty")
+        if text and upload is not None:
+            raise forms.ValidationError(
+                _("Chỉ dán văn bản hoặc chọn tệp, không cả hai."), code="both"
+            )
+        field = "text" if text else "file"
+        try:
+            if upload is not None:
+                check_size(upload.size)  # before reading a large file into memory
+                text = read_upload(upload.name, upload.read())
+            cleaned["parsed"] = parse_conclusion(text)
+        except DocumentParseError as error:
+            self.add_error(field, str(error))
+        return cleaned
+
+
+class DocumentForm(forms.Form):
+    number = forms.CharField(label=_("Số/ký hiệu"), max_length=60, required=False)
+    subject = forms.CharField(label=_("Trích yếu"), max_length=500)
+    issue_date = forms.DateField(
+        label=_("Ngày ban hành"),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(format="%d/%m/%Y"),
+        help_text=_("dd/mm/yyyy"),
+    )
+    issuer = forms.CharField(label=_("Cơ quan ban hành"), max_length=200, required=False)
+    signer = forms.CharField(label=_("Người ký / lãnh đạo chỉ đạo"), max_length=200, required=False)
+    issuing_unit = forms.ModelChoiceField(
+        label=_("Đơn vị giao nhiệm vụ"),
+        queryset=Unit.objects.active(),
+        required=False,
+        help_text=_("Lãnh đạo của đơn vị này xác nhận hoàn thành và quyết định gia hạn."),
+    )
+
+
+class DirectiveForm(forms.Form):
+    include = forms.BooleanField(label=_("Nhập nhiệm vụ này"), required=False, initial=True)
+    number = forms.CharField(label=_("Số thứ tự"), max_length=20)
+    title = forms.CharField(label=_("Tên ngắn"), max_length=300)
+    text = forms.CharField(label=_("Toàn văn nhiệm vụ"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class BaseDirectiveFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        numbers = [
+            f.cleaned_data["number"].strip() for f in self.forms if f.cleaned_data["include"]
+        ]
+        if not numbers:
+            raise forms.ValidationError(_("Hãy giữ lại ít nhất một nhiệm vụ."))
+        for form in self.forms:
+            number = form.cleaned_data["number"].strip()
+            if form.cleaned_data["include"] and numbers.count(number) > 1:
+                form.add_error("number", _("Số thứ tự “%(n)s” bị trùng.") % {"n": number})
+
+
+DirectiveFormSet = forms.formset_factory(DirectiveForm, formset=BaseDirectiveFormSet, extra=0)
+
+
+def unit_choices(units: list[Unit], unknown: list[str]) -> list[tuple[str, str]]:
+    """Known units ("u:<pk>"), then the names the text gave that no unit matches ("n:<i>")."""
+    known = [(f"u:{u.pk}", u.name) for u in units]
+    names = [
+        (f"n:{i}", _("%(name)s (chưa có trong danh mục)") % {"name": n})
+        for i, n in enumerate(unknown)
+    ]
+    return known + names
+
+
+class AssignmentForm(forms.Form):
+    directive = forms.IntegerField(widget=forms.HiddenInput)
+    include = forms.BooleanField(label=_("Tạo phân công"), required=False, initial=True)
+    lead = forms.ChoiceField(label=_("Đơn vị chủ trì"), required=False)
+    coordinating = forms.MultipleChoiceField(
+        label=_("Đơn vị phối hợp"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+        help_text=_("Giữ Ctrl (hoặc ⌘) để chọn nhiều đơn vị."),
+    )
+    # Own help text: the shared one holds "<năm>", which the form templates render as a tag.
+    deadline = DeadlineField(
+        label=_("Thời hạn"),
+        required=False,
+        help_text=_(
+            "Ngày dd/mm/yyyy hoặc một cụm như “trước Tết Nguyên đán 2022”, “trong quý II/2021”, "
+            "“10 ngày làm việc kể từ 12/04/2021”; để trống nếu không hạn."
+        ),
+    )
+    flag = forms.CharField(widget=forms.HiddenInput, required=False)
+    source = forms.CharField(widget=forms.HiddenInput, required=False)
+    deadline_phrase = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, choices=(), start: dt.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].choices = [("", _("— chọn đơn vị —")), *choices]
+        # The chosen coordinating units first, so they show without scrolling the list.
+        chosen = set(self["coordinating"].value() or [])
+        self.fields["coordinating"].choices = sorted(choices, key=lambda c: c[0] not in chosen)
+        self.fields["deadline"].start = start
+
+    def chosen_coordinating(self) -> list[str]:
+        """Names of the coordinating units currently chosen, for the summary under the list."""
+        labels = dict(self.fields["coordinating"].choices)
+        return [str(labels[v]) for v in self["coordinating"].value() or [] if v in labels]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("include") and not cleaned.get("lead"):
+            self.add_error(
+                "lead", _("Hãy chọn đơn vị chủ trì, hoặc bỏ chọn “Tạo phân công” cho dòng này.")
+            )
+        return cleaned
+
+    def deadline_and_basis(self) -> tuple[dt.date | None, str]:
+        """The date and basis to store: a flagged phrase keeps its wording beside the date set."""
+        resolved, flag = self.cleaned_data.get("deadline"), self.cleaned_data.get("flag", "")
+        if resolved is None:
+            return None, flag
+        if flag:
+            return resolved.date, f"{flag}, {SET_DURING_IMPORT}"
+        return resolved.date, resolved.basis
+
+
+AssignmentFormSet = forms.formset_factory(AssignmentForm, extra=0)
+
+
+class UnknownUnitForm(forms.Form):
+    MAP, CREATE, IGNORE = "map", "create", "ignore"
+
+    name = forms.CharField(label=_("Tên trong văn bản"), max_length=200, widget=forms.HiddenInput)
+    action = forms.ChoiceField(
+        label=_("Xử lý"),
+        choices=[
+            (MAP, _("Là đơn vị đã có")),
+            (CREATE, _("Tạo đơn vị mới")),
+            (IGNORE, _("Bỏ qua")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Hãy chọn cách xử lý tên này.")},
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Chọn đơn vị"),
+        queryset=Unit.objects.active(),
+        required=False,
+        help_text=_("Khi chọn “Là đơn vị đã có”."),
+    )
+    save_alias = forms.BooleanField(
+        label=_("Lưu tên này làm tên gọi khác của đơn vị"), required=False, initial=True
+    )
+    kind = forms.ChoiceField(
+        label=_("Loại đơn vị mới"),
+        choices=UnitKind.choices,
+        initial=UnitKind.DEPARTMENT,
+        help_text=_("Khi chọn “Tạo đơn vị mới”."),
+    )
+    parent = forms.ModelChoiceField(
+        label=_("Đơn vị cấp trên"),
+        queryset=Unit.objects.active(),
+        required=False,
+        help_text=_("Khi chọn “Tạo đơn vị mới”."),
+    )
+
+    def __init__(self, *args, can_create: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_create:
+            self.fields["action"].choices = [
+                c for c in self.fields["action"].choices if c[0] != self.CREATE
+            ]
+
+    def clean(self):
+        cleaned = super().clean()
+        action, name = cleaned.get("action"), cleaned.get("name", "")
+        if action == self.MAP and cleaned.get("unit") is None:
+            self.add_error("unit", _("Hãy chọn đơn vị mà tên này chỉ đến."))
+        exists = action == self.CREATE and Unit.objects.filter(name__iexact=name).exists()
+        if exists:
+            self.add_error(
+                "action",
+                _("Đã có đơn vị tên “%(name)s”: hãy chọn “Là đơn vị đã có”.") % {"name": name},
+            )
+        return cleaned
+
+
+UnknownUnitFormSet = forms.formset_factory(UnknownUnitForm, extra=0)
+
+
+def initial_data(proposal: DocumentProposal, units: list[Unit]) -> dict:
+    """Initial values of every review form, from the parser's proposal."""
+    doc = proposal.document
+    unknown = proposal.unknown_names
+    folded_unknown = [canon(n) for n in unknown]
+
+    def ref(unit_ref, name: str = "") -> str:
+        if unit_ref is not None:
+            return f"u:{unit_ref.pk}"
+        return f"n:{folded_unknown.index(canon(name))}" if name else ""
+
+    assignments = []
+    for key, item in enumerate(proposal.directives):
+        for a in item.assignments:
+            deadline = a.deadline
+            assignments.append(
+                {
+                    "directive": key,
+                    "include": a.lead is not None or a.lead_unknown,
+                    "lead": ref(a.lead, a.lead_name if a.lead_unknown else ""),
+                    "coordinating": [ref(u) for u in a.coordinating]
+                    + [ref(None, n) for n in a.unknown_coordinating],
+                    "deadline": deadline.basis if deadline and deadline.date else "",
+                    "flag": deadline.basis if deadline and deadline.flagged else "",
+                    "source": a.source,
+                    "deadline_phrase": deadline.phrase if deadline else "",
+                }
+            )
+    issuer = next((u for u in units if canon(u.name) == canon(doc.issuer)), None)
+    return {
+        "document": {
+            "number": doc.number,
+            "subject": doc.subject,
+            "issue_date": doc.issue_date,
+            "issuer": doc.issuer,
+            "signer": doc.signer,
+            "issuing_unit": issuer,
+        },
+        "directives": [
+            {
+                "include": True,
+                "number": d.directive.number,
+                "title": d.directive.title,
+                "text": d.directive.text,
+            }
+            for d in proposal.directives
+        ],
+        "assignments": assignments,
+        "unknown": [{"name": name} for name in unknown],
+    }
+
+
+def rebuilt_document(source_text: str, document: dict, directives: list[dict]) -> ParsedDocument:
+    """The reviewed document: the original text (and so its fingerprint) with corrected fields."""
+    parsed = parse_conclusion(source_text)
+    parsed.number = document["number"]
+    parsed.subject = document["subject"]
+    parsed.issue_date = document["issue_date"]
+    parsed.issuer = document["issuer"]
+    parsed.signer = document["signer"]
+    originals = parsed.directives
+    parsed.directives = []
+    for key, data in enumerate(directives):
+        if not data["include"]:
+            continue
+        item = originals[key]
+        item.number = data["number"].strip()
+        item.text = data["text"].strip()
+        if data["title"].strip() != item.title:
+            item.custom_title = data["title"].strip()
+        parsed.directives.append(item)
+    return parsed

@@ -1,0 +1,73 @@
+"""The parser on the test corpus: expected proposals checked field by field.
+
+`pytest tests/directives/importers/test_corpus.py -s` prints the share of expected fields right.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from directives.fields import known_events
+from directives.importers.conclusion import parse_conclusion
+from directives.importers.proposals import propose
+from directives.importers.units import UnitIndex
+from tests.directives.importers.scoring import Score, score
+
+CORPUS = Path(__file__).parent / "corpus"
+ROOT = Path(__file__).resolve().parents[3]
+EXPECTED = sorted(CORPUS.glob("*.json"))
+
+
+@pytest.fixture
+def corpus_units(db):
+    """The demo's unit tree and events: what the corpus names."""
+    from directives.demo import EVENTS, build_units
+    from directives.models import Event
+
+    build_units()
+    for name, start, end in EVENTS:
+        Event.objects.create(name=name, date=start, end_date=end)
+
+
+def _source(expected_file: Path) -> Path:
+    expected = json.loads(expected_file.read_text(encoding="utf-8"))
+    if "source" in expected:
+        return ROOT / expected["source"]
+    return expected_file.with_suffix(".txt")
+
+
+def _run(expected_file: Path) -> tuple[dict, dict]:
+    expected = json.loads(expected_file.read_text(encoding="utf-8"))
+    parsed = parse_conclusion(_source(expected_file).read_text(encoding="utf-8"))
+    actual = propose(parsed, UnitIndex.from_db(), events=known_events()).as_dict()
+    return expected, actual
+
+
+def test_corpus_has_six_written_conclusions_and_the_founding_document():
+    written = [p for p in EXPECTED if "source" not in p.read_text(encoding="utf-8")]
+    assert len(written) >= 6
+    assert any("ket-luan-hoi-nghi-can-bo" in p.name for p in EXPECTED)
+
+
+@pytest.mark.parametrize("expected_file", EXPECTED, ids=lambda p: p.stem)
+def test_corpus_document_proposals_match_expected(corpus_units, expected_file):
+    expected, actual = _run(expected_file)
+    result = score(expected_file.stem, expected, actual)
+    assert result.misses == []
+
+
+def test_corpus_share_of_expected_fields_right(corpus_units, capsys):
+    total = Score()
+    for expected_file in EXPECTED:
+        total.add(score(expected_file.stem, *_run(expected_file)))
+    with capsys.disabled():
+        print(
+            f"\nIntake corpus: {total.right}/{total.total} expected fields right "
+            f"({total.share:.1%}) over {len(EXPECTED)} documents."
+        )
+        for miss in total.misses:
+            print(f"  miss — {miss}")
+    assert total.share == 1.0, total.misses
