@@ -31,8 +31,8 @@ class DeadlineField(forms.Field):
         kwargs.setdefault(
             "help_text",
             _(
-                "Ngày dd/mm/yyyy, hoặc: trước Tết Nguyên đán <năm>, trước Tết Dương lịch <năm>, "
-                "trước <sự kiện>, trong tháng MM/YYYY, trong quý I–IV/YYYY, "
+                "Ngày dd/mm/yyyy, hoặc: trước Tết Nguyên đán 2021, trước Tết Dương lịch 2021, "
+                "trước Đại hội XIII (tên sự kiện đã khai báo), trong tháng 12/2020, trong quý I/2021, "
                 "N ngày làm việc kể từ DD/MM/YYYY."
             ),
         )
