@@ -32,8 +32,8 @@ class DeadlineField(forms.Field):
             "help_text",
             _(
                 "Ngày dd/mm/yyyy, hoặc: trước Tết Nguyên đán 2021, trước Tết Dương lịch 2021, "
-                "trước Đại hội XIII (tên sự kiện đã khai báo), trong tháng 12/2020, trong quý I/2021, "
-                "N ngày làm việc kể từ DD/MM/YYYY."
+                "trước Đại hội XIII (tên sự kiện đã khai báo), trong tháng 12/2020, "
+                "trong quý I/2021, 5 ngày làm việc kể từ 08/02/2021."
             ),
         )
         kwargs.setdefault("widget", forms.TextInput)
