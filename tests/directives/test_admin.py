@@ -240,3 +240,17 @@ def test_admin_add_assignment_with_bad_phrase_writes_nothing(client, admin_user,
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["deadline_phrase"]
     assert Assignment.objects.count() == 1
+
+
+def test_calendar_feed_admin_hides_tokens_and_revokes(client, admin_user, staff_user):
+    from directives import actions
+
+    feed = actions.renew_calendar_feed(staff_user)
+    client.force_login(admin_user)
+    changelist = reverse("admin:directives_calendarfeed_changelist")
+    assert feed.token not in client.get(changelist).content.decode()
+    change = reverse("admin:directives_calendarfeed_change", args=[feed.pk])
+    assert feed.token not in client.get(change).content.decode()
+    client.post(changelist, {"action": "revoke", "_selected_action": [feed.pk]})
+    feed.refresh_from_db()
+    assert feed.revoked_at is not None
