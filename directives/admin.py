@@ -316,8 +316,7 @@ class AssignmentAdmin(FoldedSearchMixin, admin.ModelAdmin):
     def deadline_with_basis(self, obj: Assignment) -> str:
         if obj.deadline is None:
             return obj.deadline_basis or _("Không hạn")
-        date = obj.deadline.strftime("%d/%m/%Y")
-        return f"{obj.deadline_basis} — {date}" if obj.deadline_basis else date
+        return calendar.deadline_text(obj.deadline, obj.deadline_basis)
 
     @admin.display(description=_("tình trạng"), ordering="standing_value")
     def standing_badge(self, obj: Assignment) -> str:

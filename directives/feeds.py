@@ -50,9 +50,11 @@ def _deadline_event(assignment: Assignment, *, today: dt.date, stamp: dt.datetim
     lines = [
         _("Căn cứ thời hạn: %(basis)s")
         % {"basis": assignment.deadline_basis or _("(không ghi căn cứ)")},
-        _("Thời hạn: %(deadline)s")
-        % {"deadline": calendar.deadline_text(assignment.deadline, assignment.deadline_basis)},
-        _("Âm lịch: %(lunar)s") % {"lunar": _lunar(assignment.deadline)},
+        _("Thời hạn: %(date)s — âm lịch: %(lunar)s")
+        % {
+            "date": calendar.format_date_vi(assignment.deadline),
+            "lunar": _lunar(assignment.deadline),
+        },
         _("Đơn vị chủ trì: %(unit)s") % {"unit": unit.name},
         _("Trạng thái: %(status)s — %(standing)s, tiến độ %(percent)d%%")
         % {

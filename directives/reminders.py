@@ -186,9 +186,16 @@ def digest_for(user, today: dt.date) -> tuple[str, str] | None:
     year, week, _weekday = today.isocalendar()
     overdue, soon, awaiting = (len(items) for _label, items in groups)
     title = _(
-        "Tổng hợp tuần %(week)02d/%(year)d: %(overdue)d quá hạn, %(soon)d sắp đến hạn,"
-        " %(awaiting)d chờ xác nhận"
-    ) % {"week": week, "year": year, "overdue": overdue, "soon": soon, "awaiting": awaiting}
+        "Tổng hợp tuần %(week)02d/%(year)d: %(overdue)d quá hạn, %(soon)d đến hạn trong"
+        " %(days)d ngày tới, %(awaiting)d chờ xác nhận"
+    ) % {
+        "week": week,
+        "year": year,
+        "overdue": overdue,
+        "soon": soon,
+        "days": DIGEST_HORIZON_DAYS,
+        "awaiting": awaiting,
+    }
     lines = [_("Tình hình nhiệm vụ tính đến %(date)s.") % {"date": calendar.format_date_vi(today)}]
     for label, items in groups:
         if items:

@@ -287,7 +287,9 @@ def test_weekly_digest_is_one_message_listing_everything(more_work, leader_user)
     (digest,) = Notification.objects.filter(recipient=leader_user)
     assert digest.key == f"digest:{leader_user.pk}:2021-W06"
     assert digest.reminder is None
-    assert digest.title == ("Tổng hợp tuần 06/2021: 1 quá hạn, 2 sắp đến hạn, 1 chờ xác nhận")
+    assert digest.title == (
+        "Tổng hợp tuần 06/2021: 1 quá hạn, 2 đến hạn trong 7 ngày tới, 1 chờ xác nhận"
+    )
     for title in ("Quy chế làm việc", "Kế hoạch tuyên truyền", "Báo cáo tổng kết"):
         assert title in digest.body
     assert "quá hạn 39 ngày" in digest.body
