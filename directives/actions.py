@@ -419,3 +419,64 @@ def import_reviewed(parsed, *, assignments, issuing_unit=None, user=None):
                 user=user,
             )
     return document
+
+
+# --- Reminders, notifications and calendar feeds (issue 5) ------------------------------------
+
+
+def remind(assignment: Assignment, *, kind: str, key: str, title: str, message: str, at):
+    """Log an automatic reminder (đôn đốc) once per `key` and notify the lead unit.
+
+    Returns the new Reminder, or None when one with this key exists already: the unique key makes
+    a second run in the same hour (or a concurrent one) send nothing twice.
+    """
+    from directives.models import Reminder
+
+    with transaction.atomic():
+        reminder, created = Reminder.objects.get_or_create(
+            key=key,
+            defaults={"assignment": assignment, "kind": kind, "message": message, "created_at": at},
+        )
+        if not created:
+            return None
+        notify_lead_unit(assignment, reminder, title=title, body=message)
+    return reminder
+
+
+def send_digest(user, *, key: str, title: str, body: str, at):
+    """Give `user` one digest notification per `key` (one a week); None when it exists."""
+    from directives.models import Notification
+
+    notification, created = Notification.objects.get_or_create(
+        key=key, defaults={"recipient": user, "title": title, "body": body, "created_at": at}
+    )
+    return notification if created else None
+
+
+def mark_notifications(user, *, ids=None, read: bool, at: dt.datetime | None = None) -> int:
+    """Mark the user's own notifications (all, or those in `ids`) read or unread; the count."""
+    notifications = permissions.own_notifications(user)
+    if ids is not None:
+        notifications = notifications.filter(pk__in=ids)
+    if read:
+        return notifications.filter(read_at__isnull=True).update(read_at=at or timezone.now())
+    return notifications.filter(read_at__isnull=False).update(read_at=None)
+
+
+def renew_calendar_feed(user, *, at: dt.datetime | None = None):
+    """Give `user` a new secret calendar address; the previous one stops working at once."""
+    from directives.models import CalendarFeed
+
+    at = at or timezone.now()
+    with transaction.atomic():
+        CalendarFeed.objects.active().filter(user=user).update(revoked_at=at)
+        return CalendarFeed.objects.create(user=user, created_at=at)
+
+
+def revoke_calendar_feed(user, *, at: dt.datetime | None = None) -> bool:
+    """Stop `user`'s secret calendar address; False when there was none."""
+    from directives.models import CalendarFeed
+
+    return bool(
+        CalendarFeed.objects.active().filter(user=user).update(revoked_at=at or timezone.now())
+    )

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from directives import actions
+from directives import actions, calendar
+from directives.calendar import DeadlinePhraseError, ResolvedDeadline, resolve_deadline
+from directives.fields import DeadlineField, known_events
 from directives.models import (
     Assignment,
+    CalendarFeed,
     DeadlineChange,
     Directive,
     Document,
@@ -169,8 +173,106 @@ STANDING_COLOURS = {
 }
 
 
+class KeptDeadline:
+    """The deadline field came back as it was shown: keep the stored date and basis untouched.
+
+    A stored basis may be free text no phrase rule reads ("Khẩn trương (văn bản không nêu
+    ngày) — 31/12/2020, do Văn phòng Tỉnh ủy ấn định"); saving the form for another field must
+    neither reject it nor rewrite it.
+    """
+
+
+KEPT = KeptDeadline()
+
+
+class AssignmentDeadlineField(DeadlineField):
+    """DeadlineField that returns KEPT for the unchanged text it was shown with."""
+
+    shown_text: str | None = None
+
+    def clean(self, value):
+        if self.shown_text is not None and str(value or "").strip() == self.shown_text:
+            return KEPT
+        return super().clean(value)
+
+
+def _shown_deadline(assignment: Assignment, start) -> str:
+    """The text the form shows for a stored deadline: the basis when it reads back to the same
+    date (so it can be edited as a phrase), else "basis — dd/mm/yyyy"."""
+    if assignment.deadline is None:
+        return assignment.deadline_basis
+    basis = assignment.deadline_basis
+    if basis:
+        try:
+            if resolve_deadline(basis, start=start, events=known_events()).date == (
+                assignment.deadline
+            ):
+                return basis
+        except DeadlinePhraseError:
+            pass
+    return calendar.deadline_text(assignment.deadline, basis, with_lunar=False)
+
+
+class AssignmentAdminForm(forms.ModelForm):
+    """One "Thời hạn" input for a date or a phrase, instead of separate date and basis inputs.
+
+    Phrases count from the document's issue date ("trong 10 ngày làm việc", "trước Tết Tân Sửu").
+    The resolved date and basis are stored by AssignmentAdmin.save_model through
+    actions.set_deadline, so the history keeps every deadline.
+    """
+
+    deadline_phrase = AssignmentDeadlineField(label=_("Thời hạn"), required=False)
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "directive",
+            "lead_unit",
+            "coordinating_units",
+            "contact_person",
+            "expected_result",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["deadline_phrase"]
+        field.start = self._start_date()
+        if self.instance.pk:
+            shown = _shown_deadline(self.instance, field.start)
+            self.initial.setdefault("deadline_phrase", shown)
+            field.shown_text = shown.strip()
+            if self.instance.deadline is not None:
+                field.help_text = format_html(
+                    "{}<br>{}",
+                    _("Hiện tại: %(deadline)s")
+                    % {
+                        "deadline": calendar.deadline_text(
+                            self.instance.deadline, self.instance.deadline_basis
+                        )
+                    },
+                    field.help_text,
+                )
+
+    def _start_date(self):
+        """The issue date of the chosen directive's document; None (today) when unknown."""
+        directive_id = (
+            self.data.get(self.add_prefix("directive"))
+            if self.is_bound
+            else self.instance.directive_id
+        )
+        if not directive_id:
+            return None
+        directive = (
+            Directive.objects.select_related("document")
+            .filter(pk=directive_id if str(directive_id).isdigit() else None)
+            .first()
+        )
+        return directive.document.issue_date if directive else None
+
+
 @admin.register(Assignment)
 class AssignmentAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    form = AssignmentAdminForm
     list_display = [
         "directive_label",
         "lead_unit",
@@ -214,8 +316,7 @@ class AssignmentAdmin(FoldedSearchMixin, admin.ModelAdmin):
         "coordinating_units",
         "contact_person",
         "expected_result",
-        "deadline",
-        "deadline_basis",
+        "deadline_phrase",
         *readonly_fields,
     ]
     inlines = [DeadlineChangeInline, ProgressUpdateInline]
@@ -232,8 +333,7 @@ class AssignmentAdmin(FoldedSearchMixin, admin.ModelAdmin):
     def deadline_with_basis(self, obj: Assignment) -> str:
         if obj.deadline is None:
             return obj.deadline_basis or _("Không hạn")
-        date = obj.deadline.strftime("%d/%m/%Y")
-        return f"{obj.deadline_basis} — {date}" if obj.deadline_basis else date
+        return calendar.deadline_text(obj.deadline, obj.deadline_basis)
 
     @admin.display(description=_("tình trạng"), ordering="standing_value")
     def standing_badge(self, obj: Assignment) -> str:
@@ -244,12 +344,15 @@ class AssignmentAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # Deadline edits go through the action so the history keeps every deadline.
-        deadline, basis = obj.deadline, obj.deadline_basis
+        value = form.cleaned_data.get("deadline_phrase")
         if change:
             saved = Assignment.objects.get(pk=obj.pk)
             obj.deadline, obj.deadline_basis = saved.deadline, saved.deadline_basis
             obj.version = saved.version + 1
             super().save_model(request, obj, form, change)
+            if value is KEPT:
+                return
+            deadline, basis = _deadline_and_basis(value)
             if (saved.deadline, saved.deadline_basis) != (deadline, basis):
                 actions.set_deadline(
                     obj,
@@ -262,7 +365,8 @@ class AssignmentAdmin(FoldedSearchMixin, admin.ModelAdmin):
             return
         obj.deadline, obj.deadline_basis = None, ""
         super().save_model(request, obj, form, change)
-        if deadline is not None or basis:
+        deadline, basis = _deadline_and_basis(value)
+        if deadline is not None:
             actions.set_deadline(
                 obj,
                 deadline=deadline,
@@ -270,6 +374,11 @@ class AssignmentAdmin(FoldedSearchMixin, admin.ModelAdmin):
                 kind=DeadlineChange.Kind.INITIAL,
                 user=request.user,
             )
+
+
+def _deadline_and_basis(value: ResolvedDeadline | None):
+    """An empty deadline input means no deadline (không hạn)."""
+    return (None, "") if value is None else (value.date, value.basis)
 
 
 @admin.register(ProgressUpdate)
@@ -347,3 +456,24 @@ class NotificationAdmin(ExtensionRequestAdmin):
     list_filter = []
     list_select_related = ["recipient"]
     search_fields = ["title", "body"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """Who subscribed a calendar app; the secret tokens themselves are never shown here."""
+
+    list_display = ["user", "created_at", "last_used_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+    fields = ["user", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Thu hồi các địa chỉ đã chọn"))
+    def revoke(self, request, queryset):
+        count = queryset.active().update(revoked_at=timezone.now())
+        self.message_user(request, _("Đã thu hồi %(n)d địa chỉ.") % {"n": count})

@@ -19,6 +19,7 @@ việc", "trong quý IV/2020"…) are turned into a date plus the *basis* the da
 
 from __future__ import annotations
 
+import calendar as _stdlib_calendar
 import datetime as dt
 import re
 import unicodedata
@@ -35,11 +36,19 @@ __all__ = [
     "ResolvedDeadline",
     "add_working_days",
     "can_chi_year",
+    "deadline_text",
+    "format_date_lunar",
     "format_date_vi",
     "format_lunar",
+    "format_lunar_month",
+    "format_lunar_short",
     "is_working_day",
     "last_working_day_before_tet",
+    "lunar_matters",
+    "month_days",
+    "public_holidays",
     "resolve_deadline",
+    "tet_break",
     "tet_day",
     "to_lunar",
 ]
@@ -71,7 +80,7 @@ def _official_days_off(year: int) -> holidays.HolidayBase:
     shared between request threads would be mutated concurrently. The following year is included
     because a swap decided for January can move a working day onto a Saturday of December before.
     """
-    return holidays.country_holidays("VN", years=(year, year + 1))
+    return holidays.country_holidays("VN", years=(year, year + 1), language="vi")
 
 
 def is_working_day(d: dt.date) -> bool:
@@ -170,6 +179,107 @@ def format_lunar(d: dt.date) -> str:
 def format_date_vi(d: dt.date) -> str:
     """Format ``d`` with its Vietnamese weekday, e.g. "Thứ Sáu, 12/02/2021"."""
     return f"{_WEEKDAYS[d.weekday()]}, {d:%d/%m/%Y}"
+
+
+def format_date_lunar(d: dt.date) -> str:
+    """The solar date with the lunar one beside it, e.g. "12/02/2021 — Mùng 1 Tết Tân Sửu"."""
+    return f"{d:%d/%m/%Y} — {format_lunar(d)}"
+
+
+def format_lunar_month(d: dt.date) -> str:
+    """The lunar month of ``d``: "tháng Chạp năm Canh Tý", "tháng 4 nhuận năm Canh Tý"."""
+    lunar = to_lunar(d)
+    return f"{_lunar_month_name(lunar.month, lunar.leap)} năm {can_chi_year(lunar.year)}"
+
+
+def format_lunar_short(d: dt.date, *, with_month: bool = False) -> str:
+    """The lunar day as a calendar grid prints it under the solar day: "28", or "1/12" with
+    the month ("1/4n" in a leap month) on the first day of a lunar month or when asked."""
+    lunar = to_lunar(d)
+    if lunar.day == 1 or with_month:
+        return f"{lunar.day}/{lunar.month}{'n' if lunar.leap else ''}"
+    return str(lunar.day)
+
+
+# The Tết season in the lunar calendar: from Rằm tháng Chạp (15/12) to Rằm tháng Giêng (15/1).
+# A solar date in it is easier to place by its lunar date ("28 tháng Chạp"), so it is shown.
+_TET_SEASON_FROM_DAY_12 = 15
+_TET_SEASON_UNTIL_DAY_1 = 15
+
+
+def lunar_matters(d: dt.date, basis: str = "") -> bool:
+    """Tell whether a deadline on ``d`` reads better with its lunar date beside it.
+
+    True when the basis names the lunar calendar (Tết Nguyên đán, a can-chi Tết, "âm lịch"; not
+    Tết Dương lịch) or when ``d`` falls in the Tết season, from the 15th of the twelfth lunar
+    month to the 15th of the first, when offices count in lunar days.
+    """
+    try:
+        lunar = to_lunar(d)
+    except ValueError:
+        return False  # outside the years the lunar conversion covers
+    folded = _fold(basis)
+    if "am lich" in folded or ("tet" in folded and "tet duong lich" not in folded):
+        return True
+    if lunar.leap:
+        return False
+    return (lunar.month == 12 and lunar.day >= _TET_SEASON_FROM_DAY_12) or (
+        lunar.month == 1 and lunar.day <= _TET_SEASON_UNTIL_DAY_1
+    )
+
+
+def deadline_text(deadline: dt.date, basis: str = "", *, with_lunar: bool = True) -> str:
+    """A deadline as users read it: the basis beside the date, and the lunar date where it helps.
+
+    "Trước Tết Nguyên đán Tân Sửu — 09/02/2021 (Ngày 28 tháng Chạp năm Canh Tý)"; a basis that
+    already spells the date is not repeated ("Ngày 31/12/2020"); no basis gives the date alone.
+    ``with_lunar=False`` leaves the lunar date out (for text to be edited).
+    """
+    date = f"{deadline:%d/%m/%Y}"
+    basis = basis.strip()
+    text = basis if basis and date in basis else (f"{basis} — {date}" if basis else date)
+    if with_lunar and lunar_matters(deadline, basis):
+        text = f"{text} ({format_lunar(deadline)})"
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# Months, public holidays and the Tết break, for calendar pages
+
+
+def month_days(year: int, month: int) -> list[dt.date]:
+    """Every day of the weeks (Monday first) that cover ``month``: a month grid, row by row."""
+    weeks = _stdlib_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    return [day for week in weeks for day in week]
+
+
+def public_holidays(start: dt.date, end: dt.date) -> dict[dt.date, str]:
+    """The official days off from ``start`` to ``end`` (inclusive) with their Vietnamese names.
+
+    Names come from ``holidays.Vietnam`` ("Tết Nguyên Đán", "Giao thừa Tết Nguyên Đán", "Quốc
+    khánh", "… (nghỉ bù)"); two holidays on one day are joined with "; ".
+    """
+    days: dict[dt.date, str] = {}
+    for year in range(start.year, end.year + 1):
+        for day, name in sorted(_official_days_off(year).items()):
+            if start <= day <= end:
+                days[day] = name
+    return days
+
+
+def tet_break(year: int) -> tuple[dt.date, dt.date]:
+    """The first and last day of the official Tết Nguyên đán break of lunar ``year``.
+
+    The run of non-working days around Mùng 1 Tết, weekends included: 10–16/02/2021 for Tân Sửu,
+    25/01–02/02/2025 for Ất Tỵ. Raises ``ValueError`` outside 1900–2100.
+    """
+    tet = tet_day(year)
+    first, last = tet, tet
+    while not is_working_day(first - _ONE_DAY):
+        first -= _ONE_DAY
+    while not is_working_day(last + _ONE_DAY):
+        last += _ONE_DAY
+    return first, last
 
 
 # --------------------------------------------------------------------------------------------

@@ -103,3 +103,12 @@ def actors_for(user, assignment: Assignment) -> set[str]:
 def can_use_admin(user) -> bool:
     """Only Django staff users reach the admin."""
     return bool(getattr(user, "is_active", False) and getattr(user, "is_staff", False))
+
+
+def own_notifications(user):
+    """The notifications addressed to `user`: nobody reads or marks anyone else's."""
+    from directives.models import Notification
+
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user)

@@ -180,3 +180,26 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# Reminders (đôn đốc, README "Reminders"): days before a deadline when the lead unit is reminded.
+TRACKER_REMINDER_DAYS = tuple(
+    sorted({int(days) for days in env_list("TRACKER_REMINDER_DAYS", "7,1")}, reverse=True)
+)
+if any(days < 0 for days in TRACKER_REMINDER_DAYS):
+    raise ImproperlyConfigured("TRACKER_REMINDER_DAYS takes whole numbers of days, 0 or more.")
+# The address the application is reached at, for links in e-mails (no trailing slash).
+TRACKER_BASE_URL = os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# E-mail: SMTP when EMAIL_HOST is set, otherwise printed on the console (development).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or (587 if EMAIL_USE_TLS else 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_TIMEOUT = 30  # seconds: a stuck server must not hang the hourly run
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Theo dõi nhiệm vụ <no-reply@localhost>")

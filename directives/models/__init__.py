@@ -13,6 +13,7 @@ from .assignment import (
     headline_rate,
     standing_for,
 )
+from .calendar_feed import CalendarFeed
 from .directive import Directive
 from .document import Document
 from .event import Event
@@ -29,6 +30,7 @@ __all__ = [
     "AppendOnlyError",
     "Assignment",
     "AssignmentQuerySet",
+    "CalendarFeed",
     "DeadlineChange",
     "Directive",
     "Document",

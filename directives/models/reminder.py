@@ -78,6 +78,10 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("đã gửi e-mail lúc"), null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(_("số lần gửi e-mail"), default=0)
+    # Messages that are not a Reminder's (the weekly digest) carry their own once-only key.
+    key = models.CharField(
+        _("khóa chống gửi trùng"), max_length=120, unique=True, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("thông báo")

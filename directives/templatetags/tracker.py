@@ -7,6 +7,7 @@ import datetime as dt
 from django import template
 from django.utils.translation import gettext as _
 
+from directives import calendar
 from directives.models import Assignment, Standing
 
 register = template.Library()
@@ -26,14 +27,11 @@ def vndate(value: dt.date | dt.datetime | None) -> str:
 
 @register.filter
 def deadline_label(assignment: Assignment) -> str:
-    """'Trước Tết Nguyên đán Tân Sửu — 09/02/2021': the basis beside the resolved date."""
+    """'Trước Tết Nguyên đán Tân Sửu — 09/02/2021 (Ngày 28 tháng Chạp năm Canh Tý)': the basis
+    beside the resolved date, with the lunar date where it helps (see calendar.lunar_matters)."""
     if assignment.deadline is None:
         return assignment.deadline_basis or _("Không hạn")
-    date = assignment.deadline.strftime("%d/%m/%Y")
-    basis = assignment.deadline_basis
-    if basis and date in basis:
-        return basis
-    return f"{basis} — {date}" if basis else date
+    return calendar.deadline_text(assignment.deadline, assignment.deadline_basis)
 
 
 @register.simple_tag
@@ -52,3 +50,51 @@ def days_note(assignment: Assignment, on: dt.date) -> str:
 @register.filter
 def standing_label(value: str) -> str:
     return Standing(value).label if value in Standing.values else ""
+
+
+def _as_date(value: dt.date | dt.datetime | None) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        from django.utils import timezone
+
+        return timezone.localtime(value).date()
+    return value
+
+
+@register.filter
+def vndate_weekday(value: dt.date | dt.datetime | None) -> str:
+    """'Thứ Sáu, 12/02/2021': dd/mm/yyyy with the Vietnamese weekday."""
+    day = _as_date(value)
+    return calendar.format_date_vi(day) if day else ""
+
+
+@register.filter
+def lunar(value: dt.date | dt.datetime | None) -> str:
+    """'Mùng 1 Tết Tân Sửu': the date in the Vietnamese lunar calendar ('' outside 1900–2100)."""
+    day = _as_date(value)
+    if day is None:
+        return ""
+    try:
+        return calendar.format_lunar(day)
+    except ValueError:
+        return ""
+
+
+@register.filter
+def vndate_lunar(value: dt.date | dt.datetime | None) -> str:
+    """'12/02/2021 — Mùng 1 Tết Tân Sửu': the solar date with the lunar one beside it."""
+    day = _as_date(value)
+    if day is None:
+        return ""
+    lunar_text = lunar(day)
+    return f"{day:%d/%m/%Y} — {lunar_text}" if lunar_text else f"{day:%d/%m/%Y}"
+
+
+@register.filter
+def vndatetime(value: dt.datetime | None) -> str:
+    """'Thứ Hai, 08/02/2021 08:00' in the local time zone."""
+    if value is None:
+        return ""
+    from django.utils import timezone
+
+    local = timezone.localtime(value)
+    return f"{calendar.format_date_vi(local.date())} {local:%H:%M}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -22,6 +24,7 @@ ADMIN_MODELS = [
     "extensionrequest",
     "reminder",
     "notification",
+    "calendarfeed",
 ]
 
 
@@ -105,28 +108,149 @@ def test_admin_assignment_page_shows_history_read_only(client, admin_user, demo)
     assert assignment.updates.first().note in response.content.decode()
 
 
+def _assignment_form(assignment, **fields) -> dict:
+    return {
+        "directive": assignment.directive_id,
+        "lead_unit": assignment.lead_unit_id,
+        "coordinating_units": [],
+        "contact_person": "Chị Lan",
+        "expected_result": "Kế hoạch",
+        **{
+            f"{p}-{k}": v
+            for p in ("deadline_changes", "updates")
+            for k, v in {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0}.items()
+        },
+        **fields,
+    }
+
+
 def test_admin_deadline_edit_keeps_history(client, admin_user, assignment):
     client.force_login(admin_user)
     url = reverse("admin:directives_assignment_change", args=[assignment.pk])
-    response = client.post(
-        url,
-        {
-            "directive": assignment.directive_id,
-            "lead_unit": assignment.lead_unit_id,
-            "coordinating_units": [],
-            "contact_person": "Chị Lan",
-            "expected_result": "Kế hoạch",
-            "deadline": "2021-03-31",
-            "deadline_basis": "Trong quý I/2021",
-            **{
-                f"{p}-{k}": v
-                for p in ("deadline_changes", "updates")
-                for k, v in {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0}.items()
-            },
-        },
-    )
+    response = client.post(url, _assignment_form(assignment, deadline_phrase="trong quý I/2021"))
     assert response.status_code == 302, response.content.decode()[:2000]
     assignment.refresh_from_db()
     assert str(assignment.deadline) == "2021-03-31"
+    assert assignment.deadline_basis == "Trong quý I/2021"
     change = DeadlineChange.objects.get(assignment=assignment)
     assert (str(change.old_deadline), change.kind) == ("2021-02-09", DeadlineChange.Kind.EDIT)
+
+
+def test_admin_assignment_form_has_one_deadline_input(client, admin_user, assignment):
+    client.force_login(admin_user)
+    url = reverse("admin:directives_assignment_change", args=[assignment.pk])
+    response = client.get(url)
+    form = response.context["adminform"].form
+    assert "deadline_phrase" in form.fields
+    assert "deadline" not in form.fields and "deadline_basis" not in form.fields
+    assert form.fields["deadline_phrase"].label == "Thời hạn"
+    assert form["deadline_phrase"].value() == "Trước Tết Nguyên đán Tân Sửu"
+    content = response.content.decode()
+    assert "Hiện tại: Trước Tết Nguyên đán Tân Sửu — 09/02/2021 (Ngày 28 tháng Chạp" in content
+
+
+def test_admin_deadline_phrase_counts_from_the_document_date(client, admin_user, assignment):
+    # The document was issued 17/11/2020, so "Tết Tân Sửu" is February 2021, not 2081.
+    client.force_login(admin_user)
+    url = reverse("admin:directives_assignment_change", args=[assignment.pk])
+    client.post(url, _assignment_form(assignment, deadline_phrase="trước Tết Tân Sửu"))
+    assignment.refresh_from_db()
+    assert (assignment.deadline, assignment.deadline_basis) == (
+        dt.date(2021, 2, 9),
+        "Trước Tết Nguyên đán Tân Sửu",
+    )
+
+
+def test_admin_deadline_working_days_skip_tet(client, admin_user, assignment):
+    client.force_login(admin_user)
+    url = reverse("admin:directives_assignment_change", args=[assignment.pk])
+    client.post(
+        url, _assignment_form(assignment, deadline_phrase="5 ngày làm việc kể từ 08/02/2021")
+    )
+    assignment.refresh_from_db()
+    assert assignment.deadline == dt.date(2021, 2, 22)
+
+
+def test_admin_unchanged_free_text_basis_is_kept(client, admin_user, assignment):
+    basis = "Khẩn trương (văn bản không nêu ngày) — 31/12/2020, do Văn phòng Tỉnh ủy ấn định"
+    Assignment.objects.filter(pk=assignment.pk).update(
+        deadline=dt.date(2020, 12, 31), deadline_basis=basis
+    )
+    client.force_login(admin_user)
+    url = reverse("admin:directives_assignment_change", args=[assignment.pk])
+    shown = client.get(url).context["adminform"].form["deadline_phrase"].value()
+    assert shown == basis
+    response = client.post(
+        url, _assignment_form(assignment, deadline_phrase=shown, contact_person="Anh Hùng")
+    )
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert (assignment.deadline, assignment.deadline_basis) == (dt.date(2020, 12, 31), basis)
+    assert assignment.contact_person == "Anh Hùng"
+    assert not DeadlineChange.objects.filter(assignment=assignment).exists()
+
+
+def test_admin_bad_deadline_phrase_shows_error_and_writes_nothing(client, admin_user, assignment):
+    client.force_login(admin_user)
+    url = reverse("admin:directives_assignment_change", args=[assignment.pk])
+    response = client.post(
+        url, _assignment_form(assignment, deadline_phrase="khẩn trương", contact_person="X")
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["deadline_phrase"]
+    assert "Không xác định được thời hạn từ “khẩn trương”" in errors[0]
+    assignment.refresh_from_db()
+    assert assignment.deadline == dt.date(2021, 2, 9)
+    assert assignment.contact_person == ""
+    assert not DeadlineChange.objects.exists()
+
+
+def test_admin_empty_deadline_means_no_deadline(client, admin_user, assignment):
+    client.force_login(admin_user)
+    url = reverse("admin:directives_assignment_change", args=[assignment.pk])
+    client.post(url, _assignment_form(assignment, deadline_phrase=""))
+    assignment.refresh_from_db()
+    assert (assignment.deadline, assignment.deadline_basis) == (None, "")
+    assert DeadlineChange.objects.get().new_deadline is None
+
+
+def test_admin_add_assignment_with_phrase_goes_through_set_deadline(client, admin_user, assignment):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:directives_assignment_add"),
+        _assignment_form(assignment, deadline_phrase="Tết Dương lịch 2021"),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    added = Assignment.objects.exclude(pk=assignment.pk).get()
+    assert (added.deadline, added.deadline_basis) == (
+        dt.date(2020, 12, 31),
+        "Trước Tết Dương lịch 2021",
+    )
+    change = DeadlineChange.objects.get(assignment=added)
+    assert change.kind == DeadlineChange.Kind.INITIAL
+    assert added.original_deadline == dt.date(2020, 12, 31)
+
+
+def test_admin_add_assignment_with_bad_phrase_writes_nothing(client, admin_user, assignment):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:directives_assignment_add"),
+        _assignment_form(assignment, deadline_phrase="trong quý V/2021"),
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["deadline_phrase"]
+    assert Assignment.objects.count() == 1
+
+
+def test_calendar_feed_admin_hides_tokens_and_revokes(client, admin_user, staff_user):
+    from directives import actions
+
+    feed = actions.renew_calendar_feed(staff_user)
+    client.force_login(admin_user)
+    changelist = reverse("admin:directives_calendarfeed_changelist")
+    assert feed.token not in client.get(changelist).content.decode()
+    change = reverse("admin:directives_calendarfeed_change", args=[feed.pk])
+    assert feed.token not in client.get(change).content.decode()
+    client.post(changelist, {"action": "revoke", "_selected_action": [feed.pk]})
+    feed.refresh_from_db()
+    assert feed.revoked_at is not None

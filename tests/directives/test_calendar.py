@@ -18,11 +18,19 @@ from directives.calendar import (
     ResolvedDeadline,
     add_working_days,
     can_chi_year,
+    deadline_text,
+    format_date_lunar,
     format_date_vi,
     format_lunar,
+    format_lunar_month,
+    format_lunar_short,
     is_working_day,
     last_working_day_before_tet,
+    lunar_matters,
+    month_days,
+    public_holidays,
     resolve_deadline,
+    tet_break,
     tet_day,
     to_lunar,
 )
@@ -334,3 +342,136 @@ def test_resolve_deadline_bad_phrase_raises(phrase: str) -> None:
 def test_deadline_phrase_error_is_value_error_with_vietnamese_message() -> None:
     with pytest.raises(ValueError, match="Không xác định được thời hạn từ “khẩn trương”"):
         resolve_deadline("khẩn trương")
+
+
+# --- The issue's date vectors (issue 5) --------------------------------------------------------
+
+
+def test_resolve_deadline_tet_2007_counts_from_vietnamese_tet() -> None:
+    # Vietnam: Mùng 1 on Sat 17/02/2007, the eve Fri 16/02 is off, so Thu 15/02 is the last
+    # working day. The Chinese Tết (Sun 18/02) would put the eve on Saturday and give Fri 16/02.
+    resolved = resolve_deadline("trước Tết Nguyên đán 2007")
+    assert resolved == ResolvedDeadline(date(2007, 2, 15), "Trước Tết Nguyên đán Đinh Hợi")
+
+
+def test_format_lunar_2007_tet_is_17_february_not_18() -> None:
+    assert format_lunar(date(2007, 2, 17)) == "Mùng 1 Tết Đinh Hợi"
+    assert format_lunar(date(2007, 2, 18)) == "Mùng 2 Tết Đinh Hợi"
+
+
+def test_format_lunar_2030_tet_is_2_february_not_3() -> None:
+    assert format_lunar(date(2030, 2, 2)) == "Mùng 1 Tết Canh Tuất"
+    # The twelfth month of Kỷ Dậu has 29 days in Vietnam.
+    assert format_lunar(date(2030, 2, 1)) == "Ngày 29 tháng Chạp năm Kỷ Dậu"
+
+
+# --- Dates as people read them -----------------------------------------------------------------
+
+
+def test_format_date_lunar_puts_lunar_beside_solar() -> None:
+    assert format_date_lunar(date(2021, 2, 12)) == "12/02/2021 — Mùng 1 Tết Tân Sửu"
+
+
+def test_format_date_lunar_first_of_month_11_canh_ty() -> None:
+    assert format_date_lunar(date(2020, 12, 14)) == "14/12/2020 — Mùng 1 tháng 11 năm Canh Tý"
+
+
+def test_format_lunar_short_shows_month_on_first_lunar_day() -> None:
+    assert format_lunar_short(date(2020, 12, 14)) == "1/11"
+    assert format_lunar_short(date(2020, 12, 15)) == "2"
+
+
+def test_format_lunar_short_with_month_when_asked() -> None:
+    assert format_lunar_short(date(2021, 2, 9), with_month=True) == "28/12"
+
+
+def test_format_lunar_short_marks_leap_month() -> None:
+    assert format_lunar_short(date(2020, 5, 23)) == "1/4n"
+
+
+def test_format_lunar_month_names_gieng_and_chap() -> None:
+    assert format_lunar_month(date(2021, 2, 1)) == "tháng Chạp năm Canh Tý"
+    assert format_lunar_month(date(2021, 2, 28)) == "tháng Giêng năm Tân Sửu"
+
+
+def test_lunar_matters_for_tet_basis() -> None:
+    assert lunar_matters(date(2021, 2, 9), "Trước Tết Nguyên đán Tân Sửu")
+
+
+def test_lunar_matters_not_for_tet_duong_lich_outside_season() -> None:
+    assert not lunar_matters(date(2020, 12, 31), "Trước Tết Dương lịch 2021")
+
+
+def test_lunar_matters_in_tet_season_whatever_the_basis() -> None:
+    # 28/01/2021 is the 16th of the twelfth lunar month.
+    assert lunar_matters(date(2021, 1, 28), "Ngày 28/01/2021")
+    assert not lunar_matters(date(2021, 3, 31), "Trong quý I/2021")
+
+
+def test_lunar_matters_false_outside_lunar_range() -> None:
+    assert not lunar_matters(date(2200, 2, 9), "Trước Tết")
+
+
+def test_deadline_text_tet_shows_basis_date_and_lunar() -> None:
+    assert (
+        deadline_text(date(2021, 2, 9), "Trước Tết Nguyên đán Tân Sửu")
+        == "Trước Tết Nguyên đán Tân Sửu — 09/02/2021 (Ngày 28 tháng Chạp năm Canh Tý)"
+    )
+
+
+def test_deadline_text_without_lunar_when_it_does_not_help() -> None:
+    assert deadline_text(date(2020, 12, 31), "Trước Tết Dương lịch 2021") == (
+        "Trước Tết Dương lịch 2021 — 31/12/2020"
+    )
+
+
+def test_deadline_text_does_not_repeat_a_date_in_the_basis() -> None:
+    basis = "Khẩn trương (văn bản không nêu ngày) — 31/12/2020, do Văn phòng Tỉnh ủy ấn định"
+    assert deadline_text(date(2020, 12, 31), basis) == basis
+
+
+def test_deadline_text_without_basis_is_the_date() -> None:
+    assert deadline_text(date(2021, 3, 31)) == "31/03/2021"
+
+
+def test_deadline_text_can_leave_lunar_out() -> None:
+    text = deadline_text(date(2021, 2, 9), "Trước Tết Nguyên đán Tân Sửu", with_lunar=False)
+    assert text == "Trước Tết Nguyên đán Tân Sửu — 09/02/2021"
+
+
+# --- Month grid, holidays, the Tết break -------------------------------------------------------
+
+
+def test_month_days_february_2021_runs_monday_to_sunday() -> None:
+    days = month_days(2021, 2)
+    assert days[0] == date(2021, 2, 1)  # a Monday
+    assert days[-1] == date(2021, 2, 28)  # a Sunday
+    assert len(days) == 28
+
+
+def test_month_days_pads_to_whole_weeks() -> None:
+    days = month_days(2020, 12)
+    assert days[0] == date(2020, 11, 30)
+    assert days[-1] == date(2021, 1, 3)
+    assert len(days) % 7 == 0
+
+
+def test_public_holidays_names_tet_in_vietnamese() -> None:
+    days = public_holidays(date(2021, 2, 1), date(2021, 2, 28))
+    assert days[date(2021, 2, 12)] == "Tết Nguyên Đán"
+    assert sorted(days) == [date(2021, 2, d) for d in range(10, 17)]
+
+
+def test_public_holidays_spans_new_year() -> None:
+    days = public_holidays(date(2020, 12, 28), date(2021, 1, 3))
+    assert list(days) == [date(2021, 1, 1)]
+    assert days[date(2021, 1, 1)] == "Tết Dương lịch"
+
+
+def test_tet_break_tan_suu() -> None:
+    assert tet_break(2021) == (date(2021, 2, 10), date(2021, 2, 16))
+
+
+def test_tet_break_includes_weekends_around_it() -> None:
+    # Ất Tỵ: Tết Wed 29/01/2025; the break ran Sat 25/01 – Sun 02/02.
+    assert tet_break(2025) == (date(2025, 1, 25), date(2025, 2, 2))

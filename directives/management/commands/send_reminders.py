@@ -1,0 +1,52 @@
+"""python manage.py send_reminders [--now ...] — the hourly reminders, digests and e-mail.
+
+Meant for cron or a systemd timer every hour (README "Reminders"); running it again in the same
+hour sends nothing twice. See directives/reminders.py for what is sent when.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from directives import reminders
+
+
+def parse_moment(text: str) -> dt.datetime:
+    """'2021-02-10T08:00', '2021-02-10 08:00' or '2021-02-10' (local time) → aware datetime."""
+    moment = dt.datetime.fromisoformat(text.strip())
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+class Command(BaseCommand):
+    help = (
+        "Gửi đôn đốc trước hạn, khi quá hạn và hằng tuần khi còn quá hạn, bản tổng hợp tuần cho "
+        "lãnh đạo, và e-mail; chạy mỗi giờ, chạy lại không gửi trùng."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--now",
+            metavar="YYYY-MM-DDTHH:MM",
+            help="Chạy như vào thời điểm này (giờ Việt Nam), để thử hoặc gửi bù.",
+        )
+
+    def handle(self, *args, now: str | None, **options) -> None:
+        moment = None
+        if now:
+            try:
+                moment = parse_moment(now)
+            except ValueError:
+                raise CommandError(
+                    f"Thời điểm “{now}” không hợp lệ: hãy ghi YYYY-MM-DDTHH:MM.", returncode=1
+                ) from None
+        summary = reminders.run(moment)
+        self.stdout.write(
+            f"Đôn đốc: {summary.reminders} (thông báo: {summary.notifications}); "
+            f"tổng hợp tuần: {summary.digests}; e-mail đã gửi: {summary.emailed}, "
+            f"lỗi (sẽ thử lại): {summary.email_failures}."
+        )

@@ -1,0 +1,311 @@
+"""Reminders (đôn đốc) that arrive once: what is due at a given moment, and the e-mail behind it.
+
+`python manage.py send_reminders` runs :func:`run` every hour. Each occasion has a key, unique in
+the database, so a run repeated in the same hour (or two runs at once) sends nothing twice:
+
+* before the deadline: ``before:<assignment>:<deadline>:<N>`` for N in TRACKER_REMINDER_DAYS
+  (default 7 and 1 days). Only the closest threshold not yet passed is sent, so an assignment
+  created three days before its deadline gets one reminder ("còn 3 ngày"), not two;
+* the day it becomes overdue (the day after the deadline): ``due:<assignment>:<deadline>``;
+* every seven days while it stays overdue: ``overdue:<assignment>:<deadline>:<week>``;
+* the weekly digest of each leader, one message listing everything in their scope that is
+  overdue, due in the coming week or awaiting their sign-off: ``digest:<user>:<ISO week>``.
+
+The deadline is part of the key, so an approved extension starts the reminders afresh. Only work
+the lead unit can move is urged: done, suspended and "awaiting sign-off" assignments are not.
+Reminders go to every member of the lead unit as in-app notifications (and so appear on the
+assignment's timeline as Reminder rows); e-mail follows for those with an address, each message on
+its own, so one failing address never stops the others and is tried again on the next run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from directives import actions, calendar
+from directives.models import Assignment, Membership, Notification, Reminder, Role, Status
+
+logger = logging.getLogger(__name__)
+
+# The lead unit cannot move these, so urging it would be noise.
+NOT_URGED = (Status.DONE, Status.SUSPENDED, Status.AWAITING_SIGNOFF)
+# The digest looks one week ahead: the span until the next digest.
+DIGEST_HORIZON_DAYS = 7
+# E-mail is retried on each hourly run, for a week at most and at most this many times.
+EMAIL_MAX_ATTEMPTS = 10
+EMAIL_RETRY_WINDOW = dt.timedelta(days=7)
+
+
+@dataclass
+class RunSummary:
+    reminders: int = 0
+    notifications: int = 0
+    digests: int = 0
+    emailed: int = 0
+    email_failures: int = 0
+
+
+@dataclass(frozen=True)
+class Occasion:
+    kind: str
+    key: str
+    days: int  # days left before the deadline (negative: days overdue)
+
+
+def occasion_for(assignment: Assignment, today: dt.date, days_before=None) -> Occasion | None:
+    """The reminder `assignment` is due for on `today`, or None (see the module docstring)."""
+    if assignment.deadline is None or assignment.status in NOT_URGED:
+        return None
+    thresholds = settings.TRACKER_REMINDER_DAYS if days_before is None else days_before
+    left = (assignment.deadline - today).days
+    stem = f"{assignment.pk}:{assignment.deadline.isoformat()}"
+    if left >= 0:
+        reached = [n for n in thresholds if n >= left]
+        if not reached:
+            return None
+        return Occasion(Reminder.Kind.BEFORE, f"before:{stem}:{min(reached)}", left)
+    week = (-left - 1) // 7
+    if week == 0:
+        return Occasion(Reminder.Kind.DUE, f"due:{stem}", left)
+    return Occasion(Reminder.Kind.OVERDUE_WEEKLY, f"overdue:{stem}:{week}", left)
+
+
+def _task(assignment: Assignment) -> str:
+    return f"{assignment.directive.number}. {assignment.directive.title}"
+
+
+def _texts(assignment: Assignment, occasion: Occasion) -> tuple[str, str]:
+    """The title and message of a reminder, in Vietnamese."""
+    values = {
+        "task": _task(assignment),
+        "unit": assignment.lead_unit.name,
+        "deadline": calendar.deadline_text(assignment.deadline, assignment.deadline_basis),
+        "days": abs(occasion.days),
+    }
+    if occasion.kind == Reminder.Kind.BEFORE:
+        title = _("Sắp đến hạn: %(task)s") % values
+        if occasion.days == 0:
+            message = _(
+                "Nhiệm vụ “%(task)s” do %(unit)s chủ trì đến hạn hôm nay (thời hạn: %(deadline)s)."
+            )
+        else:
+            message = _(
+                "Nhiệm vụ “%(task)s” do %(unit)s chủ trì còn %(days)d ngày đến hạn"
+                " (thời hạn: %(deadline)s)."
+            )
+    elif occasion.kind == Reminder.Kind.DUE:
+        title = _("Quá hạn: %(task)s") % values
+        message = _(
+            "Nhiệm vụ “%(task)s” do %(unit)s chủ trì đã quá hạn (thời hạn: %(deadline)s)."
+            " Đề nghị khẩn trương hoàn thành, hoặc đề nghị gia hạn nếu có lý do chính đáng."
+        )
+    else:
+        title = _("Vẫn quá hạn: %(task)s") % values
+        message = _(
+            "Nhiệm vụ “%(task)s” do %(unit)s chủ trì đã quá hạn %(days)d ngày"
+            " (thời hạn: %(deadline)s). Đề nghị báo cáo tiến độ và khẩn trương hoàn thành."
+        )
+    return title, message % values
+
+
+def create_reminders(now: dt.datetime, summary: RunSummary) -> None:
+    """Log and notify every reminder due at `now` that has not been sent."""
+    today = timezone.localtime(now).date()
+    horizon = today + dt.timedelta(days=max(settings.TRACKER_REMINDER_DAYS, default=0))
+    candidates = (
+        Assignment.objects.exclude(status__in=NOT_URGED)
+        .filter(deadline__isnull=False, deadline__lte=horizon)
+        .select_related("directive", "lead_unit")
+        .order_by("deadline", "pk")
+    )
+    due = [(a, o) for a in candidates if (o := occasion_for(a, today)) is not None]
+    sent = set(
+        Reminder.objects.filter(key__in=[o.key for _a, o in due]).values_list("key", flat=True)
+    )
+    for assignment, occasion in due:
+        if occasion.key in sent:
+            continue
+        title, message = _texts(assignment, occasion)
+        reminder = actions.remind(
+            assignment,
+            kind=occasion.kind,
+            key=occasion.key,
+            title=title,
+            message=message,
+            at=now,
+        )
+        if reminder is not None:
+            summary.reminders += 1
+            summary.notifications += reminder.notifications.count()
+
+
+def _digest_line(assignment: Assignment, today: dt.date) -> str:
+    line = f"- {_task(assignment)} — {assignment.lead_unit.name} — "
+    if assignment.deadline is None:
+        return line + (assignment.deadline_basis or _("Không hạn"))
+    line += calendar.deadline_text(assignment.deadline, assignment.deadline_basis)
+    left = (assignment.deadline - today).days
+    if left < 0:
+        return line + " — " + _("quá hạn %(n)d ngày") % {"n": -left}
+    if left == 0:
+        return line + " — " + _("hạn hôm nay")
+    return line + " — " + _("còn %(n)d ngày") % {"n": left}
+
+
+def digest_for(user, today: dt.date) -> tuple[str, str] | None:
+    """The weekly digest of a leader: (title, body), or None when nothing needs their eye."""
+    scope = Assignment.objects.visible_to(user).select_related("directive", "lead_unit")
+    urged = scope.exclude(status__in=NOT_URGED).filter(deadline__isnull=False)
+    groups = [
+        (_("Quá hạn"), list(urged.filter(deadline__lt=today).order_by("deadline", "pk"))),
+        (
+            _("Đến hạn trong %(n)d ngày tới") % {"n": DIGEST_HORIZON_DAYS},
+            list(
+                urged.filter(
+                    deadline__gte=today,
+                    deadline__lte=today + dt.timedelta(days=DIGEST_HORIZON_DAYS),
+                ).order_by("deadline", "pk")
+            ),
+        ),
+        (
+            _("Chờ xác nhận hoàn thành"),
+            list(scope.filter(status=Status.AWAITING_SIGNOFF).order_by("deadline", "pk")),
+        ),
+    ]
+    if not any(items for _label, items in groups):
+        return None
+    year, week, _weekday = today.isocalendar()
+    overdue, soon, awaiting = (len(items) for _label, items in groups)
+    title = _(
+        "Tổng hợp tuần %(week)02d/%(year)d: %(overdue)d quá hạn, %(soon)d đến hạn trong"
+        " %(days)d ngày tới, %(awaiting)d chờ xác nhận"
+    ) % {
+        "week": week,
+        "year": year,
+        "overdue": overdue,
+        "soon": soon,
+        "days": DIGEST_HORIZON_DAYS,
+        "awaiting": awaiting,
+    }
+    lines = [_("Tình hình nhiệm vụ tính đến %(date)s.") % {"date": calendar.format_date_vi(today)}]
+    for label, items in groups:
+        if items:
+            lines += ["", f"{label} ({len(items)}):", *(_digest_line(a, today) for a in items)]
+    return title, "\n".join(lines)
+
+
+def send_digests(now: dt.datetime, summary: RunSummary) -> None:
+    """One digest per leader per ISO week, in the first run of the week."""
+    today = timezone.localtime(now).date()
+    year, week, _weekday = today.isocalendar()
+    leaders = (
+        Membership.objects.filter(role=Role.LEADER, user__is_active=True)
+        .select_related("user", "unit")
+        .order_by("user_id")
+    )
+    keys = {m.user_id: f"digest:{m.user_id}:{year}-W{week:02d}" for m in leaders}
+    sent = set(Notification.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+    for membership in leaders:
+        key = keys[membership.user_id]
+        if key in sent:
+            continue
+        digest = digest_for(membership.user, today)
+        if digest is None:
+            continue
+        title, body = digest
+        if actions.send_digest(membership.user, key=key, title=title, body=body, at=now):
+            summary.digests += 1
+
+
+def _email_for(notification: Notification) -> EmailMessage:
+    link = f"{settings.TRACKER_BASE_URL}/notifications/"
+    body = "\n".join(
+        [
+            notification.body or notification.title,
+            "",
+            "-- ",
+            _("Theo dõi nhiệm vụ — xem và đánh dấu đã đọc: %(link)s") % {"link": link},
+        ]
+    )
+    # A header cannot hold a line break; titles are one line, but be sure.
+    subject = " ".join(f"[{_('Theo dõi nhiệm vụ')}] {notification.title}".split())
+    return EmailMessage(subject=subject, body=body, to=[notification.recipient.email])
+
+
+def send_emails(now: dt.datetime, summary: RunSummary) -> None:
+    """E-mail every notification not yet e-mailed, one message at a time.
+
+    Each message is claimed by raising its attempt count before it is sent, so two runs at once
+    do not both send it; `emailed_at` is set only once the server has accepted it. An unreachable
+    server costs no attempt: the whole batch simply waits for the next run.
+    """
+    pending = (
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            email_attempts__lt=EMAIL_MAX_ATTEMPTS,
+            created_at__gte=now - EMAIL_RETRY_WINDOW,
+            recipient__is_active=True,
+        )
+        .exclude(recipient__email="")
+        .select_related("recipient")
+        .order_by("pk")
+    )
+    pending = list(pending)
+    if not pending:
+        return
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception:
+        logger.exception("E-mail server unreachable; %d messages wait", len(pending))
+        summary.email_failures += len(pending)
+        return
+    try:
+        for notification in pending:
+            claimed = Notification.objects.filter(
+                pk=notification.pk,
+                emailed_at__isnull=True,
+                email_attempts=notification.email_attempts,
+            ).update(email_attempts=F("email_attempts") + 1)
+            if not claimed:
+                continue
+            message = _email_for(notification)
+            message.connection = connection
+            try:
+                message.send()
+            except Exception:
+                summary.email_failures += 1
+                logger.warning(
+                    "E-mail to %s (notification %d) failed; retried on the next run",
+                    notification.recipient.email,
+                    notification.pk,
+                    exc_info=True,
+                )
+                # The failure may have broken the session; the next message opens a new one.
+                with contextlib.suppress(Exception):
+                    connection.close()
+                continue
+            Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+            summary.emailed += 1
+    finally:
+        with contextlib.suppress(Exception):
+            connection.close()
+
+
+def run(now: dt.datetime | None = None) -> RunSummary:
+    """Everything `send_reminders` does at `now` (default: the current time)."""
+    now = now or timezone.now()
+    summary = RunSummary()
+    create_reminders(now, summary)
+    send_digests(now, summary)
+    send_emails(now, summary)
+    return summary
