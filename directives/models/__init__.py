@@ -13,6 +13,7 @@ from .assignment import (
     headline_rate,
     standing_for,
 )
+from .attachment import Attachment
 from .directive import Directive
 from .document import Document
 from .event import Event
@@ -28,6 +29,7 @@ __all__ = [
     "Actor",
     "AppendOnlyError",
     "Assignment",
+    "Attachment",
     "AssignmentQuerySet",
     "DeadlineChange",
     "Directive",
