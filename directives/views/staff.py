@@ -298,6 +298,7 @@ def _detail_response(
     *,
     conflict: dict | None = None,
     done_message: str = "",
+    refused: str = "",
     **forms,
 ) -> TemplateResponse:
     """The assignment page, or one of its fragments when htmx asks for it."""
@@ -309,6 +310,7 @@ def _detail_response(
         "can_log": can_log,
         "conflict": conflict,
         "done_message": done_message,
+        "refused": refused,
     }
     fragment = partial is not None and _fragment(request)
     if not fragment or partial == "assignment-live":
@@ -401,6 +403,7 @@ def _workflow_post(request: HttpRequest, pk: int, form_name: str, form_class, pe
         raise PermissionDenied
     form = form_class(request.POST, assignment=assignment)
     conflict = None
+    refused = ""
     if form.is_valid():
         try:
             perform(assignment, form.cleaned_data)
@@ -409,7 +412,8 @@ def _workflow_post(request: HttpRequest, pk: int, form_name: str, form_class, pe
             form.refresh_version(error.current.version)
             assignment = error.current
         except TransitionError as error:
-            form.add_error(None, str(error))
+            # Shown at the top of the panel: the form it came from may no longer be offered.
+            refused = str(error)
         except actions.PermissionDenied as error:
             raise PermissionDenied from error
         else:
@@ -419,7 +423,12 @@ def _workflow_post(request: HttpRequest, pk: int, form_name: str, form_class, pe
             response = _detail_response(request, assignment, "workflow-panel", done_message=done)
             return _changed(response, assignment, version=True)
     response = _detail_response(
-        request, assignment, "workflow-panel", conflict=conflict, **{form_name: form}
+        request,
+        assignment,
+        "workflow-panel",
+        conflict=conflict,
+        refused=refused,
+        **{form_name: form},
     )
     return _changed(response, assignment, version=False) if conflict else response
 
