@@ -4,7 +4,8 @@
  *    other form of that assignment on the page takes it, so the user's next save is not refused
  *    as a conflict with themselves. (On a real conflict no version is sent: the refused form
  *    already carries the current one, the others keep theirs.)
- * 2. The list's "Cập nhật tiến độ" opens the progress form in a native <dialog> (focus trap,
+ * 2. The list's filters leave empty values out of the address, so bookmarks stay short.
+ * 3. The list's "Cập nhật tiến độ" opens the progress form in a native <dialog> (focus trap,
  *    Escape to close); closing returns focus to the row's button. A form still open for the same
  *    assignment is shown again rather than fetched anew, so nothing typed is lost.
  */
@@ -19,6 +20,20 @@
     var selector = 'input[data-assignment-version="' + String(detail.id) + '"]';
     document.querySelectorAll(selector).forEach(function (input) {
       input.value = String(detail.version);
+    });
+  });
+
+  // Filters send (and so put in the address bar) only the values actually chosen.
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt;
+    if (event.detail.verb !== "get" || !form.matches || !form.matches("form[data-drop-empty]")) {
+      return;
+    }
+    var params = event.detail.parameters;
+    Array.from(params.keys()).forEach(function (name) {
+      if (params.get(name) === "") {
+        params.delete(name);
+      }
     });
   });
 
