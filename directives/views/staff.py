@@ -259,15 +259,18 @@ def _live_context(assignment: Assignment, today: dt.date) -> dict[str, Any]:
     }
 
 
-def _panel_context(request: HttpRequest, assignment: Assignment, **forms) -> dict[str, Any]:
-    """The workflow panel of the lead unit: which actions the one rule allows now."""
+def _panel_context(
+    request: HttpRequest, assignment: Assignment, requests=None, **forms
+) -> dict[str, Any]:
+    """The workflow panel of the lead unit: which actions the one rule allows now.
+
+    `requests` are the assignment's extension requests when the page already fetched them.
+    """
     is_lead = permissions.is_lead_member(request.user, assignment)
     allowed = assignment.allowed_actions(Actor.LEAD) if is_lead else []
-    pending = (
-        assignment.extension_requests.filter(state=ExtensionRequest.State.PENDING)
-        .select_related("requested_by")
-        .first()
-    )
+    if requests is None:
+        requests = assignment.extension_requests.filter(state=ExtensionRequest.State.PENDING)
+    pending = next((r for r in requests if r.state == ExtensionRequest.State.PENDING), None)
     return {
         "is_lead": is_lead,
         "can_start": Action.START in allowed,
@@ -318,7 +321,8 @@ def _detail_response(
     # A refresh of the live region leaves the forms as they are in the page (hx-preserve).
     context["live_only"] = fragment and partial == "assignment-live"
     if not context["live_only"]:
-        context.update(_panel_context(request, assignment, **forms))
+        requests = context.get("extension_requests")
+        context.update(_panel_context(request, assignment, requests, **forms))
     if not fragment:
         context["progress_form"] = forms.get("progress_form") or ProgressForm(assignment=assignment)
     template = f"{DETAIL_TEMPLATE}#{partial}" if fragment else DETAIL_TEMPLATE
