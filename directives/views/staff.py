@@ -102,7 +102,8 @@ def _directive_choices(visible) -> list[tuple[int, str]]:
     for d in directives:
         label = f"{d.number}. {shorten(d.title, 70)}"
         if several:
-            label = f"{d.document.number or d.document.issue_date:%d/%m/%Y} — {label}"
+            source = d.document.number or d.document.issue_date.strftime("%d/%m/%Y")
+            label = f"{source} — {label}"
         choices.append((d.pk, label))
     return choices
 
@@ -311,6 +312,8 @@ def _detail_response(
         "assignment": assignment,
         "today": today,
         "can_log": can_log,
+        # Inspectors and admins read everything here and write nothing.
+        "reads_only": permissions.sees_everything(request.user),
         "conflict": conflict,
         "done_message": done_message,
         "refused": refused,

@@ -163,6 +163,18 @@ def test_list_filters_by_directive(assignment, document, lead_unit, staff_user):
     assert f'value="{assignment.directive_id}"' in response.content.decode()
 
 
+def test_list_names_the_document_when_directives_come_from_several(
+    assignment, lead_unit, staff_user
+):
+    from tests.factories import DocumentFactory
+
+    later = DocumentFactory(number="15-TB/TU", issue_date=dt.date(2021, 3, 1))
+    AssignmentFactory(directive=DirectiveFactory(document=later, number="1"), lead_unit=lead_unit)
+    content = signed_in(staff_user).get(reverse("assignment_list")).content.decode()
+    assert "15-TB/TU — 1. " in content
+    assert f"17/11/2020 — {assignment.directive.number}. " in content
+
+
 def test_list_ignores_bad_filter_values(assignment, staff_user):
     response = signed_in(staff_user).get(
         reverse("assignment_list"), {"status": "bogus", "directive": "x", "page": "abc"}
@@ -375,6 +387,16 @@ def test_detail_for_inspector_is_read_only(assignment, inspector_user):
     )
     assert "Bạn chỉ có quyền xem nhiệm vụ này." in content
     assert '<form method="post" action="/assignments/' not in content
+
+
+def test_detail_for_assigning_leader_has_no_staff_forms(assignment, leader_user):
+    content = (
+        signed_in(leader_user)
+        .get(reverse("assignment_detail", args=[assignment.pk]))
+        .content.decode()
+    )
+    assert "Chỉ cán bộ đơn vị chủ trì và đơn vị phối hợp cập nhật" in content
+    assert reverse("assignment_progress", args=[assignment.pk]) not in content
 
 
 def test_detail_for_coordinating_staff_has_progress_but_no_workflow(assignment, coordinating_user):
