@@ -480,3 +480,52 @@ def revoke_calendar_feed(user, *, at: dt.datetime | None = None) -> bool:
     return bool(
         CalendarFeed.objects.active().filter(user=user).update(revoked_at=at or timezone.now())
     )
+
+
+def record_progress_with_files(
+    assignment: Assignment,
+    *,
+    user,
+    files=(),
+    **fields,
+) -> ProgressUpdate:
+    """`record_progress` plus up to five evidence files, all or nothing.
+
+    Every file is checked (name, size, content) before anything is written; a refused file raises
+    `evidence.EvidenceError` and leaves no trace. The files are stored only after the update row
+    exists, and removed again if the transaction fails, so no orphan file stays in MEDIA_ROOT.
+    """
+    from django.core.files.storage import default_storage
+
+    from directives import evidence
+    from directives.models import Attachment
+
+    if len(files) > evidence.MAX_FILES:
+        raise evidence.EvidenceError(
+            _("Chỉ được đính kèm tối đa %(n)d tệp.") % {"n": evidence.MAX_FILES}
+        )
+    checked = [(upload, evidence.check_upload(upload)) for upload in files]
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            update = record_progress(assignment, user=user, **fields)
+            for upload, kind in checked:
+                attachment = Attachment(
+                    assignment_id=assignment.pk,
+                    update=update,
+                    name=evidence.check_name(upload.name),
+                    extension=kind.extension,
+                    content_type=kind.content_type,
+                    size=upload.size,
+                    sha256=evidence.sha256_of(upload),
+                    uploaded_by=user,
+                    uploaded_at=update.created_at,
+                )
+                attachment.file.save(upload.name, upload, save=False)
+                stored.append(attachment.file.name)
+                attachment.save()
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+    return update

@@ -112,3 +112,28 @@ def own_notifications(user):
     if not getattr(user, "is_authenticated", False):
         return Notification.objects.none()
     return Notification.objects.filter(recipient=user)
+
+
+def lead_scope_filter(user) -> Q | None:
+    """Assignments led by the user's own unit (a leader's: any unit of its subtree).
+
+    None for users without a unit (admins, unassigned accounts): for them no assignment is "ours".
+    Inspectors read everything but lead nothing, so theirs is empty too.
+    """
+    membership = membership_of(user)
+    if membership is None or membership.role == Role.INSPECTOR:
+        return None
+    if membership.role == Role.LEADER:
+        return Q(lead_unit__path__startswith=membership.unit.path)
+    return Q(lead_unit_id=membership.unit_id)
+
+
+def progress_scope_filter(user) -> Q | None:
+    """Assignments on which `user` may log progress (the SQL twin of `can_log_progress`):
+    those their own unit leads or coordinates. None when there are none (inspectors, admins)."""
+    membership = membership_of(user)
+    if membership is None or membership.role not in (Role.STAFF, Role.LEADER):
+        return None
+    through = Assignment.coordinating_units.through
+    coordinates = through.objects.filter(assignment_id=OuterRef("pk"), unit_id=membership.unit_id)
+    return Q(lead_unit_id=membership.unit_id) | Q(Exists(coordinates))

@@ -13,6 +13,7 @@ from .assignment import (
     headline_rate,
     standing_for,
 )
+from .attachment import Attachment
 from .calendar_feed import CalendarFeed
 from .directive import Directive
 from .document import Document
@@ -29,6 +30,7 @@ __all__ = [
     "Actor",
     "AppendOnlyError",
     "Assignment",
+    "Attachment",
     "AssignmentQuerySet",
     "CalendarFeed",
     "DeadlineChange",

@@ -1,0 +1,207 @@
+"""Forms of the application. Each write form carries the assignment's version (hidden) so a save
+made on stale data is refused instead of silently overwriting someone else's work."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from directives import evidence
+from directives.fields import DeadlineField
+from directives.models import Standing, Status
+
+# ---- Staff: list filters, progress, workflow -------------------------------------------------
+
+
+class AssignmentFilterForm(forms.Form):
+    """The filters of "Việc của đơn vị"; every value is optional and bad values are ignored."""
+
+    ROLE_LEAD = "lead"
+    ROLE_COORDINATING = "coordinating"
+
+    q = forms.CharField(
+        label=_("Tìm kiếm"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Tên nhiệm vụ, đơn vị, kết quả…")}
+        ),
+    )
+    status = forms.ChoiceField(
+        label=_("Trạng thái"),
+        required=False,
+        choices=[("", _("Tất cả"))] + list(Status.choices),
+    )
+    standing = forms.ChoiceField(
+        label=_("Tình trạng thời hạn"),
+        required=False,
+        choices=[("", _("Tất cả"))] + list(Standing.choices),
+    )
+    directive = forms.TypedChoiceField(
+        label=_("Nhiệm vụ"), required=False, coerce=int, empty_value=None
+    )
+    role = forms.ChoiceField(
+        label=_("Vai trò của đơn vị"),
+        required=False,
+        choices=[
+            ("", _("Chủ trì và phối hợp")),
+            (ROLE_LEAD, _("Chủ trì")),
+            (ROLE_COORDINATING, _("Phối hợp")),
+        ],
+    )
+
+    def __init__(self, *args, directive_choices=(), show_role: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["directive"].choices = [("", _("Tất cả")), *directive_choices]
+        if not show_role:
+            del self.fields["role"]
+
+    def filters(self) -> dict:
+        """The valid filter values; an invalid one is dropped rather than failing the page."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, assignment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assignment = assignment
+        if assignment is not None:
+            self.fields["version"].initial = assignment.version
+        # Unique ids per form, so several forms can live on one page.
+        self.fields["version"].widget.attrs["data-assignment-version"] = (
+            assignment.pk if assignment is not None else ""
+        )
+
+    def refresh_version(self, version: int) -> None:
+        """After a conflict: keep what the user typed, but let the next save be made knowingly."""
+        data = self.data.copy()
+        data[self.add_prefix("version")] = str(version)
+        self.data = data
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceFilesField(forms.FileField):
+    """Up to five evidence files, each checked by its content (directives.evidence)."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs["accept"] = evidence.ACCEPT_ATTRIBUTE
+
+    def clean(self, data, initial=None):
+        uploads = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not uploads:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(uploads) > evidence.MAX_FILES:
+            raise forms.ValidationError(
+                _("Chỉ được đính kèm tối đa %(n)d tệp.") % {"n": evidence.MAX_FILES},
+                code="max_files",
+            )
+        errors = []
+        checked = []
+        for upload in uploads:
+            try:
+                checked.append((upload, evidence.check_upload(upload)))
+            except evidence.EvidenceError as error:
+                errors.append(forms.ValidationError(str(error), code="invalid_file"))
+        if errors:
+            raise forms.ValidationError(errors)
+        return checked
+
+
+class ProgressForm(VersionedForm):
+    prefix = "progress"
+
+    note = forms.CharField(
+        label=_("Nội dung cập nhật"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Hãy nhập nội dung cập nhật tiến độ.")},
+    )
+    percent = forms.IntegerField(
+        label=_("Tiến độ (%)"),
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "required": _("Hãy nhập tiến độ từ 0 đến 100."),
+            "invalid": _("Tiến độ phải là một số nguyên từ 0 đến 100."),
+            "min_value": _("Tiến độ phải từ 0 đến 100."),
+            "max_value": _("Tiến độ phải từ 0 đến 100."),
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    difficulties = forms.CharField(
+        label=_("Khó khăn, vướng mắc"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    proposals = forms.CharField(
+        label=_("Đề xuất, kiến nghị"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    files = EvidenceFilesField(
+        label=_("Tệp minh chứng"),
+        help_text=_("Tối đa 5 tệp PDF, Word, Excel, JPG hoặc PNG; mỗi tệp không quá 10 MB."),
+    )
+
+    def __init__(self, *args, assignment=None, **kwargs):
+        super().__init__(*args, assignment=assignment, **kwargs)
+        if assignment is not None:
+            self.fields["percent"].initial = assignment.percent
+
+
+class StartForm(VersionedForm):
+    prefix = "start"
+
+
+class ReportDoneForm(VersionedForm):
+    prefix = "report"
+
+    note = forms.CharField(
+        label=_("Kết quả đã hoàn thành"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Hãy nêu kết quả đã hoàn thành trước khi báo cáo.")},
+    )
+
+
+class ExtensionForm(VersionedForm):
+    prefix = "extension"
+
+    new_deadline = DeadlineField(
+        label=_("Thời hạn đề nghị"),
+        error_messages={"required": _("Hãy nhập thời hạn mới.")},
+    )
+    reason = forms.CharField(
+        label=_("Lý do đề nghị gia hạn"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Hãy nêu lý do đề nghị gia hạn.")},
+    )
+
+    def clean_new_deadline(self):
+        resolved = self.cleaned_data["new_deadline"]
+        current = self.assignment.deadline if self.assignment is not None else None
+        if resolved is not None and current is not None and resolved.date <= current:
+            raise forms.ValidationError(
+                _("Thời hạn đề nghị (%(new)s) phải sau thời hạn hiện tại (%(current)s).")
+                % {
+                    "new": resolved.date.strftime("%d/%m/%Y"),
+                    "current": current.strftime("%d/%m/%Y"),
+                },
+                code="not_later",
+            )
+        return resolved
