@@ -261,14 +261,13 @@ def hit_url(kind: str, obj) -> str | None:
 # Highlighting ------------------------------------------------------------------------------
 
 
-def match_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
-    """(start, end) positions in `text` of the query words, matched as `search` matches them
-    (whole words, the last as a word beginning), merged.
+def _word_spans(text: str, words: list[str]) -> list[tuple[int, int, int]]:
+    """(start, end, word index) of each match of the query words in `text`, as `search` matches
+    them: whole words, the last as a word beginning.
 
     Folding is per character, so each folded position maps back to the original character;
     a match then extends over any combining marks that follow it (text stored decomposed).
     """
-    words = list(words)
     folded_chars: list[str] = []
     origin: list[int] = []
     for index, ch in enumerate(text):
@@ -276,7 +275,7 @@ def match_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
             folded_chars.append(folded)
             origin.append(index)
     folded = "".join(folded_chars)
-    spans: list[tuple[int, int]] = []
+    spans = []
     for position, word in enumerate(words):
         if not word:
             continue
@@ -290,10 +289,15 @@ def match_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
                 start, end = origin[at], origin[after - 1] + 1
                 while end < len(text) and fold_char(text[end]) == "":
                     end += 1
-                spans.append((start, end))
+                spans.append((start, end, position))
             at = folded.find(word, at + 1)
+    return sorted(spans)
+
+
+def match_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
+    """(start, end) positions in `text` of the query words, merged where they touch."""
     merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
+    for start, end, _word in _word_spans(text, list(words)):
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
@@ -320,8 +324,13 @@ def excerpt(text: str, words: Iterable[str], width: int = 180) -> SafeString:
     text = " ".join(str(text or "").split())
     if len(text) <= width:
         return highlight(text, words)
-    spans = match_spans(text, words)
-    first = spans[0][0] if spans else 0
+    # Centre on the first passage where the most different query words meet.
+    spans = _word_spans(text, words)
+    first, best = 0, 0
+    for start, _end, _word in spans:
+        near = {w for s, _e, w in spans if start <= s < start + width * 2 // 3}
+        if len(near) > best:
+            first, best = start, len(near)
     start = max(0, first - width // 3)
     if start > 0:
         space = text.find(" ", start, first)

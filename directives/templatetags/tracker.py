@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from directives.models import Assignment, Standing
@@ -14,14 +15,14 @@ register = template.Library()
 
 @register.filter
 def vndate(value: dt.date | dt.datetime | None) -> str:
-    """dd/mm/yyyy, the way Vietnamese readers write dates."""
+    """The date in the reader's language: 09/02/2021 in Vietnamese, 9 Feb 2021 in English."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
         from django.utils import timezone
 
         value = timezone.localtime(value).date()
-    return value.strftime("%d/%m/%Y")
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
 
 
 @register.filter
@@ -29,10 +30,10 @@ def deadline_label(assignment: Assignment) -> str:
     """'Trước Tết Nguyên đán Tân Sửu — 09/02/2021': the basis beside the resolved date."""
     if assignment.deadline is None:
         return assignment.deadline_basis or _("Không hạn")
-    date = assignment.deadline.strftime("%d/%m/%Y")
     basis = assignment.deadline_basis
-    if basis and date in basis:
+    if basis and assignment.deadline.strftime("%d/%m/%Y") in basis:
         return basis
+    date = vndate(assignment.deadline)
     return f"{basis} — {date}" if basis else date
 
 

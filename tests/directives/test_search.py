@@ -408,3 +408,10 @@ def test_excerpt_shows_the_passage_around_the_first_match():
     assert shown.startswith("…") and shown.endswith("…")
     assert "<mark>Tết</mark> Tân Sửu" in shown
     assert len(shown) < 140
+
+
+def test_excerpt_centres_on_the_passage_where_the_words_meet():
+    text = "Ổn định xã hội. " + "chữ " * 80 + "trước thềm Đại hội XIII của Đảng " + "đuôi " * 80
+    shown = excerpt(text, ["dai", "hoi"], width=100)
+    assert "<mark>Đại</mark> <mark>hội</mark> XIII" in shown
+    assert "xã" not in shown
