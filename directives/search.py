@@ -21,6 +21,8 @@ words in the original text for templates.
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +39,7 @@ from directives.models import Document, Unit
 from directives.text import fold_char, search_key
 
 MAX_QUERY_LENGTH = 200
+MIN_QUERY_LETTERS = 2  # a lone letter would match a large share of everything, and mean nothing
 MAX_WORDS = 8
 MAX_WORD_LENGTH = 40
 
@@ -79,12 +82,31 @@ def _has_all(column: str, terms: Iterable[str]) -> Q:
     return condition
 
 
-def _assignment_term(term: str) -> Q:
-    # An assignment also answers to its lead unit's name ("nam can ke hoach"); the units are
-    # matched first in their own small table, so the assignment side stays one indexed test.
-    return _has("search_text", term) | Q(
-        lead_unit__in=Unit.objects.filter(_has("search_text", term))
+def _text_terms(terms: list[str]) -> Callable[[str], Q]:
+    return lambda term: _has("search_text", term)
+
+
+def _assignment_terms(terms: list[str]) -> Callable[[str], Q]:
+    """An assignment also answers to its lead unit's name ("nam can ke hoach").
+
+    The units are matched first, in one query on their small table, so each term becomes the
+    indexed text test OR a short list of unit ids — both index scans the database can combine.
+    """
+    units = list(
+        Unit.objects.filter(
+            functools.reduce(operator.or_, (_has("search_text", t) for t in terms))
+        ).values_list("pk", "search_text")
     )
+
+    def term_filter(term: str) -> Q:
+        ids = [pk for pk, text in units if term in text]
+        return (
+            _has("search_text", term) | Q(lead_unit_id__in=ids)
+            if ids
+            else _has("search_text", term)
+        )
+
+    return term_filter
 
 
 @dataclass(frozen=True)
@@ -116,6 +138,7 @@ class Results:
     words: list[str]
     groups: list[Group] = field(default_factory=list)
     document: Document | None = None
+    too_short: bool = False
 
     @property
     def count(self) -> int:
@@ -126,36 +149,55 @@ class Results:
 
 
 @dataclass(frozen=True)
+class _Scope:
+    """Who is searching, within which document; `listed`: what they may see, as id lists, when
+    short enough to drive the queries from (permissions.visible_ids)."""
+
+    user: Any
+    document: Document | None
+    listed: permissions.VisibleIds | None
+
+    def within(self, rows: QuerySet, lookup: str) -> QuerySet:
+        return rows if self.document is None else rows.filter(**{lookup: self.document.pk})
+
+
+@dataclass(frozen=True)
 class _Source:
     kind: Kind
-    # (user, document or None) → the rows the user may see, limited to the document
-    rows: Callable[[Any, Document | None], QuerySet]
+    rows: Callable[[_Scope], QuerySet]  # what the user may see, of this kind, in the scope
     order: tuple[str, ...]
     title_column: str | None = None  # None: no title/body distinction, one run
-    term: Callable[[str], Q] = lambda term: _has("search_text", term)
+    term_filters: Callable[[list[str]], Callable[[str], Q]] = _text_terms
 
     def fetch(
-        self, user, words: list[str], document: Document | None, *, offset: int, limit: int
+        self, scope: _Scope, words: list[str], *, offset: int, limit: int
     ) -> tuple[list[Hit], bool]:
         """One page of hits: title matches, then body-only matches; and whether more follow."""
-        rows = self.rows(user, document)
-        for term in terms(words):
-            rows = rows.filter(self.term(term))
-        rows = rows.order_by(*self.order)
+        rows = self.rows(scope).order_by(*self.order)
+        patterns = terms(words)
         if not words or self.title_column is None:
-            found = list(rows[offset : offset + limit + 1])
+            found = list(
+                rows.filter(_has_all("search_text", patterns))[offset : offset + limit + 1]
+            )
             return self._hits(found[:limit], in_title=bool(words)), len(found) > limit
 
-        in_title = _has_all(self.title_column, terms(words))
-        first = list(rows.filter(in_title)[offset : offset + limit + 1])
+        # A title match holds every term in its own folded text, so the title run needs only
+        # the indexed column; the body run adds what else may match (a lead unit's name).
+        in_title = _has_all(self.title_column, patterns)
+        titled = rows.filter(_has_all("search_text", patterns) & in_title)
+        first = list(titled[offset : offset + limit + 1])
         if len(first) > limit:
             return self._hits(first[:limit], in_title=True), True
         # Where the body-only run starts for this page: past every title match. Counted only
         # for a page that lies wholly beyond them; otherwise this page saw where they end.
-        title_total = offset + len(first) if first or offset == 0 else rows.filter(in_title).count()
+        title_total = offset + len(first) if first or offset == 0 else titled.count()
+        term_filter = self.term_filters(patterns)
+        matching = rows
+        for pattern in patterns:
+            matching = matching.filter(term_filter(pattern))
         start = offset + len(first) - title_total
         wanted = limit + 1 - len(first)
-        rest = list(rows.exclude(in_title)[start : start + wanted])
+        rest = list(matching.exclude(in_title)[start : start + wanted])
         hits = self._hits(first, in_title=True) + self._hits(rest[: wanted - 1], in_title=False)
         return hits, len(rest) == wanted
 
@@ -163,52 +205,50 @@ class _Source:
         return [Hit(self.kind, obj, in_title, hit_url(self.kind, obj)) for obj in objs]
 
 
-def _in_document(rows: QuerySet, document: Document | None, lookup: str) -> QuerySet:
-    return rows if document is None else rows.filter(**{lookup: document.pk})
-
+# Users who see at most this many assignments have them listed once per search.
+LISTED_ASSIGNMENTS = 5000
 
 SOURCES: list[_Source] = [
     _Source(
         Kind.DOCUMENT,
-        lambda user, doc: _in_document(permissions.visible_documents(user), doc, "pk"),
+        lambda scope: scope.within(permissions.visible_documents(scope.user, scope.listed), "pk"),
         order=("-issue_date", "-pk"),
         title_column="search_title",
     ),
     _Source(
         Kind.DIRECTIVE,
-        lambda user, doc: _in_document(
-            permissions.visible_directives(user).select_related("document"), doc, "document_id"
+        lambda scope: scope.within(
+            permissions.visible_directives(scope.user, scope.listed).select_related("document"),
+            "document_id",
         ),
         order=("-document__issue_date", "-document_id", "position", "pk"),
         title_column="search_title",
     ),
     _Source(
         Kind.ASSIGNMENT,
-        lambda user, doc: _in_document(
-            permissions.visible_assignments(user).select_related(
+        lambda scope: scope.within(
+            permissions.visible_assignments_listed(scope.user, scope.listed).select_related(
                 "directive__document", "lead_unit"
             ),
-            doc,
             "directive__document_id",
         ),
         order=("-created_at", "-pk"),
         title_column="search_title",
-        term=_assignment_term,
+        term_filters=_assignment_terms,
     ),
     _Source(
         Kind.PROGRESS,
-        lambda user, doc: _in_document(
-            permissions.visible_progress_updates(user).select_related(
+        lambda scope: scope.within(
+            permissions.visible_progress_updates(scope.user, scope.listed).select_related(
                 "assignment__directive", "assignment__lead_unit", "unit"
             ),
-            doc,
             "assignment__directive__document_id",
         ),
         order=("-created_at", "-pk"),
     ),
     _Source(
         Kind.UNIT,
-        lambda user, doc: permissions.visible_units(user).select_related("parent"),
+        lambda scope: permissions.visible_units(scope.user).select_related("parent"),
         order=("path",),
     ),
 ]
@@ -229,15 +269,24 @@ def search(
     it lists what the document holds. `page` pages through each kind `limit` at a time.
     """
     words = query_words(q)
+    if words and sum(map(len, words)) < MIN_QUERY_LETTERS:
+        return Results(query=q, words=[], document=document, too_short=True)
     results = Results(query=q, words=words, document=document)
     if not words and document is None:
         return results
     wanted = set(kinds) if kinds else set(Kind.values)
     offset = (max(page, 1) - 1) * limit
-    for source in SOURCES:
-        if source.kind not in wanted or (document is not None and source.kind == Kind.UNIT):
-            continue
-        hits, has_more = source.fetch(user, words, document, offset=offset, limit=limit)
+    sources = [
+        source
+        for source in SOURCES
+        if source.kind in wanted and not (document is not None and source.kind == Kind.UNIT)
+    ]
+    listed = None
+    if any(source.kind != Kind.UNIT for source in sources):
+        listed = permissions.visible_ids(user, at_most=LISTED_ASSIGNMENTS)
+    scope = _Scope(user, document, listed)
+    for source in sources:
+        hits, has_more = source.fetch(scope, words, offset=offset, limit=limit)
         if hits:
             results.groups.append(Group(source.kind, hits, has_more))
     return results

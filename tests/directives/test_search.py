@@ -305,8 +305,9 @@ def test_search_query_count_does_not_grow_with_the_data(staff_user, lead_unit, d
     grow(2)
     small = run()
     grow(20)
-    # At most two runs per kind (title matches, then body matches), whatever the data size.
-    assert run() <= small <= 1 + 2 * len(Kind)
+    # The user's scope (membership, led and coordinated assignments), then at most two runs per
+    # kind (title matches, body matches) and the units an assignment may answer to.
+    assert run() <= small <= 3 + 2 * len(Kind) + 1
 
 
 # Search columns -----------------------------------------------------------------------------
@@ -415,3 +416,68 @@ def test_excerpt_centres_on_the_passage_where_the_words_meet():
     shown = excerpt(text, ["dai", "hoi"], width=100)
     assert "<mark>Đại</mark> <mark>hội</mark> XIII" in shown
     assert "xã" not in shown
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        "staff_user",
+        "coordinating_user",
+        "unrelated_user",
+        "leader_user",
+        "unit_leader",
+        "inspector_user",
+        "admin_user",
+    ],
+)
+def test_listed_visible_assignments_are_exactly_the_visible_ones(
+    request, role, assignment, other_unit, lead_unit
+):
+    from directives import permissions
+    from directives.models import Assignment
+
+    AssignmentFactory(lead_unit=other_unit, coordinating=[lead_unit])
+    AssignmentFactory(lead_unit=UnitFactory(parent=other_unit))
+    AssignmentFactory(lead_unit=UnitFactory())
+    user = request.getfixturevalue(role)
+    listed = permissions.visible_ids(user, at_most=100)
+    visible = Assignment.objects.visible_to(user)
+    if listed is None:  # sees everything
+        assert visible.count() == Assignment.objects.count()
+    else:
+        assert listed.assignments == sorted(visible.values_list("pk", flat=True))
+        assert set(listed.directives) == set(visible.values_list("directive_id", flat=True))
+        assert set(listed.documents) == set(
+            visible.values_list("directive__document_id", flat=True)
+        )
+    assert permissions.visible_ids(AnonymousUser(), at_most=100).assignments == []
+
+
+def test_too_many_visible_assignments_are_not_listed(staff_user, lead_unit):
+    from directives import permissions
+
+    for _ in range(3):
+        AssignmentFactory(lead_unit=lead_unit)
+    assert len(permissions.visible_ids(staff_user, at_most=3).assignments) == 3
+    assert permissions.visible_ids(staff_user, at_most=2) is None
+
+
+def test_search_gives_the_same_answers_with_and_without_the_listed_ids(
+    staff_user, tet, elsewhere, monkeypatch
+):
+    from directives import search as search_module
+
+    listed = search(staff_user, "tet")
+    monkeypatch.setattr(search_module, "LISTED_ASSIGNMENTS", 0)
+    unlisted = search(staff_user, "tet")
+    assert [(g.kind, [h.obj for h in g.hits]) for g in listed.groups] == [
+        (g.kind, [h.obj for h in g.hits]) for g in unlisted.groups
+    ]
+    assert listed
+
+
+def test_search_of_a_single_letter_asks_for_more(staff_user, tet, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        found = search(staff_user, "t")
+    assert not found and found.too_short
+    assert hits(search(staff_user, "te"), Kind.DIRECTIVE) == [tet]

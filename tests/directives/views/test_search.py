@@ -175,3 +175,9 @@ def test_search_page_speaks_english_when_chosen(staff_client, tet):
     assert '<html lang="en">' in html
     assert '<h2 id="group-directive">Directives</h2>' in html
     assert "2 results for “tet”" in html
+
+
+def test_header_box_asks_for_a_second_letter(staff_client, tet):
+    html = staff_client.get(URL, {"q": "t"}, **DROPDOWN).content.decode()
+    assert "Gõ ít nhất 2 chữ cái để tìm." in html
+    assert " hidden>" not in html
