@@ -6,7 +6,7 @@ PORT   ?= 8000
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages run test lint format browser-check clean
+.PHONY: help install messages translations run test lint format browser-check clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -21,6 +21,17 @@ install: $(STAMP) messages ## Create .venv and install the app with its dev tool
 
 messages: $(STAMP) ## Compile the translation catalogues (locale/*/LC_MESSAGES/django.po)
 	@$(BIN)/pybabel -q compile -d locale -D django
+	@$(BIN)/pybabel -q compile -d locale/_django -D django
+
+# Folders that hold no source of user-visible strings.
+NOT_SOURCES := --ignore=tests --ignore=docs --ignore=bench --ignore=var --ignore=staticfiles --ignore=test-results --ignore=*.egg-info --ignore=directives/data
+
+translations: $(STAMP) ## Extract every string into locale/vi and locale/en (needs GNU gettext), compile
+	@command -v xgettext >/dev/null && command -v msgmerge >/dev/null || \
+	  { echo "make translations needs GNU gettext: apt-get install gettext"; exit 1; }
+	$(BIN)/python manage.py makemessages -l vi -l en --no-obsolete --add-location=file $(NOT_SOURCES)
+	@$(MAKE) --no-print-directory messages
+	@echo "Now translate every new or fuzzy entry of locale/en/LC_MESSAGES/django.po (see README)."
 
 run: install ## Install, migrate, seed the demo and serve at http://127.0.0.1:$(PORT)
 	$(BIN)/python manage.py migrate --noinput

@@ -27,7 +27,7 @@ from directives.models import (
     Standing,
     Unit,
 )
-from directives.text import fold
+from directives.text import search_key
 
 admin.site.site_header = _("Theo dõi nhiệm vụ — Quản trị")
 admin.site.site_title = _("Theo dõi nhiệm vụ")
@@ -48,7 +48,7 @@ class FoldedSearchMixin:
         if search_term and self.folded_search_fields:
             folded = Q()
             for field in self.folded_search_fields:
-                folded |= Q(**{f"{field}__contains": fold(search_term)})
+                folded |= Q(**{f"{field}__contains": search_key(search_term).strip()})
             queryset = queryset | self.model.objects.filter(folded)
         return queryset, may_have_duplicates
 

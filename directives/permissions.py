@@ -11,8 +11,11 @@ Views, actions and templates ask these predicates; nothing else decides access.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+from dataclasses import dataclass
 
+from django.db.models import Exists, F, OuterRef, Q
+
+from directives.lookups import AnyOf
 from directives.models import Actor, Assignment, Membership, Role
 
 
@@ -137,3 +140,126 @@ def progress_scope_filter(user) -> Q | None:
     through = Assignment.coordinating_units.through
     coordinates = through.objects.filter(assignment_id=OuterRef("pk"), unit_id=membership.unit_id)
     return Q(lead_unit_id=membership.unit_id) | Q(Exists(coordinates))
+
+
+def visible_assignments(user):
+    """The rows of `Assignment.objects.visible_to(user)` without its DISTINCT.
+
+    The filter makes no multi-valued join, so there is nothing to de-duplicate; leaving DISTINCT
+    out lets `ORDER BY … LIMIT` stop at the first rows instead of sorting every visible one
+    (search runs such queries as people type).
+    """
+    return Assignment.objects.filter(visible_assignments_filter(user))
+
+
+@dataclass(frozen=True)
+class VisibleIds:
+    """What a user may see, listed: their assignments and those assignments' directives and
+    documents (from `visible_ids`)."""
+
+    assignments: list[int]
+    directives: list[int]
+    documents: list[int]
+
+
+def visible_ids(user, *, at_most: int) -> VisibleIds | None:
+    """The assignments `user` may see, with their directives and documents, when there are at
+    most `at_most` assignments.
+
+    None for admins and inspectors (they see everything) and for anyone who sees more. A short
+    list fetched once lets the database start from the user's own rows: with a filter on text
+    and ORDER BY … LIMIT it otherwise tends to walk the newest rows of everyone, hoping to meet
+    the user's few soon enough. The rule is `visible_assignments_filter`'s, written as two
+    indexed look-ups (led by, coordinated by the user's units); a test holds them equal.
+    """
+    if sees_everything(user):
+        return None
+    membership = membership_of(user)
+    if membership is None:
+        return VisibleIds([], [], [])
+    if membership.role == Role.LEADER:
+        from directives.models import Unit
+
+        units = list(Unit.objects.subtree_of(membership.unit).values_list("pk", flat=True))
+    else:
+        units = [membership.unit_id]
+    rows = set(
+        Assignment.objects.filter(lead_unit_id__in=units)
+        .order_by()
+        .values_list("pk", "directive_id", "directive__document_id")[: at_most + 1]
+    )
+    if len(rows) <= at_most:
+        through = Assignment.coordinating_units.through
+        rows.update(
+            through.objects.filter(unit_id__in=units)
+            .order_by()
+            .values_list(
+                "assignment_id", "assignment__directive_id", "assignment__directive__document_id"
+            )[: at_most + 1]
+        )
+    if len(rows) > at_most:
+        return None
+    return VisibleIds(
+        assignments=sorted({row[0] for row in rows}),
+        directives=sorted({row[1] for row in rows}),
+        documents=sorted({row[2] for row in rows}),
+    )
+
+
+def visible_assignments_listed(user, listed: VisibleIds | None):
+    """`visible_assignments(user)`, by the list `visible_ids` gave when it gave one."""
+    if listed is not None:
+        return Assignment.objects.filter(AnyOf(F("pk"), listed.assignments))
+    return visible_assignments(user)
+
+
+def _has_visible_assignment(user, **outer) -> Exists:
+    field, ref = next(iter(outer.items()))
+    return Exists(
+        Assignment.objects.filter(visible_assignments_filter(user)).filter(**{field: OuterRef(ref)})
+    )
+
+
+def visible_directives(user, listed: VisibleIds | None = None):
+    """Directives with at least one assignment `user` may see (all for admins and inspectors).
+
+    `listed`: what `visible_ids` gave for this user, when it gave something.
+    """
+    from directives.models import Directive
+
+    if sees_everything(user):
+        return Directive.objects.all()
+    if listed is not None:
+        return Directive.objects.filter(pk__in=listed.directives)
+    return Directive.objects.filter(_has_visible_assignment(user, directive_id="pk"))
+
+
+def visible_documents(user, listed: VisibleIds | None = None):
+    """Documents with at least one assignment `user` may see (all for admins and inspectors)."""
+    from directives.models import Document
+
+    if sees_everything(user):
+        return Document.objects.all()
+    if listed is not None:
+        return Document.objects.filter(pk__in=listed.documents)
+    return Document.objects.filter(_has_visible_assignment(user, directive__document_id="pk"))
+
+
+def visible_progress_updates(user, listed: VisibleIds | None = None):
+    """Progress updates of the assignments `user` may see."""
+    from directives.models import ProgressUpdate
+
+    if sees_everything(user):
+        return ProgressUpdate.objects.all()
+    if listed is not None:
+        return ProgressUpdate.objects.filter(AnyOf(F("assignment_id"), listed.assignments))
+    return ProgressUpdate.objects.filter(_has_visible_assignment(user, pk="assignment_id"))
+
+
+def visible_units(user):
+    """Every unit, to any signed-in user: the organisation chart is not confidential."""
+    from directives.models import Unit
+
+    if not getattr(user, "is_authenticated", False):
+        return Unit.objects.none()
+    return Unit.objects.all()

@@ -31,3 +31,28 @@ def shorten(text: str, limit: int = 120) -> str:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:")
     return cut + "…"
+
+
+def search_key(*parts: str) -> str:
+    """The stored form for searching: folded words, one space apart, with a space at both ends.
+
+    Punctuation separates words ("LĐ-TB&XH" → " ld tb xh "), and the leading space lets one
+    `LIKE '% word%'` find a word by its beginning — the way people type — on SQLite and
+    PostgreSQL alike (where a trigram index serves that pattern).
+    """
+    words = "".join(ch if ch.isalnum() else " " for ch in fold(" ".join(filter(None, parts))))
+    words = " ".join(words.split())
+    return f" {words} " if words else ""
+
+
+def fold_char(ch: str) -> str:
+    """`fold` of one character, with non-word characters as a space ("" for a combining mark).
+
+    Folding is per character (đ included), so a position in the folded text maps back to a
+    position in the original — what highlighting needs.
+    """
+    if ch in "đĐ":
+        return "d"
+    decomposed = unicodedata.normalize("NFD", ch.lower())
+    folded = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return "".join(c if c.isalnum() else " " for c in folded)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from directives.views import calendar, home, notifications, staff
+from directives.views import search as search_views
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -41,4 +42,5 @@ urlpatterns = [
         staff.attachment_download,
         name="attachment_download",
     ),
+    path("search/", search_views.search_results, name="search_results"),
 ]

@@ -132,7 +132,11 @@ LOGOUT_REDIRECT_URL = "login"
 # Internationalisation: Vietnamese first, English second.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our catalogues first; locale/_django holds Django's own strings that Django leaves
+# untranslated in Vietnamese (kept apart: `make translations` rewrites locale/<lang>).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "_django"]
+# dd/mm/yyyy and 1.234,5 in Vietnamese (see tracker/formats); no USE_THOUSAND_SEPARATOR.
+FORMAT_MODULE_PATH = ["tracker.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

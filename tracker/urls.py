@@ -2,7 +2,9 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -19,4 +21,6 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("", include("directives.urls")),
+    # The language switcher; public, so the sign-in page can switch too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

@@ -18,6 +18,10 @@ from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from directives.text import search_key
+
+from .searchable import SearchColumnsMixin, SearchColumnsQuerySet
+
 
 class Status(models.TextChoices):
     NOT_STARTED = "not_started", _("Chưa thực hiện")
@@ -145,7 +149,7 @@ def headline_rate(completed: int, overdue_unfinished: int) -> Decimal | None:
     return rate.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-class AssignmentQuerySet(models.QuerySet):
+class AssignmentQuerySet(SearchColumnsQuerySet):
     def visible_to(self, user) -> AssignmentQuerySet:
         """Only what `user` may see; every view starts here (see directives.permissions)."""
         from directives.permissions import visible_assignments_filter
@@ -198,7 +202,7 @@ class AssignmentQuerySet(models.QuerySet):
         )
 
 
-class Assignment(models.Model):
+class Assignment(SearchColumnsMixin, models.Model):
     """A directive (or part) given to one lead unit, with coordinating units and a deadline."""
 
     directive = models.ForeignKey(
@@ -238,8 +242,14 @@ class Assignment(models.Model):
     version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     last_update_at = models.DateTimeField(_("cập nhật gần nhất"), null=True, blank=True)
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+    # Folded copies for search (directives.search): the expected result as the title, and
+    # everything the assignment itself says (the lead unit's name is matched through Unit).
+    search_title = models.TextField(editable=False, blank=True)
+    search_text = models.TextField(editable=False, blank=True)
 
     objects = AssignmentQuerySet.as_manager()
+
+    SEARCH_SOURCES = frozenset({"expected_result", "contact_person", "deadline_basis"})
 
     class Meta:
         verbose_name = _("phân công")
@@ -264,6 +274,14 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.directive.number}. {self.directive.title} — {self.lead_unit}"
+
+    def search_columns(self) -> dict[str, str]:
+        return {
+            "search_title": search_key(self.expected_result),
+            "search_text": search_key(
+                self.expected_result, self.contact_person, self.deadline_basis
+            ),
+        }
 
     def standing(self, *, on: dt.date) -> Standing:
         return standing_for(

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from directives.text import fold
+from directives.text import search_key
+
+from .searchable import SearchColumnsMixin, SearchColumnsQuerySet
 
 
-class Directive(models.Model):
+class Directive(SearchColumnsMixin, models.Model):
     document = models.ForeignKey(
         "directives.Document",
         verbose_name=_("văn bản"),
@@ -27,8 +29,14 @@ class Directive(models.Model):
     position = models.PositiveIntegerField(_("thứ tự sắp xếp"), default=0)
     title = models.CharField(_("tên ngắn"), max_length=300)
     text = models.TextField(_("toàn văn nhiệm vụ"))
-    # Lower-case, diacritics-free copy of number, title and text, for searching as people type.
+    # Folded copies (directives.text.search_key) for searching as people type: number and
+    # title, and number, title and text.
+    search_title = models.TextField(editable=False, blank=True)
     search_text = models.TextField(editable=False, blank=True)
+
+    objects = SearchColumnsQuerySet.as_manager()
+
+    SEARCH_SOURCES = frozenset({"number", "title", "text"})
 
     class Meta:
         verbose_name = _("nhiệm vụ")
@@ -43,8 +51,8 @@ class Directive(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
-    def save(self, *args, **kwargs) -> None:
-        self.search_text = fold(f"{self.number} {self.title} {self.text}")
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
-        super().save(*args, **kwargs)
+    def search_columns(self) -> dict[str, str]:
+        return {
+            "search_title": search_key(self.number, self.title),
+            "search_text": search_key(self.number, self.title, self.text),
+        }

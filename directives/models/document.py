@@ -5,13 +5,17 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from directives.text import search_key
 
-class DocumentQuerySet(models.QuerySet):
+from .searchable import SearchColumnsMixin, SearchColumnsQuerySet
+
+
+class DocumentQuerySet(SearchColumnsQuerySet):
     def newest_first(self) -> DocumentQuerySet:
         return self.order_by("-issue_date", "-pk")
 
 
-class Document(models.Model):
+class Document(SearchColumnsMixin, models.Model):
     """One source document; its full text is kept so directives can always be read in context."""
 
     number = models.CharField(_("số/ký hiệu"), max_length=60, blank=True)
@@ -32,8 +36,13 @@ class Document(models.Model):
     # Fingerprint of the imported text: importing the same file twice finds this row.
     source_sha256 = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+    # Folded copies for search (directives.search): the title, and everything searchable.
+    search_title = models.TextField(editable=False, blank=True)
+    search_text = models.TextField(editable=False, blank=True)
 
     objects = DocumentQuerySet.as_manager()
+
+    SEARCH_SOURCES = frozenset({"number", "subject", "issuer", "signer"})
 
     class Meta:
         verbose_name = _("văn bản")
@@ -43,3 +52,9 @@ class Document(models.Model):
     def __str__(self) -> str:
         label = self.number or self.issue_date.strftime("%d/%m/%Y")
         return f"{label} — {self.subject}"
+
+    def search_columns(self) -> dict[str, str]:
+        return {
+            "search_title": search_key(self.number, self.subject),
+            "search_text": search_key(self.number, self.subject, self.issuer, self.signer),
+        }

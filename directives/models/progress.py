@@ -11,14 +11,17 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from directives.text import search_key
+
 from .assignment import Status
+from .searchable import SearchColumnsMixin, SearchColumnsQuerySet
 
 
 class AppendOnlyError(Exception):
     pass
 
 
-class ProgressUpdateQuerySet(models.QuerySet):
+class ProgressUpdateQuerySet(SearchColumnsQuerySet):
     def update(self, **kwargs):  # noqa: D102 - history is append-only
         raise AppendOnlyError("Progress updates are append-only.")
 
@@ -26,7 +29,7 @@ class ProgressUpdateQuerySet(models.QuerySet):
         raise AppendOnlyError("Progress updates are append-only.")
 
 
-class ProgressUpdate(models.Model):
+class ProgressUpdate(SearchColumnsMixin, models.Model):
     assignment = models.ForeignKey(
         "directives.Assignment",
         verbose_name=_("phân công"),
@@ -64,7 +67,13 @@ class ProgressUpdate(models.Model):
         _("dữ liệu mẫu"), default=False, help_text=_("Dữ liệu minh họa của bản demo.")
     )
 
+    # Folded note, difficulties and proposals for search (directives.search); written once,
+    # with the row (save and bulk_create both fill it).
+    search_text = models.TextField(editable=False, blank=True)
+
     objects = ProgressUpdateQuerySet.as_manager()
+
+    SEARCH_SOURCES = frozenset({"note", "difficulties", "proposals"})
 
     class Meta:
         verbose_name = _("báo cáo tiến độ")
@@ -87,6 +96,9 @@ class ProgressUpdate(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Progress updates are append-only.")
+
+    def search_columns(self) -> dict[str, str]:
+        return {"search_text": search_key(self.note, self.difficulties, self.proposals)}
 
     @property
     def changes_workflow(self) -> bool:

@@ -7,7 +7,7 @@ from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 
-from directives.text import fold
+from directives.text import search_key
 
 
 class UnitKind(models.TextChoices):
@@ -65,7 +65,7 @@ class Unit(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        self.search_text = fold(" ".join([self.name, self.short_name, *self.alias_list()]))
+        self.search_text = search_key(self.name, self.short_name, *self.alias_list())
         with transaction.atomic():
             super().save(*args, **kwargs)
             new_path = (self.parent.path if self.parent_id else "") + f"{self.pk:06d}/"

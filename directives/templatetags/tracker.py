@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from directives import calendar
@@ -15,14 +16,14 @@ register = template.Library()
 
 @register.filter
 def vndate(value: dt.date | dt.datetime | None) -> str:
-    """dd/mm/yyyy, the way Vietnamese readers write dates."""
+    """The date in the reader's language: 09/02/2021 in Vietnamese, 9 Feb 2021 in English."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
         from django.utils import timezone
 
         value = timezone.localtime(value).date()
-    return value.strftime("%d/%m/%Y")
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
 
 
 @register.filter

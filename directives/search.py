@@ -1,0 +1,392 @@
+"""Search across documents, directives, assignments, progress notes and units.
+
+People type Vietnamese with and without diacritics ("tet tan suu", "dai hoi XIII"), so the
+stored text and the query are folded alike (`directives.text.search_key`: lower case, no
+diacritics, đ → d, punctuation as spaces). A hit holds every query word (AND): each as a whole
+word, except the last, which may still be being typed and so matches the start of a word
+("tet tan s" finds "Tết Tân Sửu"; "tan" alone does not find "tặng" unless typed last). Found with
+`LIKE '% word %'` / `LIKE '% word%'` on the folded column: the same SQL and so the same answers on
+SQLite and PostgreSQL, where a trigram index (migration 0003) serves those patterns.
+
+Ranking, within each kind: hits whose title holds every word first, then the hits that match
+only in the body, each run newest first. Each run is its own `ORDER BY … LIMIT` query, so the
+database can stop at the first rows instead of ranking every match.
+
+Only what the user may see: assignments and progress notes of `visible_to`, documents and
+directives when the user sees at least one of their assignments (directives.permissions).
+
+Entry point: `search(user, q, kinds=None, limit=5)`; `highlight` and `excerpt` mark the matching
+words in the original text for templates.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import pgettext_lazy
+
+from directives import permissions
+from directives.models import Document, Unit
+from directives.text import fold_char, search_key
+
+MAX_QUERY_LENGTH = 200
+MIN_QUERY_LETTERS = 2  # a lone letter would match a large share of everything, and mean nothing
+MAX_WORDS = 8
+MAX_WORD_LENGTH = 40
+
+
+class Kind(models.TextChoices):
+    """What a hit is; also the order of the groups on the page."""
+
+    # A context of their own: as headings of result groups these read as plurals in English.
+    DOCUMENT = "document", pgettext_lazy("nhóm kết quả", "Văn bản")
+    DIRECTIVE = "directive", pgettext_lazy("nhóm kết quả", "Nhiệm vụ")
+    ASSIGNMENT = "assignment", pgettext_lazy("nhóm kết quả", "Phân công")
+    PROGRESS = "progress", pgettext_lazy("nhóm kết quả", "Báo cáo tiến độ")
+    UNIT = "unit", pgettext_lazy("nhóm kết quả", "Đơn vị")
+
+
+def query_words(q: str) -> list[str]:
+    """The folded, distinct words of a query, at most MAX_WORDS of them."""
+    words: list[str] = []
+    for word in search_key(q[:MAX_QUERY_LENGTH]).split():
+        word = word[:MAX_WORD_LENGTH]
+        if word not in words:
+            words.append(word)
+    return words[:MAX_WORDS]
+
+
+def terms(words: list[str]) -> list[str]:
+    """The patterns the words must appear as in a folded column: " word " for whole words,
+    " word" for the last one (a word beginning). Folded columns start and end with a space."""
+    return [f" {word} " for word in words[:-1]] + [f" {word}" for word in words[-1:]]
+
+
+def _has(column: str, term: str) -> Q:
+    return Q(**{f"{column}__contains": term})
+
+
+def _has_all(column: str, terms: Iterable[str]) -> Q:
+    condition = Q()
+    for term in terms:
+        condition &= _has(column, term)
+    return condition
+
+
+def _text_terms(terms: list[str]) -> Callable[[str], Q]:
+    return lambda term: _has("search_text", term)
+
+
+def _assignment_terms(terms: list[str]) -> Callable[[str], Q]:
+    """An assignment also answers to its lead unit's name ("nam can ke hoach").
+
+    The units are matched first, in one query on their small table, so each term becomes the
+    indexed text test OR a short list of unit ids — both index scans the database can combine.
+    """
+    units = list(
+        Unit.objects.filter(
+            functools.reduce(operator.or_, (_has("search_text", t) for t in terms))
+        ).values_list("pk", "search_text")
+    )
+
+    def term_filter(term: str) -> Q:
+        ids = [pk for pk, text in units if term in text]
+        return (
+            _has("search_text", term) | Q(lead_unit_id__in=ids)
+            if ids
+            else _has("search_text", term)
+        )
+
+    return term_filter
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    obj: Any
+    in_title: bool
+    url: str | None
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.kind}-{self.obj.pk}"
+
+
+@dataclass
+class Group:
+    kind: str
+    hits: list[Hit]
+    has_more: bool
+
+    @property
+    def label(self) -> str:
+        return Kind(self.kind).label
+
+
+@dataclass
+class Results:
+    query: str
+    words: list[str]
+    groups: list[Group] = field(default_factory=list)
+    document: Document | None = None
+    too_short: bool = False
+
+    @property
+    def count(self) -> int:
+        return sum(len(group.hits) for group in self.groups)
+
+    def __bool__(self) -> bool:
+        return any(group.hits for group in self.groups)
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """Who is searching, within which document; `listed`: what they may see, as id lists, when
+    short enough to drive the queries from (permissions.visible_ids)."""
+
+    user: Any
+    document: Document | None
+    listed: permissions.VisibleIds | None
+
+    def within(self, rows: QuerySet, lookup: str) -> QuerySet:
+        return rows if self.document is None else rows.filter(**{lookup: self.document.pk})
+
+
+@dataclass(frozen=True)
+class _Source:
+    kind: Kind
+    rows: Callable[[_Scope], QuerySet]  # what the user may see, of this kind, in the scope
+    order: tuple[str, ...]
+    title_column: str | None = None  # None: no title/body distinction, one run
+    term_filters: Callable[[list[str]], Callable[[str], Q]] = _text_terms
+
+    def fetch(
+        self, scope: _Scope, words: list[str], *, offset: int, limit: int
+    ) -> tuple[list[Hit], bool]:
+        """One page of hits: title matches, then body-only matches; and whether more follow."""
+        rows = self.rows(scope).order_by(*self.order)
+        patterns = terms(words)
+        if not words or self.title_column is None:
+            found = list(
+                rows.filter(_has_all("search_text", patterns))[offset : offset + limit + 1]
+            )
+            return self._hits(found[:limit], in_title=bool(words)), len(found) > limit
+
+        # A title match holds every term in its own folded text, so the title run needs only
+        # the indexed column; the body run adds what else may match (a lead unit's name).
+        in_title = _has_all(self.title_column, patterns)
+        titled = rows.filter(_has_all("search_text", patterns) & in_title)
+        first = list(titled[offset : offset + limit + 1])
+        if len(first) > limit:
+            return self._hits(first[:limit], in_title=True), True
+        # Where the body-only run starts for this page: past every title match. Counted only
+        # for a page that lies wholly beyond them; otherwise this page saw where they end.
+        title_total = offset + len(first) if first or offset == 0 else titled.count()
+        term_filter = self.term_filters(patterns)
+        matching = rows
+        for pattern in patterns:
+            matching = matching.filter(term_filter(pattern))
+        start = offset + len(first) - title_total
+        wanted = limit + 1 - len(first)
+        rest = list(matching.exclude(in_title)[start : start + wanted])
+        hits = self._hits(first, in_title=True) + self._hits(rest[: wanted - 1], in_title=False)
+        return hits, len(rest) == wanted
+
+    def _hits(self, objs: list, *, in_title: bool) -> list[Hit]:
+        return [Hit(self.kind, obj, in_title, hit_url(self.kind, obj)) for obj in objs]
+
+
+# Users who see at most this many assignments have them listed once per search.
+LISTED_ASSIGNMENTS = 5000
+
+SOURCES: list[_Source] = [
+    _Source(
+        Kind.DOCUMENT,
+        lambda scope: scope.within(permissions.visible_documents(scope.user, scope.listed), "pk"),
+        order=("-issue_date", "-pk"),
+        title_column="search_title",
+    ),
+    _Source(
+        Kind.DIRECTIVE,
+        lambda scope: scope.within(
+            permissions.visible_directives(scope.user, scope.listed).select_related("document"),
+            "document_id",
+        ),
+        order=("-document__issue_date", "-document_id", "position", "pk"),
+        title_column="search_title",
+    ),
+    _Source(
+        Kind.ASSIGNMENT,
+        lambda scope: scope.within(
+            permissions.visible_assignments_listed(scope.user, scope.listed).select_related(
+                "directive__document", "lead_unit"
+            ),
+            "directive__document_id",
+        ),
+        order=("-created_at", "-pk"),
+        title_column="search_title",
+        term_filters=_assignment_terms,
+    ),
+    _Source(
+        Kind.PROGRESS,
+        lambda scope: scope.within(
+            permissions.visible_progress_updates(scope.user, scope.listed).select_related(
+                "assignment__directive", "assignment__lead_unit", "unit"
+            ),
+            "assignment__directive__document_id",
+        ),
+        order=("-created_at", "-pk"),
+    ),
+    _Source(
+        Kind.UNIT,
+        lambda scope: permissions.visible_units(scope.user).select_related("parent"),
+        order=("path",),
+    ),
+]
+
+
+def search(
+    user,
+    q: str,
+    kinds: Iterable[str] | None = None,
+    limit: int = 5,
+    *,
+    document: Document | None = None,
+    page: int = 1,
+) -> Results:
+    """Hits for `q` that `user` may see, grouped by kind (in Kind order), `limit` per kind.
+
+    `document` keeps to one document (units are then left out); with a document and no words
+    it lists what the document holds. `page` pages through each kind `limit` at a time.
+    """
+    words = query_words(q)
+    if words and sum(map(len, words)) < MIN_QUERY_LETTERS:
+        return Results(query=q, words=[], document=document, too_short=True)
+    results = Results(query=q, words=words, document=document)
+    if not words and document is None:
+        return results
+    wanted = set(kinds) if kinds else set(Kind.values)
+    offset = (max(page, 1) - 1) * limit
+    sources = [
+        source
+        for source in SOURCES
+        if source.kind in wanted and not (document is not None and source.kind == Kind.UNIT)
+    ]
+    listed = None
+    if any(source.kind != Kind.UNIT for source in sources):
+        listed = permissions.visible_ids(user, at_most=LISTED_ASSIGNMENTS)
+    scope = _Scope(user, document, listed)
+    for source in sources:
+        hits, has_more = source.fetch(scope, words, offset=offset, limit=limit)
+        if hits:
+            results.groups.append(Group(source.kind, hits, has_more))
+    return results
+
+
+def hit_url(kind: str, obj) -> str | None:
+    """The page a hit opens, where that page exists (the assignment page comes with the staff
+    screens); otherwise None and the hit is shown on the search page itself."""
+    try:
+        if kind == Kind.ASSIGNMENT:
+            return reverse("assignment_detail", args=[obj.pk])
+        if kind == Kind.PROGRESS:
+            return reverse("assignment_detail", args=[obj.assignment_id]) + f"#update-{obj.pk}"
+    except NoReverseMatch:
+        return None
+    if kind == Kind.DOCUMENT:
+        return reverse("search_results") + f"?document={obj.pk}"
+    return None
+
+
+# Highlighting ------------------------------------------------------------------------------
+
+
+def _word_spans(text: str, words: list[str]) -> list[tuple[int, int, int]]:
+    """(start, end, word index) of each match of the query words in `text`, as `search` matches
+    them: whole words, the last as a word beginning.
+
+    Folding is per character, so each folded position maps back to the original character;
+    a match then extends over any combining marks that follow it (text stored decomposed).
+    """
+    folded_chars: list[str] = []
+    origin: list[int] = []
+    for index, ch in enumerate(text):
+        for folded in fold_char(ch):
+            folded_chars.append(folded)
+            origin.append(index)
+    folded = "".join(folded_chars)
+    spans = []
+    for position, word in enumerate(words):
+        if not word:
+            continue
+        whole = position < len(words) - 1
+        at = folded.find(word)
+        while at != -1:
+            after = at + len(word)
+            if (at == 0 or folded[at - 1] == " ") and (
+                not whole or after == len(folded) or folded[after] == " "
+            ):
+                start, end = origin[at], origin[after - 1] + 1
+                while end < len(text) and fold_char(text[end]) == "":
+                    end += 1
+                spans.append((start, end, position))
+            at = folded.find(word, at + 1)
+    return sorted(spans)
+
+
+def match_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
+    """(start, end) positions in `text` of the query words, merged where they touch."""
+    merged: list[tuple[int, int]] = []
+    for start, end, _word in _word_spans(text, list(words)):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def highlight(text: str, words: Iterable[str]) -> SafeString:
+    """`text`, HTML-escaped, with each matching word start wrapped in <mark>."""
+    text = str(text or "")
+    out: list[str] = []
+    last = 0
+    for start, end in match_spans(text, words):
+        out.append(conditional_escape(text[last:start]))
+        out.append(f"<mark>{conditional_escape(text[start:end])}</mark>")
+        last = end
+    out.append(conditional_escape(text[last:]))
+    return mark_safe("".join(out))  # noqa: S308 - every piece of text is escaped above
+
+
+def excerpt(text: str, words: Iterable[str], width: int = 180) -> SafeString:
+    """Up to `width` characters of `text` around its first match, cut at spaces, highlighted."""
+    words = list(words)
+    text = " ".join(str(text or "").split())
+    if len(text) <= width:
+        return highlight(text, words)
+    # Centre on the first passage where the most different query words meet.
+    spans = _word_spans(text, words)
+    first, best = 0, 0
+    for start, _end, _word in spans:
+        near = {w for s, _e, w in spans if start <= s < start + width * 2 // 3}
+        if len(near) > best:
+            first, best = start, len(near)
+    start = max(0, first - width // 3)
+    if start > 0:
+        space = text.find(" ", start, first)
+        start = space + 1 if space != -1 else start
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > first else end
+    piece = highlight(text[start:end], words)
+    return mark_safe(("…" if start > 0 else "") + piece + ("…" if end < len(text) else ""))  # noqa: S308
