@@ -232,7 +232,7 @@ class AssignmentQuerySet(models.QuerySet):
         Annotates, as they stood then: `asof_status`, `asof_redo`, `asof_percent`,
         `asof_deadline`, `asof_basis`, `asof_extensions`, `asof_completed_on`,
         `asof_last_update` (latest progress update), `asof_since` (that, or when the assignment
-        was first recorded), `asof_note` (latest update's text, sign-offs aside); then
+        was first recorded), `asof_note` and `asof_note_at` (latest update, sign-offs aside); then
         `standing_value` and `report_group_value` by the same rules as `with_standing`.
         Assignments not yet recorded on that day are left out. Today is no special case: the
         same history gives the current picture, with the stored values as the fallback for rows
@@ -246,6 +246,7 @@ class AssignmentQuerySet(models.QuerySet):
         end = end_of_day(on)
         updates = ProgressUpdate.objects.filter(assignment=OuterRef("pk"))
         before = updates.filter(created_at__lt=end).order_by("-created_at", "-pk")
+        reports = before.exclude(status_after=Status.DONE)
         moves = updates.exclude(status_after="")
         changes = DeadlineChange.objects.filter(assignment=OuterRef("pk"))
         refusals = moves.filter(
@@ -324,7 +325,8 @@ class AssignmentQuerySet(models.QuerySet):
                 ),
                 asof_last_update=Subquery(before.values("created_at")[:1]),
                 # The unit's latest report; a sign-off note says less than what was done.
-                asof_note=Subquery(before.exclude(status_after=Status.DONE).values("note")[:1]),
+                asof_note=Subquery(reports.values("note")[:1]),
+                asof_note_at=Subquery(reports.values("created_at")[:1]),
             )
             .annotate(
                 asof_since=Coalesce(

@@ -94,7 +94,7 @@ def report_lines(report: Report) -> Iterator[Line]:
         if a.asof_redo:
             progress += " " + _("(thực hiện lại)")
         if a.asof_note:
-            when = timezone.localtime(a.asof_last_update).date() if a.asof_last_update else None
+            when = timezone.localtime(a.asof_note_at).date()
             progress += f"\n{a.asof_note} ({_date(when)})"
         notes = []
         if a.standing_value == Standing.OVERDUE:
