@@ -135,7 +135,7 @@ def _answer(
 ) -> HttpResponse:
     """After a decision: the dashboard as the user was looking at it, updated.
 
-    htmx gets the region (with the message announced in the status area); without JavaScript
+    htmx gets the region, focus on the outcome (or on the field in error); without JavaScript
     a success redirects back to the dashboard and an error shows the page with the error.
     """
     filters = QueryDict(str(form.data.get("filters", ""))[:2000])
@@ -146,7 +146,6 @@ def _answer(
     context = _dashboard_context(
         report,
         flash=done,
-        flash_oob=bool(request.htmx),
         error=error,
         failed=failed,
         failed_form=form if failed else None,

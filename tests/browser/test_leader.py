@@ -79,13 +79,14 @@ def test_leader_filters_decides_looks_back_and_downloads(page, decisions_waiting
     page.get_by_role("button", name=re.compile(r"^Đồng ý gia hạn đến")).click()
     expect(count(page, "overdue_unfinished")).to_have_text("2")
     expect(count(page, "not_yet_due")).to_have_text("1")
-    expect(page.locator("#dashboard-status")).to_contain_text("Đã đồng ý gia hạn")
+    expect(page.locator("#decision-result")).to_contain_text("Đã đồng ý gia hạn")
+    expect(page.locator("#decision-result")).to_be_focused()
 
     awaiting = page.get_by_role("region", name=re.compile(r"^Chờ xác nhận hoàn thành"))
     awaiting.get_by_role("button", name="Xác nhận hoàn thành", exact=True).click()
     expect(count(page, "overdue_unfinished")).to_have_text("1")
     expect(count(page, "done_late")).to_have_text("1")
-    expect(page.locator("#dashboard-status")).to_contain_text("Đã xác nhận hoàn thành")
+    expect(page.locator("#decision-result")).to_contain_text("Đã xác nhận hoàn thành")
     expect(page.get_by_text("Không có việc nào chờ xác nhận.")).to_be_visible()
     assert page.evaluate("window.noReload") is True
     assert "directive=" in page.url  # the filter held through the decisions

@@ -366,7 +366,7 @@ def test_confirm_completion_returns_the_updated_region(client, demo):
     assert counts(response)["done_on_time"] == 18  # reported 21/05, deadline 22/05
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="dashboard"')
-    assert 'hx-swap-oob="innerHTML"' in html and "Đã xác nhận hoàn thành" in html
+    assert 'id="decision-result" tabindex="-1" autofocus>Đã xác nhận hoàn thành' in html
     update = item.updates.first()
     assert (update.status_after, update.author.username) == (Status.DONE, "lanhdao")
 
