@@ -51,7 +51,12 @@ def visible_assignments_filter(user) -> Q:
         coordinates = through.objects.filter(
             assignment_id=OuterRef("pk"), unit__path__startswith=prefix
         )
-        return Q(lead_unit__path__startswith=prefix) | Q(Exists(coordinates))
+        return (
+            Q(lead_unit__path__startswith=prefix)
+            | Q(Exists(coordinates))
+            # Leaders of the assigning body see every assignment of its documents.
+            | Q(directive__document__issuing_unit__path__startswith=prefix)
+        )
     coordinates = through.objects.filter(assignment_id=OuterRef("pk"), unit_id=membership.unit_id)
     return Q(lead_unit_id=membership.unit_id) | Q(Exists(coordinates))
 
@@ -86,10 +91,15 @@ def can_log_progress(user, assignment: Assignment) -> bool:
 
 def is_assigner(user, assignment: Assignment) -> bool:
     """A leader of the unit that issued the assignment's document, or of a unit above it."""
+    return is_document_assigner(user, assignment.directive.document)
+
+
+def is_document_assigner(user, document) -> bool:
+    """A leader of the unit that issued `document`, or of a unit above it."""
     membership = membership_of(user)
     if membership is None or membership.role != Role.LEADER:
         return False
-    issuing_unit = assignment.directive.document.issuing_unit
+    issuing_unit = document.issuing_unit
     return issuing_unit is not None and issuing_unit.is_within(membership.unit)
 
 
@@ -263,3 +273,29 @@ def visible_units(user):
     if not getattr(user, "is_authenticated", False):
         return Unit.objects.none()
     return Unit.objects.all()
+
+
+def can_view_dashboard(user) -> bool:
+    """Leaders, inspectors and admins see the leaders' dashboard and reports; staff do not."""
+    if sees_everything(user):
+        return True
+    membership = membership_of(user)
+    return membership is not None and membership.role == Role.LEADER
+
+
+def dashboard_scope(user, document):
+    """The unit whose subtree's assignments `user`'s dashboard counts for `document`.
+
+    None means every assignment of the document: admins, inspectors and the assigning body's
+    leaders. Other leaders count only what units of their own subtree lead.
+    """
+    if sees_everything(user) or is_document_assigner(user, document):
+        return None
+    membership = membership_of(user)
+    return membership.unit if membership is not None else None
+
+
+def can_decide(user) -> bool:
+    """Only leaders may take decisions at all (which ones: `is_assigner` per assignment)."""
+    membership = membership_of(user)
+    return membership is not None and membership.role == Role.LEADER

@@ -15,7 +15,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directives.text import search_key
@@ -149,6 +151,11 @@ def headline_rate(completed: int, overdue_unfinished: int) -> Decimal | None:
     return rate.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def end_of_day(on: dt.date) -> dt.datetime:
+    """The first instant after the day `on` in the project's time zone (records before it count)."""
+    return timezone.make_aware(dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min))
+
+
 class AssignmentQuerySet(SearchColumnsQuerySet):
     def visible_to(self, user) -> AssignmentQuerySet:
         """Only what `user` may see; every view starts here (see directives.permissions)."""
@@ -166,25 +173,47 @@ class AssignmentQuerySet(SearchColumnsQuerySet):
 
     def with_standing(self, *, on: dt.date) -> AssignmentQuerySet:
         """Annotate `standing` and `report_group` in SQL, the same rule as `standing_for`."""
+        return self._annotate_standing(
+            on=on, status="status", deadline="deadline", completed_on="completed_on"
+        )
+
+    def _annotate_standing(
+        self, *, on: dt.date, status: str, deadline: str, completed_on: str
+    ) -> AssignmentQuerySet:
+        """`standing_value` and `report_group_value` from the named status/deadline/completion
+        columns: the stored ones (`with_standing`) or those recorded on a date (`as_of`).
+
+        Both come from one list of rules; the group is not computed from the standing, so SQL
+        does not repeat the standing's expression once per group.
+        """
         soon = on + dt.timedelta(days=due_soon_days())
-        done = Q(status=Status.DONE)
-        standing = Case(
-            When(
-                done & (Q(deadline__isnull=True) | Q(completed_on__lte=models.F("deadline"))),
-                then=Value(Standing.DONE_ON_TIME.value),
+        done = Q(**{status: Status.DONE})
+        no_deadline = Q(**{f"{deadline}__isnull": True})
+        rules = [
+            (
+                done & (no_deadline | Q(**{f"{completed_on}__lte": F(deadline)})),
+                Standing.DONE_ON_TIME,
             ),
-            When(done, then=Value(Standing.DONE_LATE.value)),
-            When(deadline__isnull=True, then=Value(Standing.NO_DEADLINE.value)),
-            When(deadline__lt=on, then=Value(Standing.OVERDUE.value)),
-            When(deadline__lte=soon, then=Value(Standing.DUE_SOON.value)),
+            (done, Standing.DONE_LATE),
+            (no_deadline, Standing.NO_DEADLINE),
+            (Q(**{f"{deadline}__lt": on}), Standing.OVERDUE),
+            (Q(**{f"{deadline}__lte": soon}), Standing.DUE_SOON),
+        ]
+        standing = Case(
+            *[When(condition, then=Value(value.value)) for condition, value in rules],
             default=Value(Standing.WITHIN.value),
             output_field=models.CharField(),
         )
         group = Case(
-            *[When(standing_value=s, then=Value(g)) for s, g in STANDING_TO_GROUP.items()],
+            *[
+                When(condition, then=Value(STANDING_TO_GROUP[value]))
+                for condition, value in rules
+                if value != Standing.DUE_SOON  # within or due soon: both not yet due
+            ],
+            default=Value(ReportGroup.NOT_YET_DUE.value),
             output_field=models.CharField(),
         )
-        return self.annotate(standing_value=standing).annotate(report_group_value=group)
+        return self.annotate(standing_value=standing, report_group_value=group)
 
     def standing_order(self, *, on: dt.date) -> AssignmentQuerySet:
         """Overdue first, then due soon, then the rest by deadline (no deadline last)."""
@@ -200,6 +229,166 @@ class AssignmentQuerySet(SearchColumnsQuerySet):
             .annotate(standing_rank=rank)
             .order_by("standing_rank", models.F("deadline").asc(nulls_last=True), "pk")
         )
+
+    def as_of(self, on: dt.date) -> AssignmentQuerySet:
+        """The picture recorded at the end of the day `on`, computed from the history in SQL.
+
+        Annotates, as they stood then: `asof_status`, `asof_redo`, `asof_percent`,
+        `asof_deadline`, `asof_basis`, `asof_extensions`, `asof_completed_on`,
+        `asof_last_update` (latest progress update), `asof_since` (that, or when the assignment
+        was first recorded), `asof_note` and `asof_note_at` (latest update, sign-offs aside); then
+        `standing_value` and `report_group_value` by the same rules as `with_standing`.
+        Assignments not yet recorded on that day are left out. Today is no special case: the
+        same history gives the current picture, with the stored values as the fallback for rows
+        that carry no history.
+
+        Each value is one correlated subquery, because SQL repeats an annotation wherever it is
+        used (the group alone uses status and deadline six times).
+        """
+        from .progress import DeadlineChange, ProgressUpdate
+
+        end = end_of_day(on)
+        updates = ProgressUpdate.objects.filter(assignment=OuterRef("pk"))
+        before = updates.filter(created_at__lt=end).order_by("-created_at", "-pk")
+        reports = before.exclude(status_after=Status.DONE)
+        moves = updates.exclude(status_after="")
+        changes = DeadlineChange.objects.filter(assignment=OuterRef("pk"))
+        refusals = moves.filter(
+            created_at__lt=end,
+            status_before=Status.AWAITING_SIGNOFF,
+            status_after=Status.IN_PROGRESS,
+        )
+        extensions = (
+            changes.filter(changed_at__lt=end, kind=DeadlineChange.Kind.EXTENSION)
+            .order_by()
+            .values("assignment")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        first_recorded = changes.order_by("changed_at", "pk").values("changed_at")[:1]
+        # "No deadline" is a value of the history, so it travels as a sentinel date through
+        # Coalesce, which otherwise could not tell it from "no history at all".
+        no_date = Value(NO_DATE, output_field=models.DateField())
+        deadline_then = value_then(
+            changes,
+            "changed_at",
+            end,
+            then=Coalesce("new_deadline", no_date),
+            before=Coalesce("old_deadline", no_date),
+            output_field=models.DateField(),
+        )
+        return (
+            self.filter(
+                Q(created_at__lt=end)
+                | Exists(changes.filter(changed_at__lt=end))
+                | Exists(updates.filter(created_at__lt=end))
+            )
+            .annotate(
+                # The last workflow move by then, else the state before the first later move,
+                # else (no moves recorded at all) the stored status.
+                asof_status=Coalesce(
+                    value_then(
+                        moves,
+                        "created_at",
+                        end,
+                        then=F("status_after"),
+                        before=F("status_before"),
+                        output_field=models.CharField(),
+                    ),
+                    F("status"),
+                    output_field=models.CharField(),
+                ),
+                asof_percent=Coalesce(
+                    value_then(
+                        updates,
+                        "created_at",
+                        end,
+                        then=F("percent"),
+                        before=Value(0),
+                        output_field=models.PositiveSmallIntegerField(),
+                    ),
+                    F("percent"),
+                    output_field=models.PositiveSmallIntegerField(),
+                ),
+                asof_deadline=NullIf(Coalesce(deadline_then, F("deadline"), no_date), no_date),
+                # The basis in force before the first recorded change is not known: blank.
+                asof_basis=Coalesce(
+                    value_then(
+                        changes,
+                        "changed_at",
+                        end,
+                        then=F("new_basis"),
+                        before=Value(""),
+                        output_field=models.CharField(),
+                    ),
+                    F("deadline_basis"),
+                    output_field=models.CharField(),
+                ),
+                asof_extensions=Coalesce(
+                    Subquery(extensions), Value(0), output_field=models.IntegerField()
+                ),
+                asof_last_update=Subquery(before.values("created_at")[:1]),
+                # The unit's latest report; a sign-off note says less than what was done.
+                asof_note=Subquery(reports.values("note")[:1]),
+                asof_note_at=Subquery(reports.values("created_at")[:1]),
+            )
+            .annotate(
+                asof_since=Coalesce(
+                    F("asof_last_update"),
+                    Subquery(first_recorded),
+                    F("created_at"),
+                    output_field=models.DateTimeField(),
+                ),
+                asof_redo=Case(
+                    When(Q(Exists(refusals)) & ~Q(asof_status=Status.DONE), then=Value(True)),
+                    default=Value(False),
+                    output_field=models.BooleanField(),
+                ),
+                # Done is final, so an assignment done on that day is done now, with the date
+                # its unit reported completion (see apply_transition).
+                asof_completed_on=Case(
+                    When(asof_status=Status.DONE, then=F("completed_on")),
+                    default=None,
+                    output_field=models.DateField(),
+                ),
+            )
+            # The stored completion date is the as-of one whenever the status then was done.
+            ._annotate_standing(
+                on=on, status="asof_status", deadline="asof_deadline", completed_on="completed_on"
+            )
+        )
+
+
+# Stands for "no deadline" inside the as-of subqueries (see AssignmentQuerySet.as_of).
+NO_DATE = dt.date(9999, 12, 31)
+
+
+def value_then(rows, time_field: str, end: dt.datetime, *, then, before, output_field):
+    """One correlated subquery over a history: the value it held just before `end`.
+
+    That is `then` of the latest row before `end`; failing that, `before` of the first row at
+    or after it (the value before that first change); NULL when there are no rows at all.
+    """
+    earlier = Q(**{f"{time_field}__lt": end})
+    then = F(then) if isinstance(then, str) else then
+    before = F(before) if isinstance(before, str) else before
+    return Subquery(
+        rows.annotate(
+            value_then=Case(When(earlier, then=then), default=before, output_field=output_field),
+            is_earlier=Case(When(earlier, then=Value(1)), default=Value(0)),
+            earlier_at=Case(When(earlier, then=F(time_field)), default=None),
+            earlier_pk=Case(When(earlier, then=F("pk")), default=None),
+        )
+        .order_by(
+            "-is_earlier",
+            F("earlier_at").desc(nulls_last=True),
+            F("earlier_pk").desc(nulls_last=True),
+            time_field,
+            "pk",
+        )
+        .values("value_then")[:1],
+        output_field=output_field,
+    )
 
 
 class Assignment(SearchColumnsMixin, models.Model):

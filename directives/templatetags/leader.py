@@ -1,0 +1,90 @@
+"""Template helpers of the leaders' pages: as-of labels, rates and links that keep the filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from directives import permissions
+from directives.models import Status
+
+register = template.Library()
+
+
+@register.filter
+def sees_dashboard(user) -> bool:
+    """Whether the nav offers the leaders' dashboard (the rule lives in permissions)."""
+    return permissions.can_view_dashboard(user)
+
+
+@register.simple_tag
+def report_url(report, name: str, **changes) -> str:
+    """A URL of the leaders' pages with the report's filters, `changes` applied."""
+    for key, value in changes.items():
+        if isinstance(value, dt.date):
+            changes[key] = value.isoformat()
+    return reverse(name) + "?" + report.query(**changes)
+
+
+@register.simple_tag
+def list_url(report, name: str, **changes) -> str:
+    """Like `report_url`, keeping the list's own narrowing (group, list, lead unit, basis)."""
+    from urllib.parse import urlencode
+
+    return reverse(name) + "?" + urlencode(report.list_params(**changes), doseq=True)
+
+
+@register.filter
+def rate_label(rate) -> str:
+    """98,63 % — or a dash when nothing has fallen due."""
+    if rate is None:
+        return "—"
+    return number_format(rate, 2) + " %"
+
+
+@register.filter
+def asof_deadline_label(assignment) -> str:
+    """The deadline as it stood on the as-of date, with its basis."""
+    deadline, basis = assignment.asof_deadline, assignment.asof_basis or ""
+    if deadline is None:
+        return basis or _("Không hạn")
+    date = deadline.strftime("%d/%m/%Y")
+    if basis and date in basis:
+        return basis
+    return f"{basis} — {date}" if basis else date
+
+
+@register.simple_tag
+def days_overdue(assignment, on: dt.date) -> int:
+    return (on - assignment.asof_deadline).days if assignment.asof_deadline else 0
+
+
+@register.simple_tag
+def days_left(assignment, on: dt.date) -> int:
+    return (assignment.asof_deadline - on).days if assignment.asof_deadline else 0
+
+
+@register.filter
+def status_label(value: str) -> str:
+    return Status(value).label if value in Status.values else ""
+
+
+@register.simple_tag(takes_context=True)
+def failed_form(context, origin: str, action: str, pk: int):
+    """The decision form that just failed, when it is this one (list, action, item)."""
+    if context.get("failed") == f"{origin}-{action}-{pk}":
+        return context.get("failed_form")
+    return None
+
+
+@register.filter
+def basis_date(text: str, day: dt.date | None) -> str:
+    """'Trước Tết Nguyên đán Tân Sửu — 09/02/2021', without repeating a date the text has."""
+    if day is None:
+        return text
+    date = day.strftime("%d/%m/%Y")
+    return text if date in text else f"{text} — {date}"

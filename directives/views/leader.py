@@ -1,0 +1,256 @@
+"""Leaders' pages: the dashboard, the lists behind its numbers, and the decisions taken from it.
+
+One URL and one template serve the full page and its htmx region. Leaders, inspectors and
+admins read; only the assigning body's leaders decide, and every decision goes through
+`directives.actions`, answering with the dashboard region updated (or a redirect without JS).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from directives import actions, permissions
+from directives.charts import rate_bars, stacked_bars, weekly_lines
+from directives.dashboard import GROUP_ORDER, Dashboard
+from directives.decision_forms import (
+    DECISIONS,
+    DecisionForm,
+    ExtensionDecisionForm,
+    TransitionForm,
+    UrgeForm,
+)
+from directives.models import (
+    Action,
+    Assignment,
+    ExtensionRequest,
+    ReportGroup,
+    TransitionError,
+)
+from directives.reporting import Report, build_report
+
+DASHBOARD = "directives/leader/dashboard.html"
+LIST = "directives/leader/assignments.html"
+PAGE_SIZE = 50
+
+
+def _require_reader(request: HttpRequest) -> None:
+    if not permissions.can_view_dashboard(request.user):
+        raise PermissionDenied
+
+
+def _partial(request: HttpRequest, page: str, name: str) -> str:
+    """The region alone for htmx requests, the whole page otherwise (and on history restore)."""
+    if request.htmx and not request.htmx.history_restore_request:
+        return f"{page}#{name}"
+    return page
+
+
+def _dashboard_context(report: Report, **extra) -> dict:
+    board = Dashboard(report)
+    charts = {}
+    if report.document is not None:
+        charts = {
+            "directives": stacked_bars(
+                "chart-directives",
+                board.directive_rows,
+                GROUP_ORDER,
+                title=_("Kết quả theo nhiệm vụ"),
+            ),
+            "units": rate_bars(
+                "chart-units", board.top_unit_rows, title=_("Tỷ lệ hoàn thành theo đơn vị")
+            ),
+            "weekly": weekly_lines(
+                "chart-weekly",
+                board.weekly,
+                title=_("Hoàn thành và đến hạn theo tuần"),
+            ),
+        }
+    return {
+        "report": report,
+        "form": report.form,
+        "board": board,
+        "charts": charts,
+        "groups": [ReportGroup(g) for g in GROUP_ORDER],
+        **extra,
+    }
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def dashboard(request: HttpRequest) -> TemplateResponse:
+    _require_reader(request)
+    report = build_report(request.user, _with_defaults(request.GET))
+    return TemplateResponse(
+        request, _partial(request, DASHBOARD, "dashboard"), _dashboard_context(report)
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def dashboard_assignments(request: HttpRequest) -> TemplateResponse:
+    """The assignments a dashboard number counts: the same filters, narrowed by group or list."""
+    _require_reader(request)
+    report = build_report(request.user, _with_defaults(request.GET))
+    rows = (
+        report.listed()
+        .select_related("directive", "lead_unit")
+        .order_by("directive__position", "asof_deadline", "lead_unit__path", "pk")
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        _partial(request, LIST, "assignment-list"),
+        {"report": report, "form": report.form, "page": page},
+    )
+
+
+def _with_defaults(data: QueryDict) -> QueryDict:
+    """Show today's date in the as-of field when none was asked for."""
+    from django.utils import timezone
+
+    data = data.copy()
+    if not data.get("on"):
+        data["on"] = timezone.localdate().isoformat()
+    return data
+
+
+# --- decisions --------------------------------------------------------------------------
+def _answer(
+    request: HttpRequest,
+    form: DecisionForm,
+    *,
+    done: str = "",
+    error: str = "",
+    failed: str = "",
+) -> HttpResponse:
+    """After a decision: the dashboard as the user was looking at it, updated.
+
+    htmx gets the region, focus on the outcome (or on the field in error); without JavaScript
+    a success redirects back to the dashboard and an error shows the page with the error.
+    """
+    filters = QueryDict(str(form.data.get("filters", ""))[:2000])
+    report = build_report(request.user, _with_defaults(filters))
+    if done and not request.htmx:
+        messages.success(request, done)
+        return redirect(reverse("dashboard") + "?" + report.query())
+    context = _dashboard_context(
+        report,
+        flash=done,
+        error=error,
+        failed=failed,
+        failed_form=form if failed else None,
+    )
+    template = f"{DASHBOARD}#dashboard" if request.htmx else DASHBOARD
+    return TemplateResponse(request, template, context)
+
+
+def _decidable_assignment(request: HttpRequest, pk: int) -> Assignment:
+    if not permissions.can_decide(request.user):
+        raise PermissionDenied
+    assignment = get_object_or_404(
+        Assignment.objects.visible_to(request.user).select_related(
+            "directive__document__issuing_unit", "lead_unit"
+        ),
+        pk=pk,
+    )
+    if not permissions.is_assigner(request.user, assignment):
+        raise PermissionDenied
+    return assignment
+
+
+def _name(assignment: Assignment) -> str:
+    return f"{assignment.directive.number}. {assignment.directive.title} — {assignment.lead_unit}"
+
+
+DONE_MESSAGES = {
+    Action.CONFIRM: gettext_lazy("Đã xác nhận hoàn thành: %(name)s."),
+    Action.REFUSE: gettext_lazy("Đã từ chối xác nhận, đơn vị phải thực hiện lại: %(name)s."),
+    Action.SUSPEND: gettext_lazy("Đã tạm hoãn: %(name)s."),
+    Action.RESUME: gettext_lazy("Đã cho tiếp tục thực hiện: %(name)s."),
+}
+
+
+@require_POST
+def assignment_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm or refuse completion, suspend or resume (the assigning body's leaders)."""
+    assignment = _decidable_assignment(request, pk)
+    form = TransitionForm(request.POST)
+    key = f"{request.POST.get('origin', '')}-{request.POST.get('action', '')}-{assignment.pk}"
+    if not form.is_valid():
+        return _answer(request, form, failed=key)
+    action = form.cleaned_data["action"]
+    try:
+        actions.transition(
+            assignment,
+            action,
+            user=request.user,
+            note=form.cleaned_data["note"] or str(DECISIONS[action]),
+            expected_version=form.cleaned_data["version"],
+        )
+    except (TransitionError, actions.VersionConflict) as error:
+        return _answer(request, form, error=str(error))
+    return _answer(request, form, done=str(DONE_MESSAGES[action]) % {"name": _name(assignment)})
+
+
+@require_POST
+def assignment_urge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Urge (đôn đốc) the lead unit with a message; it is logged and notified."""
+    assignment = _decidable_assignment(request, pk)
+    form = UrgeForm(request.POST)
+    if not form.is_valid():
+        key = f"{request.POST.get('origin', '')}-urge-{assignment.pk}"
+        return _answer(request, form, failed=key)
+    try:
+        actions.urge(assignment, user=request.user, message=form.cleaned_data["message"])
+    except TransitionError as error:
+        return _answer(request, form, error=str(error))
+    return _answer(
+        request,
+        form,
+        done=_("Đã đôn đốc %(unit)s: %(name)s.")
+        % {"unit": assignment.lead_unit, "name": _name(assignment)},
+    )
+
+
+@require_POST
+def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve (the deadline moves, the original is kept) or refuse an extension request."""
+    if not permissions.can_decide(request.user):
+        raise PermissionDenied
+    extension = get_object_or_404(
+        ExtensionRequest.objects.filter(
+            assignment__in=Assignment.objects.visible_to(request.user).values("pk")
+        ).select_related("assignment__directive__document__issuing_unit", "assignment__lead_unit"),
+        pk=pk,
+    )
+    if not permissions.is_assigner(request.user, extension.assignment):
+        raise PermissionDenied
+    form = ExtensionDecisionForm(request.POST)
+    if not form.is_valid():
+        return _answer(request, form, failed=f"ext-{request.POST.get('decision', '')}-{pk}")
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        actions.decide_extension(
+            extension, user=request.user, approve=approve, note=form.cleaned_data["note"]
+        )
+    except TransitionError as error:
+        return _answer(request, form, error=str(error))
+    name = _name(extension.assignment)
+    if approve:
+        done = _("Đã đồng ý gia hạn đến %(date)s: %(name)s.") % {
+            "date": extension.new_deadline.strftime("%d/%m/%Y"),
+            "name": name,
+        }
+    else:
+        done = _("Đã không đồng ý gia hạn: %(name)s.") % {"name": name}
+    return _answer(request, form, done=done)

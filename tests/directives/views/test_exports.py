@@ -1,0 +1,220 @@
+"""Reports for meetings: the Excel workbook, the CSV file and the print view."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from directives import actions
+from directives.models import Assignment, Directive
+
+HEADINGS = [
+    "STT",
+    "Nội dung nhiệm vụ",
+    "Đơn vị chủ trì",
+    "Đơn vị phối hợp",
+    "Thời hạn",
+    "Căn cứ thời hạn",
+    "Tình hình thực hiện",
+    "Kết quả",
+    "Ngày hoàn thành",
+    "Ghi chú",
+]
+FIRST_ROW = 6  # title block (3 rows), a blank row, the header row
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo data, seeded once for this module and removed after it."""
+    from django.core.management import call_command
+
+    from directives.demo import seed
+
+    with django_db_blocker.unblock():
+        seed()
+        yield
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def demo(seeded, db):
+    """Each test sees the seeded demo; whatever it writes is rolled back after it."""
+
+
+@pytest.fixture
+def leader(client, demo):
+    client.login(username="lanhdao", password="demo12345")
+    return client
+
+
+def workbook(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    )
+    assert response["Content-Disposition"].startswith('attachment; filename="bao-cao-nhiem-vu-')
+    return load_workbook(io.BytesIO(response.content))
+
+
+def data_rows(sheet):
+    return [row for row in sheet.iter_rows(min_row=FIRST_ROW, values_only=True) if row[0]]
+
+
+def summary(book) -> dict[str, object]:
+    sheet = book["Tổng hợp"]
+    return {row[0]: row[1] for row in sheet.iter_rows(min_row=5, max_row=12, values_only=True)}
+
+
+def test_excel_report_is_laid_out_for_a_meeting(leader):
+    book = workbook(leader.get(reverse("report_xlsx")))
+    assert book.sheetnames == ["Báo cáo", "Tổng hợp"]
+    sheet = book["Báo cáo"]
+    assert sheet["A1"].value == "BÁO CÁO TÌNH HÌNH THỰC HIỆN NHIỆM VỤ"
+    assert sheet["A2"].value.startswith("Văn bản số — ngày 17/11/2020: Kết luận của đồng chí")
+    assert sheet["A3"].value.startswith("Số liệu tính đến hết ngày ")
+    assert [cell.value for cell in sheet[5]] == HEADINGS
+    assert sheet.freeze_panes == f"A{FIRST_ROW}"
+    assert sheet.column_dimensions["B"].width >= 40
+    assert sheet.column_dimensions["G"].width >= 40
+    assert sheet.page_setup.orientation == "landscape"
+    rows = data_rows(sheet)
+    assert len(rows) == 25
+    assert [row[0] for row in rows] == list(range(1, 26))
+
+
+def test_excel_dates_are_real_dates_and_text_is_intact(leader):
+    sheet = workbook(leader.get(reverse("report_xlsx")))["Báo cáo"]
+    tet = next(r for r in data_rows(sheet) if "Thăm, tặng quà Tết Nguyên đán" in r[1])
+    assert tet[1] == (
+        "5. Chăm lo an sinh xã hội dịp Tết Dương lịch 2021 và Tết Nguyên đán Tân Sửu\n"
+        "Thăm, tặng quà Tết Nguyên đán Tân Sửu"
+    )
+    assert tet[2] == "Sở Lao động - Thương binh và Xã hội"
+    assert "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh" in tet[3]
+    assert tet[4] == dt.datetime(2021, 2, 9)
+    assert tet[5] == "Trước Tết Nguyên đán Tân Sửu"
+    assert tet[6].startswith("Đang thực hiện, 60%\nĐã chi 60% quà Tết (dữ liệu mẫu). (28/01/2021)")
+    assert tet[7] == "Chưa hoàn thành quá hạn"
+    assert tet[8] is None
+    assert tet[9].startswith("Quá hạn ")
+    row = next(
+        i
+        for i, r in enumerate(sheet.iter_rows(min_row=FIRST_ROW), FIRST_ROW)
+        if r[1].value == tet[1]
+    )
+    assert sheet.cell(row=row, column=5).number_format == "DD/MM/YYYY"
+    done = next(r for r in data_rows(sheet) if r[7] == "Đã hoàn thành quá hạn")
+    assert done[8] == dt.datetime(2021, 1, 6)
+
+
+def test_excel_summary_sheet_counts_match_the_dashboard(leader):
+    book = workbook(leader.get(reverse("report_xlsx")))
+    counts = summary(book)
+    assert counts["Đã hoàn thành đúng hạn"] == 17
+    assert counts["Đã hoàn thành quá hạn"] == 1
+    assert counts["Chưa hoàn thành quá hạn"] == 7
+    assert counts["Tổng số"] == 25
+    assert counts["Tỷ lệ hoàn thành (đã hoàn thành ÷ đã đến hạn), %"] == 72.0
+    directives = [row for row in book["Tổng hợp"].iter_rows(min_row=15, values_only=True)]
+    assert [row[1] for row in directives] == [14, 3, 2, 3, 3]
+
+
+def test_excel_honours_the_as_of_date_and_filters(leader):
+    directive = Directive.objects.get(number="1")
+    book = workbook(
+        leader.get(reverse("report_xlsx"), {"on": "2021-02-09", "directive": directive.pk})
+    )
+    sheet = book["Báo cáo"]
+    assert sheet["A3"].value.startswith("Số liệu tính đến hết ngày 09/02/2021. Nhiệm vụ 1")
+    assert len(data_rows(sheet)) == 14
+    assert summary(book)["Chưa hoàn thành quá hạn"] == 3
+
+
+def test_excel_of_a_list_has_only_that_lists_rows(leader):
+    book = workbook(leader.get(reverse("report_xlsx"), {"group": "overdue_unfinished"}))
+    rows = data_rows(book["Báo cáo"])
+    assert {row[7] for row in rows} == {"Chưa hoàn thành quá hạn"}
+    assert len(rows) == 7
+    assert summary(book)["Tổng số"] == 7
+
+
+FORMULAS = ['=HYPERLINK("http://x.example","bấm")', "+84 912 345 678", "-1+2", "@SUM(A1)"]
+
+
+@pytest.fixture
+def formula_texts(demo):
+    item = Assignment.objects.get(lead_unit__name="Đảng đoàn HĐND tỉnh")  # its only one
+    Assignment.objects.filter(pk=item.pk).update(expected_result=FORMULAS[0])
+    item.lead_unit.__class__.objects.filter(pk=item.lead_unit_id).update(name=FORMULAS[1])
+    actions.record_progress(item, user=None, note=FORMULAS[2], percent=95, trusted=True)
+    return item
+
+
+def test_excel_writes_user_text_that_looks_like_a_formula_as_text(leader, formula_texts):
+    sheet = workbook(leader.get(reverse("report_xlsx")))["Báo cáo"]
+    row = next(r for r in sheet.iter_rows(min_row=FIRST_ROW) if r[2].value == FORMULAS[1])
+    assert row[1].value.endswith("\n" + FORMULAS[0])
+    assert all(cell.data_type == "s" for cell in row[1:4])
+    assert row[2].value == FORMULAS[1]
+    assert row[6].value.startswith("Đã hoàn thành, 95%\n-1+2")
+    formulas = [c for r in sheet.iter_rows() for c in r if c.data_type == "f"]
+    assert formulas == []
+
+
+def test_csv_has_a_bom_the_same_rows_and_defused_formulas(leader, formula_texts):
+    response = leader.get(reverse("report_csv"))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0] == HEADINGS
+    assert len(rows) == 26
+    unit = next(r for r in rows if r[2] == "'" + FORMULAS[1])
+    assert unit[1] == "4. Tổng kết Nghị quyết 2020, xây dựng Nghị quyết 2021; kỳ họp HĐND " + (
+        "cuối năm; chỉ tiêu KT-XH 2021\n" + FORMULAS[0]
+    )
+    assert unit[6].startswith("Đã hoàn thành, 95%\n-1+2")
+    tet = next(r for r in rows if "Tết Nguyên đán" in r[1] and r[4] == "09/02/2021")
+    assert tet[5] == "Trước Tết Nguyên đán Tân Sửu"
+
+
+def test_csv_cell_starting_with_a_formula_sign_is_prefixed():
+    from directives.views.exports import _csv_safe
+
+    assert [_csv_safe(text) for text in [*FORMULAS, "Bình thường"]] == [
+        *["'" + text for text in FORMULAS],
+        "Bình thường",
+    ]
+
+
+def test_print_view_is_a4_landscape_with_the_summary_and_rows(leader):
+    response = leader.get(reverse("report_print"), {"on": "2021-02-09"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="print-report"' in html
+    assert "Số liệu tính đến hết ngày 09/02/2021" in html
+    assert html.count("<tr>") == 2 + 1 + 25  # two header rows, one summary row, 25 rows
+    assert response.context["board"].totals.overdue == 5
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[3] / "static" / "css" / "app.css").read_text()
+    assert "@page report { size: A4 landscape;" in css
+    assert "<script>" not in html
+
+
+def test_exports_count_only_the_unit_leaders_subtree(client, demo):
+    from directives.models import Role, Unit
+    from tests.factories import member
+
+    client.force_login(member(Unit.objects.get(name="Huyện ủy Năm Căn"), Role.LEADER))
+    book = workbook(client.get(reverse("report_xlsx")))
+    rows = data_rows(book["Báo cáo"])
+    assert {row[2] for row in rows} == {"Huyện ủy Năm Căn"}
+    assert "Phạm vi: Huyện ủy Năm Căn" in book["Báo cáo"]["A3"].value
+    body = b"".join(client.get(reverse("report_csv")).streaming_content)
+    assert len(list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))) == 3
