@@ -20,7 +20,7 @@ class AssignmentFilterForm(forms.Form):
     ROLE_COORDINATING = "coordinating"
 
     q = forms.CharField(
-        label=_("Tìm kiếm"),
+        label=_("Tìm trong danh sách"),
         required=False,
         max_length=100,
         widget=forms.TextInput(

@@ -40,7 +40,8 @@ def search_key(*parts: str) -> str:
     `LIKE '% word%'` find a word by its beginning — the way people type — on SQLite and
     PostgreSQL alike (where a trigram index serves that pattern).
     """
-    words = "".join(ch if ch.isalnum() else " " for ch in fold(" ".join(filter(None, parts))))
+    joined = " ".join(str(part) for part in parts if part)  # lazy translations too
+    words = "".join(ch if ch.isalnum() else " " for ch in fold(joined))
     words = " ".join(words.split())
     return f" {words} " if words else ""
 

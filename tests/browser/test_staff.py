@@ -97,7 +97,7 @@ def test_filter_list_and_reload_keeps_filters(page, demo_live):
     expect(page.get_by_label("Vai trò của đơn vị")).to_have_value("coordinating")
     expect(rows).to_have_count(3)
 
-    page.get_by_label("Tìm kiếm").fill("nam can")
+    page.get_by_label("Tìm trong danh sách").fill("nam can")
     page.wait_for_url(re.compile(r"q=nam(%20|\+)can"))
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("HU Năm Căn")
@@ -251,7 +251,7 @@ def test_log_progress_from_a_list_row(page, demo_live):
 def test_keyboard_reaches_filters_and_rows_with_visible_focus(page, demo_live):
     sign_in(page, demo_live, "tuyengiao")
     page.goto(f"{demo_live.url}/assignments/")
-    page.get_by_label("Tìm kiếm").focus()
+    page.get_by_label("Tìm trong danh sách").focus()
     page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("", "none")

@@ -355,13 +355,13 @@ def test_migration_fills_search_columns_of_existing_rows(assignment):
     from directives.models import Assignment, Directive, Document, Unit
 
     # The models as the migration sees them (plain managers, no save() logic).
-    apps = MigrationLoader(connection).project_state(("directives", "0003_search_columns")).apps
+    apps = MigrationLoader(connection).project_state(("directives", "0005_search_columns")).apps
 
     progress = note(assignment, "Tết Tân Sửu")
     for model in (Assignment, Directive, Document, Unit, ProgressUpdate):
         columns = {f.name: "" for f in model._meta.fields if f.name.startswith("search_")}
         models.QuerySet(model).update(**columns)  # as before the migration
-    migration = importlib.import_module("directives.migrations.0003_search_columns")
+    migration = importlib.import_module("directives.migrations.0005_search_columns")
     migration.fill(apps, schema_editor=None)
     progress.refresh_from_db()
     assignment.refresh_from_db()
