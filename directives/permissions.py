@@ -103,3 +103,18 @@ def actors_for(user, assignment: Assignment) -> set[str]:
 def can_use_admin(user) -> bool:
     """Only Django staff users reach the admin."""
     return bool(getattr(user, "is_active", False) and getattr(user, "is_staff", False))
+
+
+def can_view_audit(user, assignment: Assignment) -> bool:
+    """The audit trail (who changed what, from where) is for admins and for leaders who can see
+    the assignment; staff see the progress timeline, not the addresses."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    membership = membership_of(user)
+    return (
+        membership is not None
+        and membership.role == Role.LEADER
+        and can_view_assignment(user, assignment)
+    )
