@@ -244,3 +244,5 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DJANGO_MAX_REQUEST_BYTES", str
 BACKUP_ROOT = Path(os.environ.get("DJANGO_BACKUP_ROOT", BASE_DIR / "var" / "backups"))
 CSRF_FAILURE_VIEW = "tracker.errors.csrf_failure"
 AXES_VERBOSE = False
+# Axes logs every sign-in at INFO; keep its warnings (failures, lockouts) only.
+LOGGING["loggers"] = {"axes": {"handlers": ["console"], "level": "WARNING", "propagate": False}}
