@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directives import actions
 from directives.admin_history import AuditHistoryAdmin
+from directives.admin_widgets import SafeAutocompleteMixin
 from directives.models import (
     Assignment,
     DeadlineChange,
@@ -80,7 +81,7 @@ class DocumentAdmin(AuditHistoryAdmin):
     inlines = [DirectiveInline]
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Assignment
     extra = 0
     fields = ["lead_unit", "deadline", "deadline_basis", "status", "percent"]

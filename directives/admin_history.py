@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from directives.admin_widgets import SafeAutocompleteMixin
 from directives.audit import object_entries
 
 
@@ -25,8 +26,11 @@ def is_tracked(model) -> bool:
     return hasattr(model._meta, "simple_history_manager_attribute")
 
 
-class AuditHistoryAdmin(SimpleHistoryAdmin):
-    """Admin base for tracked models; subclasses for untracked models keep Django's history."""
+class AuditHistoryAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+    """Admin base for tracked models; subclasses for untracked models keep Django's history.
+
+    Also the base that hardens the admin against garbage ids (see admin_widgets).
+    """
 
     object_history_list_template = "admin/audit_history_list.html"
 

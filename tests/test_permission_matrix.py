@@ -32,6 +32,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.security.checks import changed_tables, row_counts, writes
 from tests.security.world import (
     ADMIN,
     ANONYMOUS,
@@ -304,29 +305,6 @@ def test_matrix_has_no_stale_rows():
 # --- requesting -----------------------------------------------------------------------------------
 
 
-def row_counts() -> dict[str, int]:
-    """Every table's row count, in one query."""
-    tables = sorted(
-        {m._meta.db_table for m in apps.get_models(include_auto_created=True) if m._meta.managed}
-    )
-    quote = connection.ops.quote_name
-    # Table names come from the model registry, never from input.
-    sql = " UNION ALL ".join(f"SELECT '{t}', COUNT(*) FROM {quote(t)}" for t in tables)  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return dict(cursor.fetchall())
-
-
-def writes(queries) -> list[str]:
-    """Statements that change data, except the session expiry refresh of every request."""
-    return [
-        q["sql"]
-        for q in queries
-        if q["sql"].lstrip().split(" ", 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}
-        and "django_session" not in q["sql"]
-    ]
-
-
 def outcome_of(response) -> object:
     if response.status_code in (301, 302):
         location = response["Location"]
@@ -369,8 +347,7 @@ def request_as(client: Client, role: str, method: str, url: str, data: dict) -> 
         response = getattr(client, method.lower())(url, data if method == "POST" else None)
     got = outcome_of(response)
     if got in DENIALS:
-        after = row_counts()
-        changed = {t: (before[t], after[t]) for t in before if before[t] != after[t]}
+        changed = changed_tables(before, row_counts())
         assert not changed and not writes(queries), (
             f"{method} {url} as {role} was denied ({got}) but wrote: {changed or writes(queries)}"
         )

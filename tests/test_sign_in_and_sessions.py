@@ -296,3 +296,9 @@ def test_usual_security_headers_are_sent(client, db):
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert "camera=()" in response["Permissions-Policy"]
     assert "Content-Security-Policy" in response
+
+
+def test_absurdly_long_username_is_a_wrong_sign_in_not_an_error(client, db):
+    response = attempt(client, "9" * 400, "sai")
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().username == "9" * 150

@@ -54,3 +54,23 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
         },
         status=429,
     )
+
+
+# Longest username the sign-in log keeps; Django's own usernames are at most 150 characters.
+LOCKOUT_USERNAME_LENGTH = 150
+
+
+def lockout_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The username the lockout counts attempts for, cut to what the sign-in log can store.
+
+    Django's login form does not limit the length of what is typed, and a 300-character "name"
+    would otherwise fail to save in the log (PostgreSQL) and turn a wrong sign-in into a 500.
+    No real account has such a name, so cutting it changes no real user's count.
+    """
+    if credentials:
+        username = credentials.get("username")
+    else:
+        username = getattr(request, "POST", {}).get("username")
+    if not isinstance(username, str):
+        return username
+    return username.replace("\x00", "")[:LOCKOUT_USERNAME_LENGTH]

@@ -210,6 +210,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tracker.auth.lockout_response"
 # One answer to "from which address?" for the lockout and the audit trail.
 AXES_CLIENT_IP_CALLABLE = "tracker.auth.client_ip"
+AXES_USERNAME_CALLABLE = "tracker.auth.lockout_username"
 # Behind a reverse proxy the client address is the last X-Forwarded-For entry the proxy added;
 # otherwise the header is the client's own claim and is ignored.
 TRACKER_TRUST_X_FORWARDED_FOR = env_bool("DJANGO_BEHIND_PROXY")

@@ -46,6 +46,10 @@ class ParsedDocument:
         return hashlib.sha256(self.source_text.encode("utf-8")).hexdigest()
 
 
+# Column sizes of Document (number, signer): parsed values never exceed them.
+NUMBER_MAX_LENGTH = 60
+SIGNER_MAX_LENGTH = 200
+
 _ITEM = re.compile(r"^(\d{1,2})[.)]\s+(\S.*)$")
 _CAPTION = re.compile(r"^Ảnh\s*:", re.IGNORECASE)
 _DATE = re.compile(r"ngày\s+(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", re.IGNORECASE)
@@ -84,6 +88,9 @@ def parse_conclusion(raw: str) -> ParsedDocument:
     Numbering must start at 1 and go up by one; paragraphs after an item belong to it until the
     next item, a caption or the signature.
     """
+    if "\x00" in raw:
+        # PostgreSQL cannot store it; a pasted text with NUL is damaged anyway.
+        raise DocumentParseError(_("Văn bản có ký tự không hợp lệ (NUL)."))
     text = normalise_spaces(raw)
     if not text.strip():
         raise DocumentParseError(_("Văn bản trống."))
@@ -123,7 +130,8 @@ def _read_fields(parsed: ParsedDocument, intro: str) -> None:
             parsed.issue_date = date(year, month, day)
         except ValueError:
             parsed.issue_date = None
-    if match := _NUMBER.search(intro):
+    # A "number" longer than the column is not a document number (seen in hostile input).
+    if (match := _NUMBER.search(intro)) and len(match.group(1)) <= NUMBER_MAX_LENGTH:
         parsed.number = match.group(1)
     if match := _ISSUER.search(intro):
         parsed.issuer = match.group(1)
@@ -136,6 +144,6 @@ def _read_fields(parsed: ParsedDocument, intro: str) -> None:
                 break
             name.insert(0, word)
         if name:
-            parsed.signer = f"{' '.join(name)}, {match.group(2)}"
+            parsed.signer = shorten(f"{' '.join(name)}, {match.group(2)}", SIGNER_MAX_LENGTH)
     first = intro.split("\n", 1)[0] if intro else ""
     parsed.subject = shorten(first, 300) if first else _("Kết luận")
