@@ -53,6 +53,12 @@ class AuditHistoryAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     def revert_disabled(self, request, obj=None):
         return True
 
+    def history_view_title(self, request, obj):
+        return _("Lịch sử thay đổi: %(object)s") % {"object": obj}
+
+    def history_form_view_title(self, request, obj):
+        return _("Phiên bản cũ (chỉ xem): %(object)s") % {"object": obj}
+
 
 admin.site.unregister(User)
 admin.site.unregister(Group)
