@@ -70,3 +70,12 @@ format: install ## Format the code with ruff
 
 clean: ## Remove the virtualenv, the SQLite database and caches
 	rm -rf $(VENV) db.sqlite3* .pytest_cache .ruff_cache staticfiles
+
+# Trust (issue 7): backup and restore — the database and uploaded files in one checked archive.
+.PHONY: backup restore
+backup: $(STAMP) ## Back up the database and uploaded files to var/backups/ (OUT=file to choose)
+	$(BIN)/python manage.py backup $(if $(OUT),--output "$(OUT)")
+
+restore: $(STAMP) ## Restore a backup into an empty database: make restore FILE=var/backups/….tar.gz
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/tracker-….tar.gz"; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)"

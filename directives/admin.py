@@ -10,6 +10,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from directives import actions, calendar
+from directives.admin_history import AuditHistoryAdmin
+from directives.admin_widgets import SafeAutocompleteMixin
 from directives.calendar import DeadlinePhraseError, ResolvedDeadline, resolve_deadline
 from directives.fields import DeadlineField, known_events
 from directives.models import (
@@ -54,7 +56,7 @@ class FoldedSearchMixin:
 
 
 @admin.register(Unit)
-class UnitAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class UnitAdmin(FoldedSearchMixin, AuditHistoryAdmin):
     list_display = ["indented_name", "short_name", "kind", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["name", "short_name", "aliases"]
@@ -77,7 +79,7 @@ class DirectiveInline(admin.StackedInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(AuditHistoryAdmin):
     list_display = ["__str__", "number", "issue_date", "issuer", "signer"]
     date_hierarchy = "issue_date"
     search_fields = ["number", "subject", "issuer", "signer"]
@@ -100,7 +102,7 @@ class DocumentAdmin(admin.ModelAdmin):
         return own + super().get_urls()
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Assignment
     extra = 0
     fields = ["lead_unit", "deadline", "deadline_basis", "status", "percent"]
@@ -110,7 +112,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Directive)
-class DirectiveAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class DirectiveAdmin(FoldedSearchMixin, AuditHistoryAdmin):
     list_display = ["number", "title", "document"]
     list_filter = ["document"]
     search_fields = ["title", "text"]
@@ -161,16 +163,6 @@ class DeadlineChangeInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-STANDING_COLOURS = {
-    Standing.OVERDUE: "#b42318",
-    Standing.DUE_SOON: "#b54708",
-    Standing.WITHIN: "#027a48",
-    Standing.NO_DEADLINE: "#475467",
-    Standing.DONE_ON_TIME: "#027a48",
-    Standing.DONE_LATE: "#b54708",
-}
 
 
 class KeptDeadline:
@@ -271,7 +263,7 @@ class AssignmentAdminForm(forms.ModelForm):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class AssignmentAdmin(FoldedSearchMixin, AuditHistoryAdmin):
     form = AssignmentAdminForm
     list_display = [
         "directive_label",
@@ -322,6 +314,9 @@ class AssignmentAdmin(FoldedSearchMixin, admin.ModelAdmin):
     inlines = [DeadlineChangeInline, ProgressUpdateInline]
     list_per_page = 50
 
+    class Media:
+        css = {"all": ["css/admin-extra.css"]}
+
     def get_queryset(self, request):
         return super().get_queryset(request).with_standing(on=timezone.localdate())
 
@@ -338,8 +333,9 @@ class AssignmentAdmin(FoldedSearchMixin, admin.ModelAdmin):
     @admin.display(description=_("tình trạng"), ordering="standing_value")
     def standing_badge(self, obj: Assignment) -> str:
         standing = Standing(obj.standing_value)
+        # A class, not a style attribute: the Content Security Policy forbids inline styles.
         return format_html(
-            '<strong style="color:{}">● {}</strong>', STANDING_COLOURS[standing], standing.label
+            '<strong class="standing standing-{}">● {}</strong>', standing.value, standing.label
         )
 
     def save_model(self, request, obj, form, change):
@@ -418,7 +414,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditHistoryAdmin):
     list_display = ["user", "unit", "role"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
@@ -427,7 +423,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(admin.ModelAdmin):
+class ExtensionRequestAdmin(AuditHistoryAdmin):
     """Decisions are taken by leaders in the application; the admin shows them read-only."""
 
     list_display = ["assignment", "requested_at", "new_deadline", "state", "decided_by"]

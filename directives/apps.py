@@ -6,3 +6,7 @@ class DirectivesConfig(AppConfig):
     name = "directives"
     verbose_name = _("Theo dõi nhiệm vụ")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Trust (issue 7): deactivating a user ends their sessions.
+        from directives import sessions  # noqa: F401

@@ -299,3 +299,18 @@ def can_decide(user) -> bool:
     """Only leaders may take decisions at all (which ones: `is_assigner` per assignment)."""
     membership = membership_of(user)
     return membership is not None and membership.role == Role.LEADER
+
+
+def can_view_audit(user, assignment: Assignment) -> bool:
+    """The audit trail (who changed what, from where) is for admins and for leaders who can see
+    the assignment; staff see the progress timeline, not the addresses."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    membership = membership_of(user)
+    return (
+        membership is not None
+        and membership.role == Role.LEADER
+        and can_view_assignment(user, assignment)
+    )

@@ -6,10 +6,12 @@ sets DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL and D
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +57,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "template_partials",
+    # Trust (issue 7): audit trail, sign-in lockout, Content Security Policy.
+    "simple_history",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +75,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Trust (issue 7): CSP header + nonce, Permissions-Policy, who/where for the audit trail,
+    # and the lockout page (axes last, as its documentation asks).
+    "csp.middleware.CSPMiddleware",
+    "tracker.middleware.permissions_policy",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -84,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "tracker.context_processors.csp_nonce",
             ],
         },
     },
@@ -207,3 +220,58 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_TIMEOUT = 30  # seconds: a stuck server must not hang the hourly run
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Theo dõi nhiệm vụ <no-reply@localhost>")
+# --- Trust (issue 7) ---------------------------------------------------------------------------
+# Sign-in lockout (django-axes): the first backend refuses a locked-out user+address before the
+# password is checked. Locking the *pair* means an office behind one NAT address is not locked
+# out because one of its users (or a guesser) mistyped; a guesser trying one name from many
+# addresses gets five tries per address.
+AUTHENTICATION_BACKENDS = [
+    "tracker.auth.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "tracker.auth.lockout_response"
+# One answer to "from which address?" for the lockout and the audit trail.
+AXES_CLIENT_IP_CALLABLE = "tracker.auth.client_ip"
+AXES_USERNAME_CALLABLE = "tracker.auth.lockout_username"
+# Behind a reverse proxy the client address is the last X-Forwarded-For entry the proxy added;
+# otherwise the header is the client's own claim and is ignored.
+TRACKER_TRUST_X_FORWARDED_FOR = env_bool("DJANGO_BEHIND_PROXY")
+
+# Content Security Policy (django-csp 4): nothing inline, nothing evaluated. Scripts come from
+# our own origin or carry the per-request nonce ({% htmx_script %} adds it).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+# Audit trail (django-simple-history): the admin shows history read-only, never reverts.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Friendly error pages; a request body over the limit is refused with 400 before any view runs.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DJANGO_MAX_REQUEST_BYTES", str(2_621_440)))
+
+# Backups (manage.py backup / make backup) go here unless told otherwise.
+BACKUP_ROOT = Path(os.environ.get("DJANGO_BACKUP_ROOT", BASE_DIR / "var" / "backups"))
+CSRF_FAILURE_VIEW = "tracker.errors.csrf_failure"
+AXES_VERBOSE = False
+# Axes logs every sign-in at INFO; keep its warnings (failures, lockouts) only.
+LOGGING["loggers"] = {"axes": {"handlers": ["console"], "level": "WARNING", "propagate": False}}
+# Largest uploaded file (directives/uploads.py); keep DJANGO_MAX_REQUEST_BYTES's page for bodies.
+TRACKER_MAX_UPLOAD_BYTES = int(os.environ.get("TRACKER_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))

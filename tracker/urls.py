@@ -24,3 +24,9 @@ urlpatterns = [
     # The language switcher; public, so the sign-in page can switch too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]
+
+# Trust (issue 7): plain Vietnamese error pages; 503 while the database is unreachable.
+handler400 = "tracker.errors.bad_request"
+handler403 = "tracker.errors.permission_denied"
+handler404 = "tracker.errors.page_not_found"
+handler500 = "tracker.errors.server_error"

@@ -132,6 +132,11 @@ _TITLE_BEFORE = re.compile(r"(?:Chủ tịch|Bí thư|Trưởng|Ủy viên|Chán
 _SIGNING_FOR = re.compile(r"^(?:t/?m|kt|t/?l|tuq|q)\.?\s", re.IGNORECASE)
 
 
+# Column sizes of Document (number, signer): parsed values never exceed them.
+NUMBER_MAX_LENGTH = 60
+SIGNER_MAX_LENGTH = 200
+
+
 def _is_capitals(paragraph: str, max_words: int = 8) -> bool:
     letters = [ch for ch in paragraph if ch.isalpha()]
     return (
@@ -199,6 +204,9 @@ def parse_conclusion(raw: str) -> ParsedDocument:
     Raises DocumentParseError (one clear line) for empty, oversized or item-less text.
     """
     check_size(len(raw.encode("utf-8", errors="replace")))
+    if "\x00" in raw:
+        # PostgreSQL cannot store it; a pasted text with NUL is damaged anyway.
+        raise DocumentParseError(_("Văn bản có ký tự không hợp lệ (NUL)."))
     text = normalise_spaces(raw)
     if not text.strip():
         raise DocumentParseError(_("Văn bản trống."))
@@ -320,9 +328,9 @@ def _read_fields(parsed: ParsedDocument, intro: list[str], tail: list[str]) -> N
     joined = "\n".join(intro)
     parsed.issue_date = _issue_date(intro)
     if match := _NUMBER.search(joined):
-        parsed.number = match.group(1)
+        parsed.number = match.group(1)[:NUMBER_MAX_LENGTH]
     parsed.issuer = _issuer(intro)
-    parsed.signer = _signer(joined) or _signature_block(tail)
+    parsed.signer = (_signer(joined) or _signature_block(tail))[:SIGNER_MAX_LENGTH]
     parsed.subject = _subject(intro)
 
 

@@ -52,3 +52,4 @@ __all__ = [
     "headline_rate",
     "standing_for",
 ]
+from . import history  # noqa: E402,F401  (trust: the audit trail; registers history models)

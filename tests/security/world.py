@@ -1,0 +1,117 @@
+"""One small world in which every role and every admin model has something to look at.
+
+The permission matrix (tests/test_permission_matrix.py) requests each URL as each role of this
+world. Extend it when a new page needs an object of a new kind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from directives import actions
+from directives.models import Event, Role, UnitKind
+from tests.factories import (
+    AssignmentFactory,
+    DirectiveFactory,
+    DocumentFactory,
+    UnitFactory,
+    UserFactory,
+    member,
+)
+
+ANONYMOUS = "anonymous"
+LEAD_STAFF = "lead_staff"  # cán bộ of the lead unit
+COORDINATING_STAFF = "coordinating_staff"  # cán bộ of a coordinating unit
+UNRELATED_STAFF = "unrelated_staff"  # cán bộ of a unit with no part in the assignment
+LEADER_INSIDE = "leader_inside"  # lãnh đạo of the lead unit (the assignment is in its subtree)
+LEADER_OUTSIDE = "leader_outside"  # lãnh đạo of an unrelated unit
+ASSIGNER = "assigner"  # lãnh đạo of the body that issued the document
+INSPECTOR = "inspector"  # kiểm tra
+ADMIN = "admin"  # quản trị (Django superuser)
+
+ROLES = (
+    ANONYMOUS,
+    LEAD_STAFF,
+    COORDINATING_STAFF,
+    UNRELATED_STAFF,
+    LEADER_INSIDE,
+    LEADER_OUTSIDE,
+    ASSIGNER,
+    INSPECTOR,
+    ADMIN,
+)
+
+
+@dataclass
+class World:
+    users: dict[str, object] = field(default_factory=dict)
+    objects: dict[str, object] = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        try:
+            return self.objects[name]
+        except KeyError as error:
+            raise AttributeError(name) from error
+
+
+def build_world() -> World:
+    province = UnitFactory(name="Tỉnh ma trận", kind=UnitKind.PROVINCE)
+    lead_unit = UnitFactory(name="Ban chủ trì ma trận", parent=province)
+    coordinating_unit = UnitFactory(name="Sở phối hợp ma trận", parent=province)
+    other_unit = UnitFactory(name="Huyện không liên quan", parent=province)
+    document = DocumentFactory(issuing_unit=province)
+    directive = DirectiveFactory(document=document)
+    assignment = AssignmentFactory(
+        directive=directive, lead_unit=lead_unit, coordinating=[coordinating_unit]
+    )
+    users = {
+        LEAD_STAFF: member(lead_unit, Role.STAFF),
+        COORDINATING_STAFF: member(coordinating_unit, Role.STAFF),
+        UNRELATED_STAFF: member(other_unit, Role.STAFF),
+        LEADER_INSIDE: member(lead_unit, Role.LEADER),
+        LEADER_OUTSIDE: member(other_unit, Role.LEADER),
+        ASSIGNER: member(province, Role.LEADER),
+        INSPECTOR: member(province, Role.INSPECTOR),
+        ADMIN: UserFactory(is_staff=True, is_superuser=True),
+    }
+    # One row of every kind the admin lists, written the way the application writes them.
+    actions.record_progress(assignment, user=users[LEAD_STAFF], note="Đã triển khai", percent=20)
+    actions.set_deadline(
+        assignment, deadline=dt.date(2021, 2, 9), basis="Trước Tết", kind="initial"
+    )
+    actions.request_extension(
+        assignment, user=users[LEAD_STAFF], new_deadline=dt.date(2021, 3, 31), reason="Chờ số liệu"
+    )
+    actions.urge(assignment, user=users[ASSIGNER], message="Đề nghị khẩn trương")
+    Event.objects.create(name="Sự kiện ma trận", date=dt.date(2021, 1, 25))
+    Group.objects.create(name="Nhóm ma trận").user_set.add(users[ADMIN])
+    now = timezone.now()
+    AccessAttempt.objects.create(
+        username="ai-do", ip_address="192.0.2.1", user_agent="test", failures_since_start=1
+    )
+    AccessLog.objects.create(
+        username=users[LEAD_STAFF].username,
+        ip_address="192.0.2.1",
+        user_agent="t",
+        attempt_time=now,
+    )
+    AccessFailureLog.objects.create(
+        username="ai-do", ip_address="192.0.2.1", user_agent="t", attempt_time=now
+    )
+    return World(
+        users=users,
+        objects={
+            "province": province,
+            "lead_unit": lead_unit,
+            "coordinating_unit": coordinating_unit,
+            "other_unit": other_unit,
+            "document": document,
+            "directive": directive,
+            "assignment": assignment,
+        },
+    )

@@ -1,0 +1,386 @@
+"""The access policy as a matrix: every URL × method × role against the expected outcome.
+
+Walks every URL pattern of the project. A URL name missing from MATRIX (or an admin model
+missing from ADMIN_MODELS) fails the suite, so a new page cannot ship unguarded. A denied
+request must write nothing: every table's row count is compared, and no INSERT/UPDATE/DELETE
+may run (the session's own expiry refresh aside).
+
+Adding a URL is one entry:
+
+    "assignment_detail": {
+        "args": lambda w: [w.assignment.pk],
+        "GET": roles(NOT_FOUND, anonymous=LOGIN, lead_staff=OK, coordinating_staff=OK,
+                     leaders_inside=OK, inspector=OK, admin=OK),
+        "POST": roles(NOT_ALLOWED, anonymous=LOGIN),
+    },
+
+`roles(default, **overrides)` fills every role with `default`, then groups (signed_in, staff,
+leaders, leaders_inside), then single roles — later, narrower keys win. The world the requests
+run in is tests/security/world.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.security.checks import changed_tables, row_counts, writes
+from tests.security.world import (
+    ADMIN,
+    ANONYMOUS,
+    ASSIGNER,
+    COORDINATING_STAFF,
+    LEAD_STAFF,
+    LEADER_INSIDE,
+    LEADER_OUTSIDE,
+    ROLES,
+    UNRELATED_STAFF,
+    World,
+    build_world,
+)
+
+# --- outcomes -----------------------------------------------------------------------------------
+OK = 200
+FORBIDDEN = 403
+NOT_FOUND = 404
+NOT_ALLOWED = 405
+LOGIN = "→ sign-in"  # 302 to the application's sign-in page, with ?next=
+ADMIN_LOGIN = "→ admin sign-in"  # 302 to the admin's sign-in page, with ?next=
+REDIRECT = "→ elsewhere"  # any other 302: an allowed redirect
+DENIALS = {FORBIDDEN, NOT_FOUND, NOT_ALLOWED, LOGIN, ADMIN_LOGIN}
+
+GROUPS: dict[str, tuple[str, ...]] = {
+    "signed_in": tuple(r for r in ROLES if r != ANONYMOUS),
+    "staff": (LEAD_STAFF, COORDINATING_STAFF, UNRELATED_STAFF),
+    "leaders": (LEADER_INSIDE, LEADER_OUTSIDE, ASSIGNER),
+    "leaders_inside": (LEADER_INSIDE, ASSIGNER),
+    "non_admin": tuple(r for r in ROLES if r != ADMIN),
+}
+
+
+def roles(default, /, **overrides) -> dict[str, object]:
+    """Expected outcome per role: `default`, then group keys, then single roles."""
+    result = dict.fromkeys(ROLES, default)
+    for key in sorted(overrides, key=lambda k: k not in GROUPS):  # groups first
+        targets = GROUPS.get(key, (key,))
+        unknown = set(targets) - set(ROLES)
+        assert not unknown, f"roles(): unknown role or group {key!r}"
+        for role in targets:
+            result[role] = overrides[key]
+    return result
+
+
+EVERYONE_OK = roles(OK)
+SIGNED_IN_OK = roles(OK, anonymous=LOGIN)
+SIGNED_IN_NOT_ALLOWED = roles(NOT_ALLOWED, anonymous=LOGIN)
+ADMIN_ONLY = roles(ADMIN_LOGIN, admin=OK)
+
+# --- the application's URLs ---------------------------------------------------------------------
+# Keys: URL name; "args"/"query"/"data" optional (world → reverse args, query string, POST data);
+# then one entry per HTTP method with the expected outcome for every role.
+MATRIX: dict[str, dict] = {
+    "home": {
+        "GET": SIGNED_IN_OK,
+        "HEAD": SIGNED_IN_NOT_ALLOWED,
+        "POST": SIGNED_IN_NOT_ALLOWED,
+        "PUT": SIGNED_IN_NOT_ALLOWED,
+        "DELETE": SIGNED_IN_NOT_ALLOWED,
+    },
+    "login": {
+        "GET": EVERYONE_OK,
+        "HEAD": EVERYONE_OK,
+        "POST": EVERYONE_OK,  # empty form: errors, nobody signed in
+        "PUT": EVERYONE_OK,  # Django's FormView treats PUT as POST; the body is not read
+        "DELETE": roles(NOT_ALLOWED),
+    },
+    "logout": {
+        "GET": SIGNED_IN_NOT_ALLOWED,  # signing out is a POST with its CSRF token
+        "HEAD": SIGNED_IN_NOT_ALLOWED,
+        "POST": roles(REDIRECT, anonymous=LOGIN),
+        "PUT": SIGNED_IN_NOT_ALLOWED,
+        "DELETE": SIGNED_IN_NOT_ALLOWED,
+    },
+    "password_change": {
+        "GET": SIGNED_IN_OK,
+        "HEAD": SIGNED_IN_OK,
+        "POST": SIGNED_IN_OK,  # empty form: errors, password unchanged
+        "PUT": SIGNED_IN_OK,  # Django's FormView treats PUT as POST; the body is not read
+        "DELETE": SIGNED_IN_NOT_ALLOWED,
+    },
+    "password_change_done": {
+        "GET": SIGNED_IN_OK,
+        "HEAD": SIGNED_IN_OK,
+        "POST": SIGNED_IN_NOT_ALLOWED,
+        "PUT": SIGNED_IN_NOT_ALLOWED,
+        "DELETE": SIGNED_IN_NOT_ALLOWED,
+    },
+    # The admin site's own pages (its per-model pages are in ADMIN_MODELS below).
+    "admin:index": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
+    "admin:login": {
+        # Signed-in users without admin rights see the form with a "not authorised" note.
+        "GET": roles(OK, admin=REDIRECT),
+        "POST": EVERYONE_OK,  # empty form: errors
+    },
+    "admin:logout": {
+        # Non-admins are sent to the admin index (and from there to its sign-in page).
+        "GET": roles(REDIRECT, anonymous=ADMIN_LOGIN, admin=NOT_ALLOWED),
+        "POST": roles(REDIRECT, anonymous=ADMIN_LOGIN),
+    },
+    "admin:password_change": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
+    "admin:password_change_done": {
+        "GET": ADMIN_ONLY,
+        "POST": roles(ADMIN_LOGIN, admin=NOT_ALLOWED),
+    },
+    "admin:jsi18n": {"GET": ADMIN_ONLY, "POST": roles(ADMIN_LOGIN, admin=NOT_ALLOWED)},
+    "admin:autocomplete": {
+        "query": "?app_label=directives&model_name=assignment&field_name=lead_unit&term=",
+        "GET": ADMIN_ONLY,
+        "POST": roles(ADMIN_LOGIN, admin=NOT_ALLOWED),
+    },
+    "admin:auth_user_password_change": {
+        "args": lambda w: [w.users[LEAD_STAFF].pk],
+        "GET": roles(ADMIN_LOGIN, anonymous=LOGIN, admin=OK),
+        "POST": roles(ADMIN_LOGIN, anonymous=LOGIN, admin=OK),  # empty form: errors
+    },
+    "admin:view_on_site": {
+        "args": lambda w: [ContentType.objects.get_for_model(w.lead_unit).pk, w.lead_unit.pk],
+        "GET": roles(ADMIN_LOGIN, admin=NOT_FOUND),  # units have no public page
+        "POST": roles(ADMIN_LOGIN, admin=NOT_FOUND),
+    },
+    "admin:app_list": {
+        "args": lambda w: ["directives"],
+        "GET": ADMIN_ONLY,
+        "POST": ADMIN_ONLY,
+    },
+}
+
+# --- the admin's per-model pages ----------------------------------------------------------------
+# What the admin (superuser) may do with each registered model; everyone else is sent to the
+# admin's sign-in page. "history_versions": the model is in the audit trail, so it has
+# read-only version pages.
+FULL = {"add": True, "change": True, "delete": True}
+READ_ONLY = {"add": False, "change": False, "delete": False}
+VIEW_AND_DELETE = {"add": False, "change": False, "delete": True}
+# Every field read-only: the change form "saves" nothing and redirects back to the list.
+READ_ONLY_FIELDS = "read-only fields"
+NO_ADD = {"add": False, "change": READ_ONLY_FIELDS, "delete": True}
+ADMIN_MODELS: dict[str, dict] = {
+    "auth.user": {**FULL, "history_versions": True},
+    "auth.group": {**FULL, "history_versions": True},
+    "directives.unit": {**FULL, "history_versions": True},
+    "directives.document": {**FULL, "history_versions": True},
+    "directives.directive": {**FULL, "history_versions": True},
+    "directives.assignment": {**FULL, "history_versions": True},
+    "directives.membership": {**FULL, "history_versions": True},
+    "directives.event": {**FULL, "history_versions": False},
+    "directives.progressupdate": {**READ_ONLY, "history_versions": False},
+    "directives.deadlinechange": {**READ_ONLY, "history_versions": False},
+    "directives.extensionrequest": {**VIEW_AND_DELETE, "history_versions": True},
+    "directives.reminder": {**VIEW_AND_DELETE, "history_versions": False},
+    "directives.notification": {**VIEW_AND_DELETE, "history_versions": False},
+    # django-axes' own admin: every field read-only, so "change" saves nothing.
+    "axes.accessattempt": {**NO_ADD, "history_versions": False},
+    "axes.accesslog": {**NO_ADD, "history_versions": False},
+    "axes.accessfailurelog": {**NO_ADD, "history_versions": False},
+}
+ADMIN_PAGES = ("changelist", "add", "change", "delete", "history", "simple_history")
+
+
+def admin_model_spec(label: str, page: str) -> dict:
+    """The expected outcomes of one admin page of one model, from its ADMIN_MODELS row."""
+    caps = ADMIN_MODELS[label]
+    model = apps.get_model(label)
+
+    def first_pk(world: World):
+        return model._default_manager.order_by("pk").values_list("pk", flat=True).first()
+
+    def admin_gets(outcome, post=None):
+        # Anonymous visitors meet the site-wide sign-in first (LoginRequiredMiddleware).
+        return {
+            "GET": roles(ADMIN_LOGIN, anonymous=LOGIN, admin=outcome),
+            "POST": roles(ADMIN_LOGIN, anonymous=LOGIN, admin=post or outcome),
+        }
+
+    if page == "changelist":
+        return admin_gets(OK)
+    if page == "add":
+        return admin_gets(OK if caps["add"] else FORBIDDEN)
+    if page == "history":
+        return {"args": lambda w: [first_pk(w)], **admin_gets(OK)}
+    if page == "change":
+        # Without the change right the admin shows the object read-only and refuses a POST.
+        post = {True: OK, READ_ONLY_FIELDS: REDIRECT, False: FORBIDDEN}[caps["change"]]
+        return {"args": lambda w: [first_pk(w)], **admin_gets(OK, post)}
+    if page == "delete":
+        # An empty POST only shows the confirmation again; deleting needs post=yes.
+        return {"args": lambda w: [first_pk(w)], **admin_gets(OK if caps["delete"] else FORBIDDEN)}
+    if page == "simple_history":
+        if not caps["history_versions"]:
+            return {"args": lambda w: [first_pk(w), 1], **admin_gets(NOT_FOUND)}
+
+        def version(w):
+            pk = first_pk(w)
+            versions = model.history.filter(**{model._meta.pk.attname: pk})
+            return [pk, versions.values_list("history_id", flat=True).first()]
+
+        # The old version is shown, never saved back: the trail is append-only.
+        return {"args": version, **admin_gets(OK, FORBIDDEN)}
+    raise AssertionError(page)
+
+
+# --- walking the URLs ---------------------------------------------------------------------------
+
+
+def walk(resolver=None, namespace="") -> list[tuple[str | None, str]]:
+    """(qualified name or None, route) of every URL pattern, recursively."""
+    resolver = resolver or get_resolver()
+    found = []
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, [namespace, pattern.namespace]))
+            found += [(n, str(pattern.pattern) + r) for n, r in walk(pattern, inner)]
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            found.append((name, str(pattern.pattern)))
+    return found
+
+
+def admin_page_of(name: str) -> tuple[str, str] | None:
+    """("app.model", page) when `name` is a per-model admin URL, else None."""
+    for model, _model_admin in admin.site._registry.items():
+        info = f"admin:{model._meta.app_label}_{model._meta.model_name}_"
+        if name.startswith(info) and name[len(info) :] in ADMIN_PAGES:
+            return model._meta.label_lower, name[len(info) :]
+    return None
+
+
+def spec_for(name: str) -> dict | None:
+    if name in MATRIX:
+        return MATRIX[name]
+    page = admin_page_of(name)
+    if page and page[0] in ADMIN_MODELS:
+        return admin_model_spec(*page)
+    return None
+
+
+ALL_NAMES = sorted({name for name, _route in walk() if name})
+
+
+def test_every_url_is_in_the_matrix():
+    missing = [name for name in ALL_NAMES if spec_for(name) is None]
+    assert not missing, (
+        "These URLs have no row in the permission matrix. Add each to MATRIX in "
+        f"tests/test_permission_matrix.py with the outcome for every role: {missing}"
+    )
+
+
+def test_every_url_has_a_name():
+    # Unnamed patterns of the admin are its own redirects and catch-all; ours must be named so
+    # the matrix can hold them.
+    unnamed = [route for name, route in walk() if not name and not route.startswith("admin/")]
+    assert not unnamed, f"Give these URL patterns a name (and a matrix row): {unnamed}"
+
+
+def test_every_admin_model_is_in_the_matrix():
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    assert not registered - set(ADMIN_MODELS), (
+        "Admin models without a row in ADMIN_MODELS (tests/test_permission_matrix.py): "
+        f"{sorted(registered - set(ADMIN_MODELS))}"
+    )
+    assert not set(ADMIN_MODELS) - registered, "ADMIN_MODELS lists models no longer in the admin"
+
+
+def test_matrix_has_no_stale_rows():
+    assert not set(MATRIX) - set(ALL_NAMES), f"No such URL: {sorted(set(MATRIX) - set(ALL_NAMES))}"
+
+
+# --- requesting -----------------------------------------------------------------------------------
+
+
+def outcome_of(response) -> object:
+    if response.status_code in (301, 302):
+        location = response["Location"]
+        if location.startswith(reverse("admin:login")) and "next=" in location:
+            return ADMIN_LOGIN
+        if location.startswith(reverse("login")) and "next=" in location:
+            return LOGIN
+        return REDIRECT
+    return response.status_code
+
+
+@pytest.fixture
+def world(db, settings) -> World:
+    # A fast hasher for the world's users only: nine accounts per test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return build_world()
+
+
+class Clients:
+    """One signed-in client per role, signed in again only after a request signed it out."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.clients: dict[str, Client] = {}
+
+    def __getitem__(self, role: str) -> Client:
+        client = self.clients.get(role)
+        cookie = client.cookies.get("sessionid") if client is not None else None
+        if client is None or (role != ANONYMOUS and not (cookie and cookie.value)):
+            client = Client()
+            if role != ANONYMOUS:
+                client.force_login(self.world.users[role])
+            self.clients[role] = client
+        return client
+
+
+def request_as(client: Client, role: str, method: str, url: str, data: dict) -> object:
+    before = row_counts()
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method.lower())(url, data if method == "POST" else None)
+    got = outcome_of(response)
+    if got in DENIALS:
+        changed = changed_tables(before, row_counts())
+        assert not changed and not writes(queries), (
+            f"{method} {url} as {role} was denied ({got}) but wrote: {changed or writes(queries)}"
+        )
+    return got
+
+
+METHOD_NAMES = ("GET", "HEAD", "POST", "PUT", "DELETE")
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_permission_matrix(world, name):
+    spec = spec_for(name)
+    if spec is None:
+        pytest.fail(f"{name} is not in the permission matrix (see test_every_url_is_in_the_matrix)")
+    args: Callable[[World], list] | None = spec.get("args")
+    url = reverse(name, args=args(world) if args else None) + spec.get("query", "")
+    clients = Clients(world)
+    mismatches = []
+    for method in METHOD_NAMES:
+        if method not in spec:
+            continue
+        for role in ROLES:
+            expected = spec[method][role]
+            got = request_as(clients[role], role, method, url, spec.get("data", {}))
+            if got != expected:
+                mismatches.append(f"{method} as {role}: expected {expected}, got {got}")
+    assert not mismatches, f"{name} ({url}):\n  " + "\n  ".join(mismatches)
+
+
+def matrix_size() -> tuple[int, int]:
+    """(URL names, URL × method × role checks) — reported in SECURITY.md."""
+    checks = 0
+    for name in ALL_NAMES:
+        spec = spec_for(name) or {}
+        checks += sum(len(ROLES) for method in METHOD_NAMES if method in spec)
+    return len(ALL_NAMES), checks

@@ -1,0 +1,76 @@
+"""Sign-in hardening: the client's address and the lockout backend (django-axes)."""
+
+from __future__ import annotations
+
+from axes.backends import AxesStandaloneBackend
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The address a request came from, for the lockout and the audit trail ("from where").
+
+    Without a trusted reverse proxy, X-Forwarded-For is whatever the client typed and is
+    ignored (otherwise a guesser could claim a new address for every try). Behind the proxy
+    (DJANGO_BEHIND_PROXY=1) it is the last entry, the one our proxy appended.
+    """
+    if request is None:
+        return None
+    meta = request.META
+    if settings.TRACKER_TRUST_X_FORWARDED_FOR:
+        forwarded = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if forwarded:
+            return forwarded[-1]
+    return meta.get("REMOTE_ADDR") or None
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """Refuses a locked-out username+address before any password is checked.
+
+    Sign-in through the web (our login page, the admin's) always passes the request. Callers
+    without one — management commands, the shell, the test client's `login()` — have no address
+    to lock, so they are left to the next backend instead of being refused with an error.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def lockout_response(request: HttpRequest, original_response=None, credentials=None):
+    """The page a locked-out sign-in gets: 429, in Vietnamese, saying when to try again."""
+    from axes.helpers import get_cool_off, get_failure_limit
+    from django.shortcuts import render
+
+    cool_off = get_cool_off(request)
+    return render(
+        request,
+        "registration/lockout.html",
+        {
+            "failure_limit": get_failure_limit(request, credentials),
+            "cooloff_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
+        },
+        status=429,
+    )
+
+
+# Longest username the sign-in log keeps; Django's own usernames are at most 150 characters.
+LOCKOUT_USERNAME_LENGTH = 150
+
+
+def lockout_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The username the lockout counts attempts for, cut to what the sign-in log can store.
+
+    Django's login form does not limit the length of what is typed, and a 300-character "name"
+    would otherwise fail to save in the log (PostgreSQL) and turn a wrong sign-in into a 500.
+    No real account has such a name, so cutting it changes no real user's count.
+    """
+    if credentials:
+        username = credentials.get("username")
+    else:
+        username = getattr(request, "POST", {}).get("username")
+    if not isinstance(username, str):
+        return username
+    return username.replace("\x00", "")[:LOCKOUT_USERNAME_LENGTH]
