@@ -42,8 +42,8 @@ def admin_change_data(assignment, **overrides):
         "coordinating_units": [u.pk for u in assignment.coordinating_units.all()],
         "contact_person": assignment.contact_person,
         "expected_result": assignment.expected_result,
-        "deadline": assignment.deadline.isoformat() if assignment.deadline else "",
-        "deadline_basis": assignment.deadline_basis,
+        # One "Thời hạn" input: a date or a phrase (directives.fields.DeadlineField).
+        "deadline_phrase": assignment.deadline.strftime("%d/%m/%Y") if assignment.deadline else "",
         **{
             f"{prefix}-{key}": 0
             for prefix in ("deadline_changes", "updates")
@@ -59,7 +59,7 @@ def test_admin_deadline_edit_records_who_when_where_before_after(client, admin_u
     url = reverse("admin:directives_assignment_change", args=[assignment.pk])
     response = client.post(
         url,
-        admin_change_data(assignment, deadline="2021-03-31", deadline_basis="Trong quý I/2021"),
+        admin_change_data(assignment, deadline_phrase="trong quý I/2021"),
         REMOTE_ADDR=ADDRESS,
     )
     assert response.status_code == 302
