@@ -88,8 +88,8 @@ def _admin_assignment_data(assignment):
             "coordinating_units": st.lists(unit_id, max_size=3),
             "contact_person": hostile_text(),
             "expected_result": hostile_text(),
-            "deadline": date_text,
-            "deadline_basis": hostile_text(),
+            # The admin's one "Thời hạn" input takes a date or a phrase.
+            "deadline_phrase": st.one_of(date_text, hostile_text()),
             **inline_management,
         }
     )
