@@ -82,6 +82,36 @@ EVERYONE_OK = roles(OK)
 SIGNED_IN_OK = roles(OK, anonymous=LOGIN)
 SIGNED_IN_NOT_ALLOWED = roles(NOT_ALLOWED, anonymous=LOGIN)
 ADMIN_ONLY = roles(ADMIN_LOGIN, admin=OK)
+# The world's assignment: led by lead_staff's unit (leader_inside leads it too), coordinated by
+# coordinating_staff's, issued by the assigner's; unrelated units do not even learn it exists.
+SEES_ASSIGNMENT = roles(
+    NOT_FOUND,
+    anonymous=LOGIN,
+    lead_staff=OK,
+    coordinating_staff=OK,
+    leaders_inside=OK,
+    inspector=OK,
+    admin=OK,
+)
+LOGS_PROGRESS = roles(
+    FORBIDDEN,
+    anonymous=LOGIN,
+    unrelated_staff=NOT_FOUND,
+    leader_outside=NOT_FOUND,
+    lead_staff=OK,
+    coordinating_staff=OK,
+    leader_inside=OK,
+)
+LEAD_ACTS = roles(
+    FORBIDDEN,
+    anonymous=LOGIN,
+    unrelated_staff=NOT_FOUND,
+    leader_outside=NOT_FOUND,
+    lead_staff=OK,
+    leader_inside=OK,
+)
+READS_DASHBOARD = roles(OK, anonymous=LOGIN, staff=FORBIDDEN)
+DECIDES = roles(FORBIDDEN, anonymous=LOGIN, leader_outside=NOT_FOUND, assigner=OK)
 
 # --- the application's URLs ---------------------------------------------------------------------
 # Keys: URL name; "args"/"query"/"data" optional (world → reverse args, query string, POST data);
@@ -160,6 +190,145 @@ MATRIX: dict[str, dict] = {
         "GET": ADMIN_ONLY,
         "POST": ADMIN_ONLY,
     },
+    # "Nhập văn bản": the admin's import page. Like the per-model pages, anonymous visitors meet
+    # the site-wide sign-in first; signed-in users without admin rights the admin's.
+    "admin:directives_document_import": {
+        "GET": roles(ADMIN_LOGIN, anonymous=LOGIN, admin=OK),
+        "HEAD": roles(ADMIN_LOGIN, anonymous=LOGIN, admin=NOT_ALLOWED),
+        "POST": roles(ADMIN_LOGIN, anonymous=LOGIN, admin=OK),  # empty form: errors, no import
+    },
+    # The language switcher is public (the sign-in page has it); it writes only a cookie.
+    "set_language": {
+        "GET": roles(REDIRECT),
+        "POST": roles(REDIRECT),
+    },
+    # --- Staff: "Việc của đơn vị", the assignment page, progress, workflow, evidence files.
+    "assignment_list": {
+        "GET": SIGNED_IN_OK,
+        "HEAD": SIGNED_IN_NOT_ALLOWED,
+        "POST": SIGNED_IN_NOT_ALLOWED,
+        "DELETE": SIGNED_IN_NOT_ALLOWED,
+    },
+    "assignment_detail": {
+        "args": lambda w: [w.assignment.pk],
+        "GET": SEES_ASSIGNMENT,
+        "HEAD": SIGNED_IN_NOT_ALLOWED,
+        "POST": SIGNED_IN_NOT_ALLOWED,
+        "PUT": SIGNED_IN_NOT_ALLOWED,
+        "DELETE": SIGNED_IN_NOT_ALLOWED,
+    },
+    "assignment_progress": {
+        # Members of the lead and coordinating units; readers who only see it get 403.
+        "args": lambda w: [w.assignment.pk],
+        "GET": LOGS_PROGRESS,
+        "HEAD": SIGNED_IN_NOT_ALLOWED,
+        "POST": LOGS_PROGRESS,  # empty form: errors, nothing saved
+        "PUT": SIGNED_IN_NOT_ALLOWED,
+        "DELETE": SIGNED_IN_NOT_ALLOWED,
+    },
+    "assignment_start": {
+        "args": lambda w: [w.assignment.pk],
+        "GET": SIGNED_IN_NOT_ALLOWED,
+        "POST": LEAD_ACTS,  # empty form: errors, status unchanged
+        "PUT": SIGNED_IN_NOT_ALLOWED,
+    },
+    "assignment_report_done": {
+        "args": lambda w: [w.assignment.pk],
+        "GET": SIGNED_IN_NOT_ALLOWED,
+        "POST": LEAD_ACTS,
+        "PUT": SIGNED_IN_NOT_ALLOWED,
+    },
+    "assignment_extension": {
+        "args": lambda w: [w.assignment.pk],
+        "GET": SIGNED_IN_NOT_ALLOWED,
+        "POST": LEAD_ACTS,
+        "PUT": SIGNED_IN_NOT_ALLOWED,
+    },
+    "attachment_download": {
+        "args": lambda w: [w.assignment.pk, w.attachment.pk],
+        "GET": SEES_ASSIGNMENT,
+        "HEAD": SIGNED_IN_NOT_ALLOWED,
+        "POST": SIGNED_IN_NOT_ALLOWED,
+        "DELETE": SIGNED_IN_NOT_ALLOWED,
+    },
+    # --- Search.
+    "search_results": {
+        "query": "?q=tet",
+        "GET": SIGNED_IN_OK,
+        "HEAD": SIGNED_IN_NOT_ALLOWED,
+        "POST": SIGNED_IN_NOT_ALLOWED,
+    },
+    # --- Leaders: dashboard, its lists, decisions (the assigning body's leaders), reports.
+    "dashboard": {
+        "GET": READS_DASHBOARD,
+        "HEAD": SIGNED_IN_NOT_ALLOWED,
+        "POST": SIGNED_IN_NOT_ALLOWED,
+    },
+    "dashboard_assignments": {
+        "GET": READS_DASHBOARD,
+        "POST": SIGNED_IN_NOT_ALLOWED,
+    },
+    "assignment_decide": {
+        "args": lambda w: [w.assignment.pk],
+        "GET": SIGNED_IN_NOT_ALLOWED,
+        "POST": DECIDES,  # empty form: errors, nothing decided
+        "PUT": SIGNED_IN_NOT_ALLOWED,
+    },
+    "assignment_urge": {
+        "args": lambda w: [w.assignment.pk],
+        "GET": SIGNED_IN_NOT_ALLOWED,
+        "POST": DECIDES,  # empty form: errors, nobody urged
+    },
+    "extension_decide": {
+        "args": lambda w: [w.extension.pk],
+        "GET": SIGNED_IN_NOT_ALLOWED,
+        "POST": DECIDES,  # empty form: errors, the request stays pending
+    },
+    "report_xlsx": {"GET": READS_DASHBOARD, "POST": SIGNED_IN_NOT_ALLOWED},
+    "report_csv": {"GET": READS_DASHBOARD, "POST": SIGNED_IN_NOT_ALLOWED},
+    "report_print": {"GET": READS_DASHBOARD, "POST": SIGNED_IN_NOT_ALLOWED},
+    # --- Calendar: everyone's own month and own secret address.
+    "calendar_month": {
+        "GET": SIGNED_IN_OK,
+        "HEAD": SIGNED_IN_NOT_ALLOWED,
+        "POST": SIGNED_IN_NOT_ALLOWED,
+    },
+    "calendar_subscription": {"GET": SIGNED_IN_OK, "POST": SIGNED_IN_NOT_ALLOWED},
+    "calendar_subscription_renew": {
+        "GET": SIGNED_IN_NOT_ALLOWED,
+        "POST": roles(REDIRECT, anonymous=LOGIN),  # each renews their own, nobody else's
+    },
+    "calendar_subscription_revoke": {
+        "GET": SIGNED_IN_NOT_ALLOWED,
+        "POST": roles(REDIRECT, anonymous=LOGIN),  # each revokes only their own
+    },
+    "calendar_feed": {
+        # The token is the credential: no session needed, and it shows its owner's deadlines.
+        "args": lambda w: [w.calendar_feed.token],
+        "GET": EVERYONE_OK,
+        "HEAD": roles(NOT_ALLOWED),
+        "POST": roles(NOT_ALLOWED),
+    },
+    # --- Notifications: each user's own.
+    "notification_list": {
+        "GET": SIGNED_IN_OK,
+        "HEAD": SIGNED_IN_NOT_ALLOWED,
+        "POST": SIGNED_IN_NOT_ALLOWED,
+    },
+    "notification_bell": {
+        "GET": SIGNED_IN_OK,  # anonymous: the sign-in page (htmx polling gets 286 instead)
+        "POST": roles(NOT_ALLOWED),
+    },
+    "notification_read": {
+        # The lead staff's notification: anyone else's marking is a 404, nothing changes.
+        "args": lambda w: [w.notification.pk],
+        "GET": SIGNED_IN_NOT_ALLOWED,
+        "POST": roles(NOT_FOUND, anonymous=LOGIN, lead_staff=REDIRECT),
+    },
+    "notification_read_all": {
+        "GET": SIGNED_IN_NOT_ALLOWED,
+        "POST": roles(REDIRECT, anonymous=LOGIN),  # marks only the user's own
+    },
 }
 
 # --- the admin's per-model pages ----------------------------------------------------------------
@@ -186,6 +355,8 @@ ADMIN_MODELS: dict[str, dict] = {
     "directives.extensionrequest": {**VIEW_AND_DELETE, "history_versions": True},
     "directives.reminder": {**VIEW_AND_DELETE, "history_versions": False},
     "directives.notification": {**VIEW_AND_DELETE, "history_versions": False},
+    # Who subscribed a calendar: every field read-only, tokens never shown; revoke or delete.
+    "directives.calendarfeed": {**NO_ADD, "history_versions": False},
     # django-axes' own admin: every field read-only, so "change" saves nothing.
     "axes.accessattempt": {**NO_ADD, "history_versions": False},
     "axes.accesslog": {**NO_ADD, "history_versions": False},
@@ -317,9 +488,10 @@ def outcome_of(response) -> object:
 
 
 @pytest.fixture
-def world(db, settings) -> World:
+def world(db, settings, tmp_path) -> World:
     # A fast hasher for the world's users only: nine accounts per test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"  # the world's evidence file
     return build_world()
 
 

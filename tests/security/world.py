@@ -14,7 +14,8 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from directives import actions
-from directives.models import Event, Role, UnitKind
+from directives.models import Attachment, Event, ExtensionRequest, Notification, Role, UnitKind
+from tests.evidence_files import upload
 from tests.factories import (
     AssignmentFactory,
     DirectiveFactory,
@@ -89,6 +90,15 @@ def build_world() -> World:
     )
     actions.urge(assignment, user=users[ASSIGNER], message="Đề nghị khẩn trương")
     Event.objects.create(name="Sự kiện ma trận", date=dt.date(2021, 1, 25))
+    # An evidence file, a notification and a secret calendar address, all the lead staff's.
+    actions.record_progress_with_files(
+        assignment,
+        user=users[LEAD_STAFF],
+        note="Có tệp",
+        percent=30,
+        files=[upload("Biên bản ma trận.pdf")],
+    )
+    calendar_feed = actions.renew_calendar_feed(users[LEAD_STAFF])
     Group.objects.create(name="Nhóm ma trận").user_set.add(users[ADMIN])
     now = timezone.now()
     AccessAttempt.objects.create(
@@ -113,5 +123,9 @@ def build_world() -> World:
             "document": document,
             "directive": directive,
             "assignment": assignment,
+            "attachment": Attachment.objects.get(assignment=assignment),
+            "extension": ExtensionRequest.objects.get(assignment=assignment),
+            "notification": Notification.objects.get(recipient=users[LEAD_STAFF]),
+            "calendar_feed": calendar_feed,
         },
     )
