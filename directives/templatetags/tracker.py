@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import template
 from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from directives import calendar
@@ -63,9 +64,15 @@ def _as_date(value: dt.date | dt.datetime | None) -> dt.date | None:
 
 @register.filter
 def vndate_weekday(value: dt.date | dt.datetime | None) -> str:
-    """'Thứ Sáu, 12/02/2021': dd/mm/yyyy with the Vietnamese weekday."""
+    """'Thứ Sáu, 12/02/2021' in Vietnamese, 'Friday, 12 Feb 2021' in English."""
     day = _as_date(value)
-    return calendar.format_date_vi(day) if day else ""
+    if day is None:
+        return ""
+    return calendar.format_date_vi(day) if _vietnamese() else formats.date_format(day, "l, j M Y")
+
+
+def _vietnamese() -> bool:
+    return (get_language() or "vi").startswith("vi")
 
 
 @register.filter
@@ -98,4 +105,4 @@ def vndatetime(value: dt.datetime | None) -> str:
     from django.utils import timezone
 
     local = timezone.localtime(value)
-    return f"{calendar.format_date_vi(local.date())} {local:%H:%M}"
+    return f"{vndate_weekday(local.date())} {local:%H:%M}"

@@ -21,14 +21,14 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from directives import actions, calendar, feeds
 from directives.models import Assignment, CalendarFeed, Event
-from directives.templatetags.tracker import deadline_label
+from directives.templatetags.tracker import deadline_label, vndate_weekday
 
 # lunar_vn covers 1900–2100; a month grid may reach into the neighbouring years.
 FIRST_YEAR, LAST_YEAR = 1901, 2099
@@ -36,13 +36,13 @@ _MONTH_ISO = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})")
 _MONTH_VI = re.compile(r"(?P<month>\d{1,2})/(?P<year>\d{4})")
 
 WEEKDAYS = (
-    _lazy("Thứ Hai"),
-    _lazy("Thứ Ba"),
-    _lazy("Thứ Tư"),
-    _lazy("Thứ Năm"),
-    _lazy("Thứ Sáu"),
-    _lazy("Thứ Bảy"),
-    _lazy("Chủ nhật"),
+    gettext_lazy("Thứ Hai"),
+    gettext_lazy("Thứ Ba"),
+    gettext_lazy("Thứ Tư"),
+    gettext_lazy("Thứ Năm"),
+    gettext_lazy("Thứ Sáu"),
+    gettext_lazy("Thứ Bảy"),
+    gettext_lazy("Chủ nhật"),
 )
 
 
@@ -87,7 +87,7 @@ class Day:
 
     @property
     def label(self) -> str:
-        return calendar.format_date_vi(self.date)
+        return vndate_weekday(self.date)
 
     @property
     def is_weekend(self) -> bool:
