@@ -24,6 +24,7 @@ messages: $(STAMP) ## Compile the translation catalogues (locale/*/LC_MESSAGES/d
 
 run: install ## Install, migrate, seed the demo and serve at http://127.0.0.1:$(PORT)
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "  Theo dõi nhiệm vụ: http://127.0.0.1:$(PORT)/"
