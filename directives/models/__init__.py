@@ -20,6 +20,7 @@ from .extension import ExtensionRequest
 from .membership import Membership, Role
 from .progress import AppendOnlyError, DeadlineChange, ProgressUpdate
 from .reminder import Notification, Reminder
+from .tally import AssignmentTally
 from .unit import Unit, UnitKind
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "AppendOnlyError",
     "Assignment",
     "AssignmentQuerySet",
+    "AssignmentTally",
     "DeadlineChange",
     "Directive",
     "Document",

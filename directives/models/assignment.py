@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
@@ -146,6 +146,41 @@ def headline_rate(completed: int, overdue_unfinished: int) -> Decimal | None:
 
 
 class AssignmentQuerySet(models.QuerySet):
+    # Bulk writes keep the maintained counts (directives.aggregates) exact, like save() does.
+    def update(self, **kwargs):
+        from directives import aggregates
+
+        if not aggregates.TALLY_FIELDS.intersection(kwargs):
+            return super().update(**kwargs)
+        with transaction.atomic():
+            pks = list(self.select_for_update().values_list("pk", flat=True))
+            deltas = aggregates.grouped(Assignment.objects.filter(pk__in=pks), -1)
+            rows = super().update(**kwargs)
+            deltas.update(aggregates.grouped(Assignment.objects.filter(pk__in=pks), +1))
+            aggregates.apply(deltas)
+        return rows
+
+    def delete(self):
+        from directives import aggregates
+
+        with transaction.atomic():
+            deltas = aggregates.grouped(self, -1)
+            result = super().delete()
+            aggregates.apply(deltas)
+        return result
+
+    delete.queryset_only = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from directives import aggregates
+
+        if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
+            raise ValueError("bulk_create with conflicts would leave the assignment tally wrong.")
+        with transaction.atomic():
+            created = super().bulk_create(objs, *args, **kwargs)
+            aggregates.apply(aggregates.new_objects(created))
+        return created
+
     def visible_to(self, user) -> AssignmentQuerySet:
         """Only what `user` may see; every view starts here (see directives.permissions)."""
         from directives.permissions import visible_assignments_filter
@@ -264,6 +299,28 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.directive.number}. {self.directive.title} — {self.lead_unit}"
+
+    def save(self, *args, **kwargs) -> None:
+        """Save, and move the assignment in the maintained counts in the same transaction."""
+        from directives import aggregates
+
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not aggregates.TALLY_FIELDS.intersection(update_fields):
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic():
+            before = aggregates.state_of(self.pk)
+            super().save(*args, **kwargs)
+            aggregates.assignment_changed(before, aggregates.state_from_instance(self, before))
+
+    def delete(self, *args, **kwargs):
+        from directives import aggregates
+
+        with transaction.atomic():
+            before = aggregates.state_of(self.pk)
+            result = super().delete(*args, **kwargs)
+            aggregates.assignment_changed(before, None)
+        return result
 
     def standing(self, *, on: dt.date) -> Standing:
         return standing_for(
