@@ -6,7 +6,7 @@ PORT   ?= 8000
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages run test lint format browser-check clean
+.PHONY: help install messages run test lint format browser-check clean bench
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -60,3 +60,6 @@ format: install ## Format the code with ruff
 
 clean: ## Remove the virtualenv, the SQLite database and caches
 	rm -rf $(VENV) db.sqlite3* .pytest_cache .ruff_cache staticfiles
+
+bench: install ## Benchmark pages against a bare page (PostgreSQL + SQLite; see bench/run.py)
+	$(BIN)/python bench/run.py
