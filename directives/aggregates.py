@@ -280,9 +280,11 @@ def rebuild() -> int:
     table = AssignmentTally._meta.db_table
     with transaction.atomic(), _Ancestors() as cursor:
         cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        # Ordered by unit so one unit's rows sit together on disk: a dashboard reads a few pages.
         cursor.execute(
             f"INSERT INTO {table} (unit_id, status, deadline, late, count) "  # noqa: S608
             + _counting_sql()
+            + " ORDER BY 1, 2, 3"
         )
         return cursor.rowcount
 
