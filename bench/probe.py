@@ -148,7 +148,7 @@ def sessions(user) -> list[str]:
     return cookies
 
 
-def main() -> None:
+def collect(pages: list[Page] = PAGES) -> dict:
     out: dict = {
         "pages": {},
         "sessions": {},
@@ -160,7 +160,7 @@ def main() -> None:
         },
     }
     users: dict[str, object] = {}
-    for page in PAGES:
+    for page in pages:
         entry: dict = {"user": page.user, "method": page.method, "kind": page.kind}
         out["pages"][page.name] = entry
         try:
@@ -188,8 +188,8 @@ def main() -> None:
         name: count_queries(Page("baseline", BASELINE, name), user, {"path": reverse(BASELINE)})[0]
         for name, user in users.items()
     }
-    json.dump(out, sys.stdout)
+    return out
 
 
 if __name__ == "__main__":
-    main()
+    json.dump(collect(), sys.stdout)
