@@ -145,9 +145,15 @@ def headline_rate(completed: int, overdue_unfinished: int) -> Decimal | None:
     return rate.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-# 1 for done assignments, else 0: the first key of standing_order and of its index.
-DONE_LAST = Case(
-    When(status=Status.DONE, then=Value(1)), default=Value(0), output_field=models.IntegerField()
+# The first key of standing_order and of its index: open assignments with a deadline (0), open
+# without one (1), done with a deadline (2), done without one (3). Putting "no deadline" in the
+# key, not in NULLS LAST, lets SQLite (whose ASC puts NULLs first) use the index as well.
+STANDING_GROUP = Case(
+    When(deadline__isnull=True, status=Status.DONE, then=Value(3)),
+    When(status=Status.DONE, then=Value(2)),
+    When(deadline__isnull=True, then=Value(1)),
+    default=Value(0),
+    output_field=models.IntegerField(),
 )
 
 
@@ -229,8 +235,8 @@ class AssignmentQuerySet(models.QuerySet):
         """Overdue first, then due soon, then the rest by deadline (no deadline last).
 
         For assignments not done the rank grows with the deadline (overdue < due soon < within
-        < none), so ordering by (done last, deadline, pk) is the same order — and that one an
-        index can give (`assignment_standing_order`), so a page of 25 needs no sort of every
+        < none), so ordering by (STANDING_GROUP, deadline, pk) is the same order — and that one
+        an index can give (`assignment_standing_order`), so a page of 25 needs no sort of every
         visible row. `standing_rank` stays annotated for templates.
         """
         rank = Case(
@@ -243,7 +249,7 @@ class AssignmentQuerySet(models.QuerySet):
         return (
             self.with_standing(on=on)
             .annotate(standing_rank=rank)
-            .order_by(DONE_LAST, models.F("deadline").asc(nulls_last=True), "pk")
+            .order_by(STANDING_GROUP, "deadline", "pk")
         )
 
 
@@ -312,7 +318,7 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["lead_unit", "status", "deadline"]),
             # standing_order's keys: a LIMITed list walks this index instead of sorting.
-            models.Index(DONE_LAST, "deadline", "id", name="assignment_standing_order"),
+            models.Index(STANDING_GROUP, "deadline", "id", name="assignment_standing_order"),
         ]
 
     def __str__(self) -> str:

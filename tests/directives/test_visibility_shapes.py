@@ -85,3 +85,33 @@ def test_home_query_count_does_not_grow_with_the_data(client, staff_user, assign
     for _ in range(30):
         AssignmentFactory(lead_unit=assignment.lead_unit, directive=assignment.directive)
     assert count() == few
+
+
+def test_standing_order_is_overdue_then_due_soon_then_by_deadline(db):
+    """The index-friendly keys give the order of the standing rank (domain.md §3)."""
+    import datetime as dt
+
+    from directives.models import Standing, Status
+
+    rng = random.Random(3)
+    on = dt.date(2021, 3, 1)
+    directive = DirectiveFactory()
+    unit = UnitFactory()
+    for _ in range(40):
+        done = rng.random() < 0.4
+        AssignmentFactory(
+            directive=directive,
+            lead_unit=unit,
+            deadline=None
+            if rng.random() < 0.25
+            else on + dt.timedelta(days=rng.randrange(-20, 20)),
+            status=Status.DONE if done else rng.choice([Status.NOT_STARTED, Status.IN_PROGRESS]),
+            completed_on=on if done else None,
+        )
+    rank = {Standing.OVERDUE: 0, Standing.DUE_SOON: 1, Standing.WITHIN: 2, Standing.NO_DEADLINE: 2}
+
+    def key(a):
+        return (rank.get(a.standing(on=on), 3), a.deadline is None, a.deadline or on, a.pk)
+
+    ordered = list(Assignment.objects.standing_order(on=on))
+    assert [a.pk for a in ordered] == [a.pk for a in sorted(ordered, key=key)]
