@@ -3,8 +3,9 @@
 For each backend (PostgreSQL, SQLite) and data size it: generates the data set (once; kept in
 bench/data/ and in PostgreSQL databases named $BENCH_PG_DB_<size> for the next run), starts the
 application under gunicorn with production settings and 2 workers, and loads each page of
-bench/pages.py with wrk for a few seconds right after loading the baseline page for as long,
-so both see the same machine. It prints a table, writes bench/results.json and bench/results.png.
+bench/pages.py with wrk for a few seconds between two runs of the baseline page of the same
+length (the baseline figures are their mean), so page and baseline see the same machine. It
+prints a table, writes bench/results.json and bench/results.png.
 
 Environment (defaults in brackets):
   BENCH_SIZES [10000,100000,1000000]   assignments per data set
@@ -348,8 +349,13 @@ def bench_one(backend: str, size: int, static_root: Path) -> list[dict]:
             if page["method"] == "GET":
                 fetch(port, page["variants"][0]["path"], cookies[0])
             drain(port)
-            base = wrk(port, "GET", baseline_path, cookies, probe["csrf"], DURATION)
+            before = wrk(port, "GET", baseline_path, cookies, probe["csrf"], DURATION)
             measured = wrk(port, page["method"], page["variants"], cookies, probe["csrf"], DURATION)
+            drain(port)
+            after = wrk(port, "GET", baseline_path, cookies, probe["csrf"], DURATION)
+            # The baseline is the mean of the runs just before and just after the page, so a
+            # change of load on the shared machine during the pair shows in both.
+            base = {k: (before[k] + after[k]) / 2 for k in ("rps", "p50", "p95")}
             row.update(
                 rps=round(measured["rps"], 1),
                 p50_ms=round(measured["p50"], 2),
@@ -359,6 +365,7 @@ def bench_one(backend: str, size: int, static_root: Path) -> list[dict]:
                 baseline_p50_ms=round(base["p50"], 2),
                 baseline_p95_ms=round(base["p95"], 2),
                 baseline_queries=probe["baseline_queries"][page["user"]],
+                baseline_rps_before_after=[round(before["rps"], 1), round(after["rps"], 1)],
                 rps_ratio=round(measured["rps"] / base["rps"], 3) if base["rps"] else 0.0,
             )
             drain(port)
@@ -416,8 +423,8 @@ def print_table(rows: list[dict]) -> None:
             f"{r['baseline_queries']:>6} {verdict:>7}"
         )
     print(
-        "(×base: the page's figure divided by the baseline page's, measured just before it; "
-        "SQL b.: the baseline's query count)"
+        "(×base: the page's figure divided by the baseline page's, measured just before and just "
+        "after it; SQL b.: the baseline's query count)"
     )
     # Cross-size checks from the issue.
     by = {(r["backend"], r["size"], r["page"]): r for r in rows if "rps" in r}
