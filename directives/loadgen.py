@@ -239,6 +239,10 @@ def constraints_deferred_to_the_end(models: Sequence) -> Iterator[None]:
     qn = connection.ops.quote_name
     tables = [m._meta.db_table for m in models]
     with connection.cursor() as cursor:
+        # Rows written earlier in this transaction (tests) must have their deferred checks run
+        # before ALTER TABLE may touch the tables they reference.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         foreign_keys = []
         for table in tables:
             for name, info in connection.introspection.get_constraints(cursor, table).items():
@@ -286,6 +290,12 @@ def reset() -> None:
     """Empty every table of the app (and remove the generator's accounts)."""
     tables = [m._meta.db_table for m in domain_models()]
     sql = connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True)
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        # Inside a transaction that already wrote rows (tests), their deferred foreign-key
+        # checks must run before TRUNCATE may touch the tables.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     connection.ops.execute_sql_flush(sql)
     get_user_model().objects.filter(username__startswith=USERNAME_PREFIX).delete()
 

@@ -165,7 +165,9 @@ class AssignmentQuerySet(models.QuerySet):
         if not aggregates.TALLY_FIELDS.intersection(kwargs):
             return super().update(**kwargs)
         with transaction.atomic():
-            pks = list(self.select_for_update().values_list("pk", flat=True))
+            # Lock the rows through a plain query: FOR UPDATE refuses DISTINCT and aggregates.
+            rows = Assignment.objects.filter(pk__in=self.values("pk")).select_for_update()
+            pks = list(rows.values_list("pk", flat=True))
             deltas = aggregates.grouped(Assignment.objects.filter(pk__in=pks), -1)
             rows = super().update(**kwargs)
             deltas.update(aggregates.grouped(Assignment.objects.filter(pk__in=pks), +1))
