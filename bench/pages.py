@@ -65,8 +65,8 @@ PAGES: list[Page] = [
     ),
     Page("dashboard, province", "dashboard", "leader", target=0.10),
     Page("dashboard, unit", "dashboard", "unit-leader", target=0.10),
-    Page("dashboard, past as-of", "dashboard", "leader", query="as_of={past}", target=0.10),
-    Page("calendar", "calendar", "staff"),
-    Page("search", "search", "staff", query="q=ke+hoach"),
-    Page("Excel export", "dashboard_export", "central", kind="export"),
+    Page("dashboard, past as-of", "dashboard", "leader", query="on={past}", target=0.10),
+    Page("calendar", "calendar_month", "staff"),
+    Page("search", "search_results", "staff", query="q=ke+hoach"),
+    Page("Excel export", "report_xlsx", "central", kind="export"),
 ]
