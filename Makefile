@@ -6,7 +6,7 @@ PORT   ?= 8000
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages translations run test lint format browser-check clean
+.PHONY: help install messages translations run test lint format browser-check clean bench
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -35,6 +35,7 @@ translations: $(STAMP) ## Extract every string into locale/vi and locale/en (nee
 
 run: install ## Install, migrate, seed the demo and serve at http://127.0.0.1:$(PORT)
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "  Theo dõi nhiệm vụ: http://127.0.0.1:$(PORT)/"
@@ -79,3 +80,6 @@ backup: $(STAMP) ## Back up the database and uploaded files to var/backups/ (OUT
 restore: $(STAMP) ## Restore a backup into an empty database: make restore FILE=var/backups/….tar.gz
 	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/tracker-….tar.gz"; exit 2; }
 	$(BIN)/python manage.py restore "$(FILE)"
+
+bench: install ## Benchmark pages against a bare page (PostgreSQL + SQLite; see bench/run.py)
+	$(BIN)/python bench/run.py

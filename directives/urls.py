@@ -1,6 +1,6 @@
 from django.urls import path
 
-from directives.views import calendar, exports, home, leader, notifications, staff
+from directives.views import calendar, exports, home, leader, notifications, ops, staff
 from directives.views import search as search_views
 
 urlpatterns = [
@@ -56,4 +56,6 @@ urlpatterns = [
     path("dashboard/report.xlsx", exports.report_xlsx, name="report_xlsx"),
     path("dashboard/report.csv", exports.report_csv, name="report_csv"),
     path("dashboard/print/", exports.report_print, name="report_print"),
+    path("healthz", ops.healthz, name="healthz"),
+    path("bench/baseline/", ops.baseline, name="baseline"),
 ]

@@ -275,3 +275,35 @@ AXES_VERBOSE = False
 LOGGING["loggers"] = {"axes": {"handlers": ["console"], "level": "WARNING", "propagate": False}}
 # Largest uploaded file (directives/uploads.py); keep DJANGO_MAX_REQUEST_BYTES's page for bodies.
 TRACKER_MAX_UPLOAD_BYTES = int(os.environ.get("TRACKER_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+# Several app servers over one database (docs: README "Deployment"): nothing that a request needs
+# may live in one process. Sessions are rows in the database; the cache is Redis when a URL is
+# given, else a database table (`manage.py createcachetable`); uploads go to DJANGO_MEDIA_ROOT,
+# which must then be a shared path (or object storage through django-storages).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL") or os.environ.get("REDIS_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+elif CACHE_URL == "locmem://":
+    # Explicitly one process only (a single development server).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+        }
+    }
+
+# PostgreSQL connection pool (psycopg_pool, built into Django 5.1+): one pool per app-server
+# process; persistent connections (CONN_MAX_AGE) and the pool exclude each other.
+if env_bool("DJANGO_DB_POOL") and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("DJANGO_DB_POOL_MIN_SIZE", "1")),
+        "max_size": int(os.environ.get("DJANGO_DB_POOL_MAX_SIZE", "4")),
+        "timeout": int(os.environ.get("DJANGO_DB_POOL_TIMEOUT", "10")),
+    }
+# The proxy's health checks speak plain HTTP to the app servers.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

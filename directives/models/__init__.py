@@ -22,6 +22,7 @@ from .extension import ExtensionRequest
 from .membership import Membership, Role
 from .progress import AppendOnlyError, DeadlineChange, ProgressUpdate
 from .reminder import Notification, Reminder
+from .tally import AssignmentTally
 from .unit import Unit, UnitKind
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "Attachment",
     "AssignmentQuerySet",
     "CalendarFeed",
+    "AssignmentTally",
     "DeadlineChange",
     "Directive",
     "Document",

@@ -77,6 +77,9 @@ class Unit(models.Model):
                     Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
                         path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
                     )
+                    from directives import aggregates
+
+                    aggregates.unit_moved(self, old_path, new_path)
 
     @property
     def depth(self) -> int:

@@ -1,0 +1,195 @@
+"""In-process half of the benchmark: runs inside Django against the benchmark database.
+
+Prints one JSON object: which pages resolve, their request variants (paths, bodies), session
+cookies per account, the SQL query count of each page (Django's test client under
+CaptureQueriesContext) and, for export rows, time and peak memory. bench/run.py calls it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import resource
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django.utils.crypto import get_random_string  # noqa: E402
+from pages import BASELINE, PAGES, Page  # noqa: E402
+
+from directives.models import Assignment, Document, Membership, ProgressUpdate, Status  # noqa: E402
+
+SESSIONS_PER_USER = 8
+POST_VARIANTS = 60
+settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+
+def account(user: str):
+    return get_user_model().objects.get(username=f"load-{user}")
+
+
+def unit_id(user) -> int | None:
+    membership = Membership.objects.filter(user=user).first()
+    return membership.unit_id if membership else None
+
+
+def context_rows(page: Page, user) -> list[dict[str, str]]:
+    """Placeholder values; several rows (one per assignment) for POST pages."""
+    unit = unit_id(user)
+    staff_unit = unit_id(account("staff"))
+    leader_unit = unit_id(account("leader"))
+    today = timezone.localdate()
+    base = {
+        "unit": str(unit or ""),
+        "unit_of_staff": str(staff_unit or ""),
+        "province": str(leader_unit or ""),
+        "today": today.isoformat(),
+        "past": (today - dt.timedelta(days=365)).isoformat(),
+        "document": str(
+            Document.objects.filter(issuing_unit_id=leader_unit)
+            .order_by("-issue_date")
+            .values_list("pk", flat=True)
+            .first()
+            or ""
+        ),
+    }
+    led = (
+        Assignment.objects.filter(lead_unit_id=unit or staff_unit)
+        .exclude(status__in=[Status.DONE, Status.SUSPENDED])
+        .order_by("deadline", "pk")
+        .values_list("pk", "version", "percent")
+    )
+    limit = POST_VARIANTS if page.method == "POST" else 1
+    rows = [
+        {**base, "assignment": str(pk), "version": str(v), "percent": str(p)}
+        for pk, v, p in led[:limit]
+    ]
+    return rows or [{**base, "assignment": "0", "version": "1", "percent": "0"}]
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    return template.format(**values)
+
+
+def variants(page: Page, user) -> list[dict[str, str]]:
+    out = []
+    for values in context_rows(page, user):
+        kwargs = {k: fill(v, values) for k, v in page.kwargs.items()}
+        path = reverse(page.url_name, kwargs=kwargs or None)
+        if page.query:
+            path += "?" + fill(page.query, values)
+        body = urlencode({k: fill(v, values) for k, v in (page.body or {}).items()})
+        out.append({"path": path, "body": body})
+    return out
+
+
+def count_queries(page: Page, user, variant: dict[str, str]) -> tuple[int, int, int]:
+    client = Client()
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as captured:
+        if page.method == "POST":
+            response = client.post(
+                variant["path"], variant["body"], content_type="application/x-www-form-urlencoded"
+            )
+        else:
+            response = client.get(variant["path"])
+        size = len(b"".join(response) if response.streaming else response.content)
+    return len(captured), response.status_code, size
+
+
+def measure_export(page: Page, user, variant: dict[str, str]) -> dict:
+    client = Client()
+    client.force_login(user)
+    started = time.perf_counter()
+    response = client.get(variant["path"])
+    body = b"".join(response) if response.streaming else response.content
+    seconds = time.perf_counter() - started
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    tracemalloc.start()
+    response = client.get(variant["path"])
+    _ = b"".join(response) if response.streaming else response.content
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "status": response.status_code,
+        "seconds": round(seconds, 3),
+        "peak_python_mb": round(peak / 2**20, 1),
+        "max_rss_mb": round(rss_after / 1024, 1),
+        "rss_growth_mb": round((rss_after - rss_before) / 1024, 1),
+        "bytes": len(body),
+    }
+
+
+def sessions(user) -> list[str]:
+    cookies = []
+    for _ in range(SESSIONS_PER_USER):
+        client = Client()
+        client.force_login(user)
+        cookies.append(client.cookies[settings.SESSION_COOKIE_NAME].value)
+    return cookies
+
+
+def collect(pages: list[Page] = PAGES) -> dict:
+    out: dict = {
+        "pages": {},
+        "sessions": {},
+        "csrf": get_random_string(32),
+        "dataset": {
+            "assignments": Assignment.objects.count(),
+            "progress_updates": ProgressUpdate.objects.count(),
+            "vendor": connection.vendor,
+        },
+    }
+    users: dict[str, object] = {}
+    for page in pages:
+        entry: dict = {"user": page.user, "method": page.method, "kind": page.kind}
+        out["pages"][page.name] = entry
+        try:
+            user = users.get(page.user) or account(page.user)
+            users[page.user] = user
+            reverse(page.url_name, kwargs={k: "1" for k in page.kwargs} or None)
+        except NoReverseMatch:
+            entry.update(available=False, reason=f"URL name '{page.url_name}' does not resolve")
+            continue
+        except get_user_model().DoesNotExist:
+            entry.update(available=False, reason=f"no account load-{page.user}")
+            continue
+        entry["available"] = True
+        first = variants(page, user)[0]
+        if page.kind == "export":
+            entry["export"] = measure_export(page, user, first)
+            continue
+        entry["queries"], entry["status"], entry["bytes"] = count_queries(page, user, first)
+        # Variants after the query count: a POST there moved one assignment's version on.
+        entry["variants"] = variants(page, user)
+        entry["baseline"] = reverse(BASELINE)
+    for name, user in users.items():
+        out["sessions"][name] = sessions(user)
+    out["baseline_queries"] = {
+        name: count_queries(Page("baseline", BASELINE, name), user, {"path": reverse(BASELINE)})[0]
+        for name, user in users.items()
+    }
+    return out
+
+
+if __name__ == "__main__":
+    json.dump(collect(), sys.stdout)

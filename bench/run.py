@@ -1,0 +1,523 @@
+"""make bench — requests/s and latency of each page, as a ratio to a bare Django page.
+
+For each backend (PostgreSQL, SQLite) and data size it: generates the data set (once; kept in
+bench/data/ and in PostgreSQL databases named $BENCH_PG_DB_<size> for the next run), starts the
+application under gunicorn with production settings and 2 workers, and loads each page of
+bench/pages.py with wrk for a few seconds between two runs of the baseline page of the same
+length (the baseline figures are their mean), so page and baseline see the same machine. It
+prints a table, writes bench/results.json and bench/results.png.
+
+Environment (defaults in brackets):
+  BENCH_SIZES [10000,100000,1000000]   assignments per data set
+  BENCH_BACKENDS [postgres,sqlite]     SQLite stops at BENCH_SQLITE_MAX [100000]
+  BENCH_DURATION [5]   seconds per wrk run    BENCH_CONNECTIONS [4]   wrk connections
+  BENCH_PG_URL [postgres://postgres@127.0.0.1:5432]   BENCH_PG_DB [tracker_bench]
+  BENCH_PAGES   comma-separated page names to run (default: all)
+  BENCH_REGENERATE=1   regenerate data sets even when a matching one exists
+Load goes to 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+DATA = BENCH / "data"
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+HOST = "127.0.0.1"  # the only address load is ever sent to
+
+SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "10000,100000,1000000").split(",") if s]
+BACKENDS = [b for b in os.environ.get("BENCH_BACKENDS", "postgres,sqlite").split(",") if b]
+SQLITE_MAX = int(os.environ.get("BENCH_SQLITE_MAX", "100000"))
+DURATION = int(os.environ.get("BENCH_DURATION", "5"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+PG_DB = os.environ.get("BENCH_PG_DB", "tracker_bench")
+ONLY = {p.strip() for p in os.environ.get("BENCH_PAGES", "").split(",") if p.strip()}
+REGENERATE = os.environ.get("BENCH_REGENERATE") == "1"
+SEED = 1
+
+LUA = r"""
+local reqs = {%(requests)s}
+local method = "%(method)s"
+local counter = 0
+request = function()
+  counter = counter + 1
+  local r = reqs[(counter - 1) %% #reqs + 1]
+  local headers = {["Cookie"] = r[3], ["Host"] = "%(host)s"}
+  if method == "POST" then
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    headers["X-CSRFToken"] = "%(csrf)s"
+  end
+  return wrk.format(method, r[1], headers, r[2])
+end
+done = function(summary, latency, requests)
+  local bad = summary.errors.status + summary.errors.connect + summary.errors.read
+    + summary.errors.write + summary.errors.timeout
+  io.write(string.format(
+    "WRKJSON {\"requests\": %%d, \"seconds\": %%f, \"errors\": %%d, "
+    .. "\"p50\": %%f, \"p95\": %%f, \"p99\": %%f}\n",
+    summary.requests, summary.duration / 1e6, bad,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+# ------------------------------------------------------------------------------------------------
+# Tools
+
+
+def ensure_tools() -> None:
+    """gunicorn (the production server) and matplotlib into the venv, wrk from Debian."""
+    missing = [
+        name
+        for name, module in (("gunicorn>=23,<28", "gunicorn"), ("matplotlib>=3.8,<4", "matplotlib"))
+        if subprocess.run([PYTHON, "-c", f"import {module}"], capture_output=True).returncode
+    ]
+    if missing:
+        log(f"Installing {', '.join(missing)} into .venv …")
+        subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", *missing], check=True)
+    if not shutil.which("wrk"):
+        log("Installing wrk (Debian package) …")
+        apt = ["apt-get", "install", "-y", "-qq", "wrk"]
+        if subprocess.run(apt, capture_output=True).returncode:
+            subprocess.run(["apt-get", "update", "-qq"], check=True)
+            subprocess.run(apt, check=True)
+
+
+# ------------------------------------------------------------------------------------------------
+# Environments and data sets
+
+
+def production_env(database_url: str, static_root: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=SECRET_KEY,
+        DJANGO_ALLOWED_HOSTS=HOST,
+        DATABASE_URL=database_url,
+        DJANGO_CONN_MAX_AGE="600",
+        DJANGO_STATIC_ROOT=str(static_root),
+        DJANGO_LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+SECRET_KEY = secrets.token_urlsafe(50)
+
+
+def database_url(backend: str, size: int) -> str:
+    if backend == "postgres":
+        return f"{PG_URL}/{PG_DB}_{size}"
+    return f"sqlite:///{DATA / f'bench-{size}.sqlite3'}"
+
+
+def create_pg_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_URL}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def manage(env: dict[str, str], *args: str, capture: bool = False) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        capture_output=capture,
+    )
+    return result.stdout if capture else ""
+
+
+def prepare(backend: str, size: int, env: dict[str, str]) -> dict:
+    """Migrate and generate the data set unless an identical one is there; returns its record."""
+    marker = DATA / f"{backend}-{size}.json"
+    if backend == "postgres":
+        create_pg_database(f"{PG_DB}_{size}")
+    manage(env, "migrate", "--noinput", "-v", "0")
+    manage(env, "createcachetable", "-v", "0")
+    wanted = {"backend": backend, "size": size, "seed": SEED, "updates": size * 5}
+    if marker.exists() and not REGENERATE:
+        record = json.loads(marker.read_text())
+        if {k: record.get(k) for k in wanted} == wanted:
+            log(f"  data set {backend} {size:,}: kept from {record['generated_on']}")
+            return record
+    log(f"  generating {size:,} assignments on {backend} …")
+    started = time.perf_counter()
+    output = manage(
+        env,
+        "generate_load_data",
+        "--reset",
+        "--force",
+        "--assignments",
+        str(size),
+        "--updates",
+        str(size * 5),
+        "--seed",
+        str(SEED),
+        capture=True,
+    )
+    seconds = round(time.perf_counter() - started, 1)
+    log("    " + "\n    ".join(line for line in output.splitlines() if line.startswith("Đã sinh")))
+    log(f"    {seconds} s")
+    record = {**wanted, "generation_seconds": seconds, "generated_on": time.strftime("%F %T")}
+    marker.write_text(json.dumps(record))
+    return record
+
+
+# ------------------------------------------------------------------------------------------------
+# Serving and loading
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def start_server(env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603 - our own gunicorn
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "tracker.wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"{HOST}:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            request = urllib.request.Request(
+                f"http://{HOST}:{port}/healthz", headers={"Host": HOST}
+            )
+            with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return server, port
+        except OSError:
+            time.sleep(0.3)
+    stop_server(server)
+    raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def lua_quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def wrk(port: int, method: str, variants: list[dict], cookies: list[str], csrf: str, seconds: int):
+    """One wrk run rotating over request variants and session cookies; returns its figures."""
+    requests = []
+    for i in range(max(len(variants), len(cookies))):
+        v = variants[i % len(variants)]
+        cookie = f"sessionid={cookies[i % len(cookies)]}; csrftoken={csrf}"
+        requests.append("{" + ", ".join(map(lua_quote, (v["path"], v["body"], cookie))) + "}")
+    script = LUA % {"requests": ", ".join(requests), "method": method, "csrf": csrf, "host": HOST}
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    try:
+        # One thread: the rotation (one fresh version per POST) is per Lua state.
+        result = subprocess.run(
+            [
+                "wrk",
+                "-t1",
+                f"-c{CONNECTIONS}",
+                f"-d{seconds}s",
+                "--timeout",
+                "60s",  # a slow page is measured, not counted as an error
+                "-s",
+                f.name,
+                f"http://{HOST}:{port}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    finally:
+        os.unlink(f.name)
+    line = next(x for x in result.stdout.splitlines() if x.startswith("WRKJSON "))
+    figures = json.loads(line.removeprefix("WRKJSON "))
+    figures["rps"] = figures["requests"] / figures["seconds"] if figures["seconds"] else 0.0
+    return figures
+
+
+def fetch(port: int, path: str, cookie: str) -> float:
+    """One GET with a session; returns its seconds."""
+    request = urllib.request.Request(
+        f"http://{HOST}:{port}{path}", headers={"Host": HOST, "Cookie": f"sessionid={cookie}"}
+    )
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=300) as response:
+        response.read()
+    return time.perf_counter() - started
+
+
+def drain(port: int, limit: float = 300) -> None:
+    """Wait until both workers are free: two health checks at once each answer quickly."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def health(_):
+        started = time.perf_counter()
+        request = urllib.request.Request(f"http://{HOST}:{port}/healthz", headers={"Host": HOST})
+        with urllib.request.urlopen(request, timeout=limit) as response:
+            response.read()
+        return time.perf_counter() - started
+
+    deadline = time.time() + limit
+    with ThreadPoolExecutor(2) as pool:
+        while time.time() < deadline:
+            if max(pool.map(health, range(2))) < 0.5:
+                return
+            time.sleep(0.5)
+
+
+def bench_one(backend: str, size: int, static_root: Path) -> list[dict]:
+    env = production_env(database_url(backend, size), static_root)
+    record = prepare(backend, size, env)
+    log("  probing pages (query counts, sessions) …")
+    probe = json.loads(
+        subprocess.run(
+            [PYTHON, str(BENCH / "probe.py")],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
+    rows = []
+    server, port = start_server(env)
+    try:
+        baseline_path = [{"path": "/bench/baseline/", "body": ""}]
+        for name, page in probe["pages"].items():
+            row = {"backend": backend, "size": size, "page": name, **page}
+            row.pop("variants", None)
+            rows.append(row)
+            if ONLY and name not in ONLY:
+                row.update(available=False, reason="skipped (BENCH_PAGES)")
+                continue
+            if not page["available"]:
+                log(f"  {name:34} not available ({page['reason']})")
+                continue
+            if page["kind"] == "export":
+                e = page["export"]
+                log(
+                    f"  {name:34} {e['seconds']:.2f} s, peak {e['peak_python_mb']} MB (Python), "
+                    f"{e['bytes']:,} bytes, HTTP {e['status']}"
+                )
+                continue
+            cookies = probe["sessions"][page["user"]]
+            # Warm both paths up with one request each (a POST would spend a version), and
+            # let any slow request of the previous page finish before the baseline runs.
+            fetch(port, baseline_path[0]["path"], cookies[0])
+            if page["method"] == "GET":
+                fetch(port, page["variants"][0]["path"], cookies[0])
+            drain(port)
+            before = wrk(port, "GET", baseline_path, cookies, probe["csrf"], DURATION)
+            measured = wrk(port, page["method"], page["variants"], cookies, probe["csrf"], DURATION)
+            drain(port)
+            if measured["requests"] == 0 and page["method"] == "GET":
+                # Slower than the whole run: time one request alone and estimate from it.
+                seconds = fetch(port, page["variants"][0]["path"], cookies[0])
+                measured.update(
+                    rps=min(2, CONNECTIONS) / seconds, p50=seconds * 1000, p95=seconds * 1000
+                )
+                row["estimated"] = "no request finished within the run; one request timed alone"
+            after = wrk(port, "GET", baseline_path, cookies, probe["csrf"], DURATION)
+            # The baseline is the mean of the runs just before and just after the page, so a
+            # change of load on the shared machine during the pair shows in both.
+            base = {k: (before[k] + after[k]) / 2 for k in ("rps", "p50", "p95")}
+            row.update(
+                rps=round(measured["rps"], 1),
+                p50_ms=round(measured["p50"], 2),
+                p95_ms=round(measured["p95"], 2),
+                errors=measured["errors"],
+                baseline_rps=round(base["rps"], 1),
+                baseline_p50_ms=round(base["p50"], 2),
+                baseline_p95_ms=round(base["p95"], 2),
+                baseline_queries=probe["baseline_queries"][page["user"]],
+                baseline_rps_before_after=[round(before["rps"], 1), round(after["rps"], 1)],
+                rps_ratio=round(measured["rps"] / base["rps"], 3) if base["rps"] else 0.0,
+            )
+            drain(port)
+            log(
+                f"  {name:34} {row['rps']:7.1f} req/s ({row['rps_ratio']:.0%} of baseline "
+                f"{row['baseline_rps']:.0f}), p50 {row['p50_ms']:.1f} ms, "
+                f"p95 {row['p95_ms']:.1f} ms, "
+                f"{row['queries']} queries, HTTP {row['status']}"
+                + (f", {row['errors']} errors" if row["errors"] else "")
+            )
+    finally:
+        stop_server(server)
+    for row in rows:
+        row["generation_seconds"] = record.get("generation_seconds")
+    return rows
+
+
+# ------------------------------------------------------------------------------------------------
+# Reporting
+
+
+def ratio(a, b) -> str:
+    return f"{a / b:.2f}" if a is not None and b else "—"
+
+
+def print_table(rows: list[dict]) -> None:
+    header = (
+        f"{'backend':8} {'size':>9}  {'page':34} {'req/s':>7} {'×base':>6} {'p50 ms':>7} "
+        f"{'×base':>6} {'p95 ms':>7} {'×base':>6} {'SQL':>4} {'SQL b.':>6} {'target':>7}"
+    )
+    print("\n" + header + "\n" + "-" * len(header))
+    for r in rows:
+        start = f"{r['backend']:8} {r['size']:>9,}  {r['page']:34}"
+        if not r.get("available"):
+            print(f"{start} not available — {r.get('reason', '')}")
+            continue
+        if r.get("kind") == "export":
+            e = r["export"]
+            print(
+                f"{start} {e['seconds']:.2f} s, peak {e['peak_python_mb']} MB Python, "
+                f"max RSS {e['max_rss_mb']} MB, {e['bytes']:,} bytes (target < 3 s, < 200 MB)"
+            )
+            continue
+        if "rps" not in r:
+            print(f"{start} skipped")
+            continue
+        target = r.get("target")
+        verdict = ""
+        if target:
+            verdict = f"≥{target:.0%} " + ("ok" if r["rps_ratio"] >= target else "MISS")
+        print(
+            f"{start} {r['rps']:7.1f} {r['rps_ratio']:6.2f} {r['p50_ms']:7.1f} "
+            f"{ratio(r['p50_ms'], r['baseline_p50_ms']):>6} {r['p95_ms']:7.1f} "
+            f"{ratio(r['p95_ms'], r['baseline_p95_ms']):>6} {r['queries']:>4} "
+            f"{r['baseline_queries']:>6} {verdict:>7}"
+        )
+    print(
+        "(×base: the page's figure divided by the baseline page's, measured just before and just "
+        "after it; SQL b.: the baseline's query count)"
+    )
+    # Cross-size checks from the issue.
+    by = {(r["backend"], r["size"], r["page"]): r for r in rows if "rps" in r}
+    for backend in BACKENDS:
+        sizes = sorted({s for b, s, _ in by if b == backend})
+        if len(sizes) < 2:
+            continue
+        small, large = sizes[0], sizes[-1]
+        for page in sorted({p for b, _, p in by if b == backend}):
+            a, z = by.get((backend, small, page)), by.get((backend, large, page))
+            if a and z and page.startswith("dashboard"):
+                slower = z["p50_ms"] / a["p50_ms"]
+                print(
+                    f"{backend} {page}: p50 at {large:,} is {slower:.2f}× the p50 at {small:,} "
+                    f"(target ≤ 1.5×) {'ok' if slower <= 1.5 else 'MISS'}"
+                )
+        for size in sizes:
+            staff, admin = (
+                by.get((backend, size, "staff list")),
+                by.get((backend, size, "admin changelist, same filter")),
+            )
+            if staff and admin:
+                faster = staff["rps"] / admin["rps"]
+                print(
+                    f"{backend} {size:,}: staff list is {faster:.1f}× the admin changelist's "
+                    f"req/s (target ≥ 10×) {'ok' if faster >= 10 else 'MISS'}"
+                )
+
+
+def plot(rows: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(BACKENDS), figsize=(7 * len(BACKENDS), 5), squeeze=False)
+    for ax, backend in zip(axes[0], BACKENDS, strict=True):
+        pages = sorted({r["page"] for r in rows if r["backend"] == backend and "rps" in r})
+        for page in pages:
+            points = sorted(
+                (r["size"], r["rps_ratio"])
+                for r in rows
+                if r["backend"] == backend and r["page"] == page and "rps" in r
+            )
+            ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=page)
+        ax.set_xscale("log")
+        ax.set_xlabel("assignments")
+        ax.set_ylabel("requests/s ÷ baseline requests/s")
+        ax.set_title(f"{backend}: pages against a bare Django page")
+        ax.set_ylim(bottom=0)
+        ax.axhline(0.1, color="grey", linestyle=":", linewidth=1)
+        ax.grid(True, which="both", alpha=0.3)
+        if pages:
+            ax.legend(fontsize="small")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def main() -> None:
+    DATA.mkdir(exist_ok=True)
+    ensure_tools()
+    started = time.perf_counter()
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory() as static_root:
+        env = production_env("sqlite:///unused.sqlite3", Path(static_root))
+        manage(env, "collectstatic", "--noinput", "-v", "0")
+        for backend in BACKENDS:
+            for size in SIZES:
+                if backend == "sqlite" and size > SQLITE_MAX:
+                    continue
+                log(f"\n== {backend}, {size:,} assignments ==")
+                rows.extend(bench_one(backend, size, Path(static_root)))
+    print_table(rows)
+    results = {
+        "generated_at": time.strftime("%F %T"),
+        "duration_per_run_s": DURATION,
+        "connections": CONNECTIONS,
+        "workers": 2,
+        "machine": {"cores": os.cpu_count(), "load_average": os.getloadavg()},
+        "rows": rows,
+    }
+    (BENCH / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    plot(rows, BENCH / "results.png")
+    elapsed = time.perf_counter() - started
+    log(f"\nWrote bench/results.json and bench/results.png in {elapsed:.0f} s.")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,323 @@
+"""Maintained assignment counts (`AssignmentTally`): keeping them exact, recounting, reading.
+
+Why: a leader's dashboard counts assignments by reporting group for a whole province. Counting the
+assignment rows costs time in proportion to the data; reading the tally rows of one unit costs the
+same at ten thousand assignments and at a million.
+
+How they stay exact: an assignment's tally key is (status, current deadline, done-late) and it is
+counted for its lead unit and every unit above it (the ids are the segments of the lead unit's
+materialised path). Every ORM write that can change a key — `Assignment.save()`/`delete()`, the
+queryset's `update()`, `delete()`, `bulk_create()`/`bulk_update()` and moving a unit — applies the
+difference here, inside the write's own transaction, so a rolled-back write leaves no trace.
+Writes that bypass the ORM (the load generator's COPY, `loaddata`) call `rebuild()` afterwards.
+`python manage.py check_aggregates` recounts from scratch and lists any difference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+
+from directives.models import Assignment, AssignmentTally, Status, Unit
+from directives.models.assignment import due_soon_days, headline_rate
+
+# The fields of Assignment that decide its tally key.
+TALLY_FIELDS = frozenset({"status", "deadline", "completed_on", "lead_unit", "lead_unit_id"})
+
+Key = tuple[str, "dt.date | None", bool]  # status, deadline, done late
+Row = tuple[int, str, "dt.date | None", bool]  # unit id + Key
+
+
+def key_for(status: str, deadline: dt.date | None, completed_on: dt.date | None) -> Key:
+    """The tally key of an assignment with these values."""
+    late = (
+        status == Status.DONE
+        and deadline is not None
+        and completed_on is not None
+        and completed_on > deadline
+    )
+    return (status, deadline, bool(late))
+
+
+def units_of_path(path: str) -> list[int]:
+    """The ids of a unit and of every unit above it, read from its materialised path."""
+    return [int(part) for part in path.split("/") if part]
+
+
+@dataclass(frozen=True)
+class State:
+    """What the tally knows of one assignment: its key and where it sits in the unit tree."""
+
+    key: Key
+    lead_unit_id: int
+    path: str
+
+
+def state_of(pk: int | None) -> State | None:
+    """The stored state of assignment `pk`, row-locked until the transaction ends."""
+    if pk is None:
+        return None
+    row = (
+        Assignment.objects.select_for_update(of=("self",))
+        .filter(pk=pk)
+        .order_by()
+        .values_list("status", "deadline", "completed_on", "lead_unit_id", "lead_unit__path")
+        .first()
+    )
+    if row is None:
+        return None
+    status, deadline, completed_on, lead_unit_id, path = row
+    return State(key_for(status, deadline, completed_on), lead_unit_id, path)
+
+
+def state_from_instance(instance: Assignment, before: State | None) -> State:
+    if before is not None and before.lead_unit_id == instance.lead_unit_id:
+        path = before.path
+    else:
+        path = Unit.objects.values_list("path", flat=True).get(pk=instance.lead_unit_id)
+    key = key_for(instance.status, instance.deadline, instance.completed_on)
+    return State(key, instance.lead_unit_id, path)
+
+
+def _spread(deltas: Counter, path: str, key: Key, n: int) -> None:
+    for unit_id in units_of_path(path):
+        deltas[(unit_id, *key)] += n
+
+
+def assignment_changed(before: State | None, after: State | None) -> None:
+    """Move one assignment's count from its old key to its new one (either may be None)."""
+    if before == after:
+        return
+    deltas: Counter = Counter()
+    if before is not None:
+        _spread(deltas, before.path, before.key, -1)
+    if after is not None:
+        _spread(deltas, after.path, after.key, +1)
+    apply(deltas)
+
+
+def grouped(queryset, sign: int) -> Counter:
+    """Deltas counting every assignment of `queryset` (+1 or -1) under all its units."""
+    rows = (
+        Assignment.objects.filter(pk__in=queryset.values("pk"))
+        .order_by()
+        .values_list("lead_unit__path", "status", "deadline", "completed_on")
+        .annotate(n=Count("pk"))
+    )
+    deltas: Counter = Counter()
+    for path, status, deadline, completed_on, n in rows:
+        _spread(deltas, path, key_for(status, deadline, completed_on), sign * n)
+    return deltas
+
+
+def new_objects(objs: Iterable[Assignment]) -> Counter:
+    """Deltas for assignments just inserted by bulk_create."""
+    objs = list(objs)
+    paths = dict(
+        Unit.objects.filter(pk__in={o.lead_unit_id for o in objs}).values_list("pk", "path")
+    )
+    deltas: Counter = Counter()
+    for o in objs:
+        _spread(deltas, paths[o.lead_unit_id], key_for(o.status, o.deadline, o.completed_on), 1)
+    return deltas
+
+
+def unit_moved(unit: Unit, old_path: str, new_path: str) -> None:
+    """A unit (with its subtree, already re-rooted) moved: its assignments leave the units that
+    were above it and join the units now above it."""
+    old_above = set(units_of_path(old_path)) - {unit.pk}
+    new_above = set(units_of_path(new_path)) - {unit.pk}
+    if old_above == new_above:
+        return
+    subtree = (
+        Assignment.objects.filter(lead_unit__path__startswith=new_path)
+        .order_by()
+        .values_list("status", "deadline", "completed_on")
+        .annotate(n=Count("pk"))
+    )
+    deltas: Counter = Counter()
+    for status, deadline, completed_on, n in subtree:
+        key = key_for(status, deadline, completed_on)
+        for unit_id in old_above - new_above:
+            deltas[(unit_id, *key)] -= n
+        for unit_id in new_above - old_above:
+            deltas[(unit_id, *key)] += n
+    apply(deltas)
+
+
+def apply(deltas: Counter) -> None:
+    """Add `deltas` ({(unit, status, deadline, late): n}) to the tally rows, in three queries.
+
+    Rows are found by key and updated with `count = count + n`, so concurrent writers add up
+    instead of overwriting each other; keys not yet present are inserted. (Two writers inserting
+    the same new key at once leave two rows for it; every reader sums, so counts stay exact.)
+    """
+    deltas = {row: n for row, n in deltas.items() if n}
+    if not deltas:
+        return
+    deadlines = {row[2] for row in deltas}
+    dated = {d for d in deadlines if d is not None}
+    deadline_filter = Q(deadline__in=dated) if dated else Q(pk__in=[])
+    if None in deadlines:
+        deadline_filter |= Q(deadline__isnull=True)
+    existing: dict[Row, int] = {}
+    candidates = (
+        AssignmentTally.objects.filter(
+            deadline_filter,
+            unit_id__in={row[0] for row in deltas},
+            status__in={row[1] for row in deltas},
+        )
+        .order_by("pk")
+        .values_list("pk", "unit_id", "status", "deadline", "late")
+    )
+    for pk, *row in candidates:
+        existing.setdefault(tuple(row), pk)
+    updates = {existing[row]: n for row, n in deltas.items() if row in existing}
+    if updates:
+        AssignmentTally.objects.filter(pk__in=updates).update(
+            count=F("count")
+            + Case(
+                *[When(pk=pk, then=Value(n)) for pk, n in updates.items()],
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+    AssignmentTally.objects.bulk_create(
+        AssignmentTally(unit_id=row[0], status=row[1], deadline=row[2], late=row[3], count=n)
+        for row, n in deltas.items()
+        if row not in existing
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Recounting from scratch
+
+_LATE_SQL = (
+    "CASE WHEN a.status = 'done' AND a.deadline IS NOT NULL AND a.completed_on > a.deadline "
+    "THEN TRUE ELSE FALSE END"
+)
+
+
+def _counting_sql() -> str:
+    a = Assignment._meta.db_table
+    return (
+        f"SELECT p.ancestor_id, a.status, a.deadline, {_LATE_SQL}, COUNT(*) "  # noqa: S608
+        f"FROM {a} a JOIN tally_ancestor p ON p.unit_id = a.lead_unit_id "
+        f"GROUP BY p.ancestor_id, a.status, a.deadline, {_LATE_SQL}"
+    )
+
+
+class _Ancestors:
+    """A temporary table of (unit, unit or any unit above it) pairs, for counting in SQL."""
+
+    def __enter__(self):
+        pairs = [
+            (unit_id, ancestor)
+            for unit_id, path in Unit.objects.values_list("pk", "path")
+            for ancestor in units_of_path(path)
+        ]
+        self.cursor = connection.cursor()
+        self.cursor.execute("DROP TABLE IF EXISTS tally_ancestor")
+        self.cursor.execute(
+            "CREATE TEMPORARY TABLE tally_ancestor (unit_id bigint, ancestor_id bigint)"
+        )
+        self.cursor.executemany(
+            "INSERT INTO tally_ancestor (unit_id, ancestor_id) VALUES (%s, %s)", pairs
+        )
+        return self.cursor
+
+    def __exit__(self, *exc):
+        self.cursor.execute("DROP TABLE IF EXISTS tally_ancestor")
+        self.cursor.close()
+
+
+def _normalise(row) -> Row:
+    unit_id, status, deadline, late = row
+    if isinstance(deadline, str):  # SQLite hands raw dates back as text
+        deadline = dt.date.fromisoformat(deadline)
+    return (int(unit_id), status, deadline, bool(late))
+
+
+def recount() -> dict[Row, int]:
+    """Count every assignment afresh: {(unit, status, deadline, late): n}, no zero entries."""
+    with transaction.atomic(), _Ancestors() as cursor:
+        cursor.execute(_counting_sql())
+        return {_normalise(row[:4]): row[4] for row in cursor.fetchall()}
+
+
+def stored() -> dict[Row, int]:
+    """What the tally holds, summed per key, without zero entries."""
+    rows = (
+        AssignmentTally.objects.order_by()
+        .values_list("unit_id", "status", "deadline", "late")
+        .annotate(n=Sum("count"))
+    )
+    return {(u, s, d, bool(late)): n for u, s, d, late, n in rows if n}
+
+
+def differences() -> list[tuple[Row, int, int]]:
+    """Every key whose stored count differs from a fresh count: (key, stored, counted)."""
+    with transaction.atomic():
+        counted = recount()
+        held = stored()
+    keys = sorted(
+        held.keys() | counted.keys(), key=lambda r: (r[0], r[1], r[2] or dt.date.max, r[3])
+    )
+    return [
+        (row, held.get(row, 0), counted.get(row, 0))
+        for row in keys
+        if held.get(row, 0) != counted.get(row, 0)
+    ]
+
+
+def rebuild() -> int:
+    """Replace the whole tally by a fresh count, in SQL; returns the number of rows written."""
+    table = AssignmentTally._meta.db_table
+    with transaction.atomic(), _Ancestors() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        # Ordered by unit so one unit's rows sit together on disk: a dashboard reads a few pages.
+        cursor.execute(
+            f"INSERT INTO {table} (unit_id, status, deadline, late, count) "  # noqa: S608
+            + _counting_sql()
+            + " ORDER BY 1, 2, 3"
+        )
+        return cursor.rowcount
+
+
+# ----------------------------------------------------------------------------------------------
+# Reading
+
+
+def report_counts(unit: Unit, *, on: dt.date) -> dict[str, object]:
+    """Counts for the assignments led within `unit`'s subtree, judged on the date `on`.
+
+    Keys: the reporting groups (done_on_time, done_late, overdue_unfinished, not_yet_due,
+    no_deadline), due_soon (part of not_yet_due), total, one `status_<value>` per workflow status
+    and `rate` (the headline rate, or None). The workflow is the current one: `on` may be any
+    date, but a past date gives today's statuses judged against that date, not history.
+    """
+    soon = on + dt.timedelta(days=due_soon_days())
+    open_ = ~Q(status=Status.DONE)
+    sums = {
+        "total": Sum("count"),
+        "done_on_time": Sum("count", filter=Q(status=Status.DONE, late=False)),
+        "done_late": Sum("count", filter=Q(status=Status.DONE, late=True)),
+        "overdue_unfinished": Sum("count", filter=open_ & Q(deadline__lt=on)),
+        "not_yet_due": Sum("count", filter=open_ & Q(deadline__gte=on)),
+        "due_soon": Sum("count", filter=open_ & Q(deadline__gte=on, deadline__lte=soon)),
+        "no_deadline": Sum("count", filter=open_ & Q(deadline__isnull=True)),
+        **{f"status_{s}": Sum("count", filter=Q(status=s)) for s in Status.values},
+    }
+    counts: dict[str, object] = {
+        name: value or 0
+        for name, value in AssignmentTally.objects.filter(unit=unit).aggregate(**sums).items()
+    }
+    counts["rate"] = headline_rate(
+        counts["done_on_time"] + counts["done_late"], counts["overdue_unfinished"]
+    )
+    return counts

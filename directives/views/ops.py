@@ -1,0 +1,36 @@
+"""Operations: the health check a load balancer polls, and the benchmark's baseline page.
+
+`/healthz` is public (the proxy has no session) and says only "ok" or "unavailable". The baseline
+is an ordinary signed-in page rendering a tiny template through the full middleware stack, so the
+benchmark can state every page's cost as a ratio to what Django itself costs here.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+@never_cache
+@login_not_required
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 "ok" when the database answers a trivial query, else 503."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("unavailable", status=503, content_type="text/plain; charset=utf-8")
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def baseline(request: HttpRequest) -> TemplateResponse:
+    """A bare signed-in page: the yardstick every benchmarked page is divided by."""
+    return TemplateResponse(request, "ops/baseline.html", {})

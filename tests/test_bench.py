@@ -1,0 +1,88 @@
+"""The benchmark's in-process half (bench/probe.py) and its page table (bench/pages.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def load(name: str):
+    sys.path.insert(0, str(BENCH))
+    try:
+        spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # dataclasses look their module up there
+        spec.loader.exec_module(module)
+        return module
+    finally:
+        sys.path.remove(str(BENCH))
+
+
+@pytest.fixture
+def probe(db, settings):
+    settings.DEBUG = True
+    call_command(
+        "generate_load_data",
+        *["--units", "120", "--assignments", "300", "--documents", "4", "--seed", "5"],
+        stdout=open("/dev/null", "w"),  # noqa: SIM115
+    )
+    return load("probe")
+
+
+def test_page_table_is_well_formed():
+    pages = load("pages")
+    names = [p.name for p in pages.PAGES]
+    assert len(names) == len(set(names))
+    for page in pages.PAGES:
+        assert page.method in {"GET", "POST"} and page.kind in {"page", "export"}
+        assert (page.body is not None) == (page.method == "POST")
+
+
+def test_probe_counts_queries_and_reports_missing_pages(probe):
+    Page = load("pages").Page
+    out = probe.collect(
+        [
+            Page("home", "home", "staff"),
+            Page("changelist", "admin:directives_assignment_changelist", "admin", query="x=1"),
+            Page("missing", "no_such_page", "staff"),
+            Page("missing user", "home", "nobody"),
+        ]
+    )
+    home = out["pages"]["home"]
+    assert home["available"] and home["status"] == 200 and home["queries"] > 3
+    assert home["variants"][0]["path"] == "/"
+    assert out["pages"]["changelist"]["variants"][0]["path"].endswith("?x=1")
+    assert out["pages"]["missing"] == {
+        "user": "staff",
+        "method": "GET",
+        "kind": "page",
+        "available": False,
+        "reason": "URL name 'no_such_page' does not resolve",
+    }
+    assert out["pages"]["missing user"]["reason"] == "no account load-nobody"
+    assert len(out["sessions"]["staff"]) == probe.SESSIONS_PER_USER
+    assert out["baseline_queries"]["staff"] >= 2
+    assert out["dataset"]["assignments"] == 300
+
+
+def test_probe_gives_post_rows_one_assignment_each(probe):
+    Page = load("pages").Page
+    page = Page(
+        "post",
+        "admin:directives_assignment_change",
+        "staff",
+        {"object_id": "{assignment}"},
+        method="POST",
+        body={"version": "{version}", "percent": "{percent}"},
+    )
+    staff = probe.account("staff")
+    variants = probe.variants(page, staff)
+    assert len(variants) > 1
+    assert len({v["path"] for v in variants}) == len(variants)
+    assert all("version=" in v["body"] for v in variants)

@@ -1,0 +1,38 @@
+"""Deployment settings for several app servers: nothing a request needs is process-local."""
+
+from __future__ import annotations
+
+from tests.test_settings import PRODUCTION, manage
+
+SHOW = (
+    "from django.conf import settings as s; "
+    "print(s.CACHES['default']['BACKEND']); print(s.SESSION_ENGINE); "
+    "print(s.DATABASES['default'].get('OPTIONS', {}).get('pool')); "
+    "print(s.DATABASES['default']['CONN_MAX_AGE'])"
+)
+
+
+def show(**env: str) -> list[str]:
+    result = manage("shell", "-v", "0", "-c", SHOW, env={**PRODUCTION, **env})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().split("\n")
+
+
+def test_production_cache_is_shared_database_table_by_default():
+    backend, sessions, *_ = show()
+    assert backend == "django.core.cache.backends.db.DatabaseCache"
+    assert sessions == "django.contrib.sessions.backends.db"
+
+
+def test_redis_url_selects_the_redis_cache():
+    backend, *_ = show(REDIS_URL="redis://127.0.0.1:6379/1")
+    assert backend == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_db_pool_switches_on_for_postgresql_only():
+    pg = "postgres://postgres@127.0.0.1:5432/unused"
+    _, _, pool, max_age = show(DATABASE_URL=pg, DJANGO_DB_POOL="1", DJANGO_CONN_MAX_AGE="60")
+    assert pool == "{'min_size': 1, 'max_size': 4, 'timeout': 10}"
+    assert max_age == "0"
+    _, _, pool, _ = show(DATABASE_URL="sqlite:///unused.sqlite3", DJANGO_DB_POOL="1")
+    assert pool == "None"
