@@ -198,6 +198,17 @@ MATRIX: dict[str, dict] = {
         "POST": roles(ADMIN_LOGIN, anonymous=LOGIN, admin=OK),  # empty form: errors, no import
     },
     # The language switcher is public (the sign-in page has it); it writes only a cookie.
+    # --- Operations: the load balancer's health check (public) and the benchmark's yardstick.
+    "healthz": {
+        "GET": EVERYONE_OK,
+        "HEAD": roles(NOT_ALLOWED),
+        "POST": roles(NOT_ALLOWED),
+    },
+    "baseline": {
+        "GET": SIGNED_IN_OK,
+        "HEAD": SIGNED_IN_NOT_ALLOWED,
+        "POST": SIGNED_IN_NOT_ALLOWED,
+    },
     "set_language": {
         "GET": roles(REDIRECT),
         "POST": roles(REDIRECT),
