@@ -273,8 +273,6 @@ CSRF_FAILURE_VIEW = "tracker.errors.csrf_failure"
 AXES_VERBOSE = False
 # Axes logs every sign-in at INFO; keep its warnings (failures, lockouts) only.
 LOGGING["loggers"] = {"axes": {"handlers": ["console"], "level": "WARNING", "propagate": False}}
-# Largest uploaded file (directives/uploads.py); keep DJANGO_MAX_REQUEST_BYTES's page for bodies.
-TRACKER_MAX_UPLOAD_BYTES = int(os.environ.get("TRACKER_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 # Several app servers over one database (docs: README "Deployment"): nothing that a request needs
 # may live in one process. Sessions are rows in the database; the cache is Redis when a URL is
 # given, else a database table (`manage.py createcachetable`); uploads go to DJANGO_MEDIA_ROOT,
