@@ -282,6 +282,33 @@ def test_payloads_render_escaped_in_the_admin(
     assert_escaped(response.content.decode())
 
 
+@pytest.mark.parametrize(
+    ("url_name", "args"),
+    [
+        ("assignment_list", lambda a: []),
+        ("assignment_detail", lambda a: [a.pk]),
+        ("dashboard", lambda a: []),
+        ("dashboard_assignments", lambda a: []),
+        ("report_print", lambda a: []),
+    ],
+)
+def test_payloads_render_escaped_on_the_application_pages(
+    client, leader_user, hostile_assignment, url_name, args
+):
+    client.force_login(leader_user)
+    response = client.get(reverse(url_name, args=args(hostile_assignment)))
+    assert response.status_code == 200
+    assert_escaped(response.content.decode())
+
+
+def test_payloads_stay_text_in_the_csv_export(client, leader_user, hostile_assignment):
+    client.force_login(leader_user)
+    response = client.get(reverse("report_csv"))
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert SCRIPT in content  # as plain text, which a spreadsheet never runs
+    assert "\n=" not in content
+
+
 def test_every_payload_is_escaped_in_a_directive_title(client, admin_user, assignment):
     client.force_login(admin_user)
     for payload in PAYLOADS:
