@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from directives import actions, evidence, permissions
+from directives.audit import assignment_audit
 from directives.forms import (
     AssignmentFilterForm,
     ExtensionForm,
@@ -321,6 +322,9 @@ def _detail_response(
     fragment = partial is not None and _fragment(request)
     if not fragment or partial == "assignment-live":
         context.update(_live_context(assignment, today))
+        # Who changed what, from where: for leaders who see the assignment and for admins.
+        if permissions.can_view_audit(request.user, assignment):
+            context["audit"] = assignment_audit(assignment)
     # A refresh of the live region leaves the forms as they are in the page (hx-preserve).
     context["live_only"] = fragment and partial == "assignment-live"
     if not context["live_only"]:
