@@ -1,27 +1,32 @@
 """The leaders' dashboard: numbers per directive and per unit, the lists that need attention, and
 the weekly history, all for one `Report` (filters, scope and as-of date).
 
-Each section is one aggregate or one limited query; Python only adds up the grouped rows (per
-directive, per unit of the tree), never the assignments themselves.
+The assignments a dashboard counts are read once, as of its date, in one query: a dashboard
+shows one document, so that is bounded by the document's size (about a hundred rows; the largest
+national conclusions some thousands), never by how many assignments the database holds. Their
+reporting group and list memberships come from SQL (`as_of`, `list_condition`) with the same rules
+as the list pages; every section below only adds those rows up or picks the first few.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, ExpressionWrapper
 from django.urls import reverse
 from django.utils.functional import cached_property
 
 from directives.models import ReportGroup, Status, Unit
 from directives.reporting import (
+    LIST_COUNTS,
     LIST_LIMIT,
     Counts,
     ListKind,
     Report,
-    grouped_counts,
     list_condition,
+    pending_extensions_on,
 )
 
 # The order groups are shown and stacked in: done first, then what is still open.
@@ -83,6 +88,11 @@ def _ancestor_ids(unit_path: str) -> list[int]:
     return [int(part) for part in unit_path.split("/") if part]
 
 
+def _last_if_none(value):
+    """Sort key putting missing values last, as PostgreSQL orders NULLs ascending."""
+    return (value is None, value)
+
+
 def _rank(row: Row):
     """Most overdue-unfinished first, then the lowest rate; nothing fallen due goes last."""
     rate = row.counts.rate
@@ -99,13 +109,44 @@ class Dashboard:
         # exports of a list page do.
         self.qs = report.listed() if narrowed else report.assignments()
 
+    @cached_property
+    def rows(self) -> list:
+        """The counted assignments as of the date, with a flag per list: the one big query."""
+        flags = {
+            f"in_{kind}": ExpressionWrapper(list_condition(kind, self.on), BooleanField())
+            for kind in LIST_COUNTS
+        }
+        return list(
+            self.qs.annotate(**flags)
+            .select_related("directive", "lead_unit")
+            .defer(
+                "search_title",
+                "search_text",
+                "directive__text",
+                "directive__search_title",
+                "directive__search_text",
+            )
+            .order_by("pk")
+        )
+
+    def _pick(self, kind: str, key) -> list:
+        """The first LIST_LIMIT rows of one list, in its order (pk breaks ties)."""
+        if kind == ListKind.OVERDUE:
+            chosen = [
+                a for a in self.rows if a.report_group_value == ReportGroup.OVERDUE_UNFINISHED
+            ]
+        else:
+            chosen = [a for a in self.rows if getattr(a, f"in_{kind}")]
+        chosen.sort(key=lambda a: (_last_if_none(key(a)), a.pk))
+        return chosen[:LIST_LIMIT]
+
     # --- per directive ------------------------------------------------------------------
     @cached_property
     def directive_rows(self) -> list[Row]:
         per_directive: dict[int, Counts] = {}
-        for row in grouped_counts(self.qs, self.on, "directive_id", "directive__parent_id"):
-            key = row["directive__parent_id"] or row["directive_id"]
-            per_directive.setdefault(key, Counts()).add_row(row)
+        for a in self.rows:
+            key = a.directive.parent_id or a.directive_id
+            per_directive.setdefault(key, Counts()).add_assignment(a)
         directives = self.report.directives
         if self.report.directive is not None:
             directives = [self.report.directive]
@@ -142,8 +183,8 @@ class Dashboard:
     @cached_property
     def unit_rows(self) -> list[Row]:
         direct: dict[int, Counts] = {}
-        for row in grouped_counts(self.qs, self.on, "lead_unit_id"):
-            direct.setdefault(row["lead_unit_id"], Counts()).add_row(row)
+        for a in self.rows:
+            direct.setdefault(a.lead_unit_id, Counts()).add_assignment(a)
         units = self.report.units_by_id
         subtree: dict[int, Counts] = {}
         for unit_id, counts in direct.items():
@@ -225,39 +266,37 @@ class Dashboard:
         return [row for row in self.unit_rows if row.depth == 0]
 
     # --- lists --------------------------------------------------------------------------
-    def _items(self, kind: str, *order: str) -> list:
-        return list(
-            self.qs.filter(list_condition(kind, self.on))
-            .select_related("directive", "lead_unit")
-            .order_by(*order, "pk")[:LIST_LIMIT]
-        )
-
     @cached_property
     def overdue(self) -> list:
-        return self._items(ListKind.OVERDUE, "asof_deadline")
+        return self._pick(ListKind.OVERDUE, lambda a: a.asof_deadline)
 
     @cached_property
     def due(self) -> list:
-        return self._items(ListKind.DUE, "asof_deadline")
+        return self._pick(ListKind.DUE, lambda a: a.asof_deadline)
 
     @cached_property
     def awaiting(self) -> list:
-        return self._items(ListKind.AWAITING, "asof_last_update")
+        return self._pick(ListKind.AWAITING, lambda a: a.asof_last_update)
 
     @cached_property
     def stale(self) -> list:
-        return self._items(ListKind.STALE, "asof_since")
+        return self._pick(ListKind.STALE, lambda a: a.asof_since)
 
     @cached_property
     def suspended(self) -> list:
-        return self._items(ListKind.SUSPENDED, "asof_since")
+        return self._pick(ListKind.SUSPENDED, lambda a: a.asof_since)
 
     @cached_property
     def extensions(self) -> list:
+        """Extension requests open on the date, oldest first (one query on the flagged rows)."""
+        flagged = [a.pk for a in self.rows if a.in_extension]
+        if not flagged:
+            return []
         return list(
-            self.report.pending_extensions().select_related(
-                "assignment__directive", "assignment__lead_unit", "requested_by"
-            )[:LIST_LIMIT]
+            pending_extensions_on(self.on)
+            .filter(assignment_id__in=flagged)
+            .select_related("assignment__directive", "assignment__lead_unit", "requested_by")
+            .order_by("requested_at", "pk")[:LIST_LIMIT]
         )
 
     def list_url(self, kind: str) -> str:
@@ -271,34 +310,39 @@ class Dashboard:
     @cached_property
     def milestones(self) -> list[dict]:
         """Named deadlines ("Trước Tết Nguyên đán Tân Sửu") with their open items."""
-        open_ = ~Q(asof_status=Status.DONE)
-        named = self.qs.exclude(asof_basis="").exclude(asof_basis__isnull=True)
-        groups = (
-            named.values("asof_basis", "asof_deadline")
-            .annotate(
-                total=Count("pk"),
-                open=Count("pk", filter=open_),
-                overdue=Count("pk", filter=Q(report_group_value=ReportGroup.OVERDUE_UNFINISHED)),
+        groups: dict[tuple, dict] = {}
+        open_items = []
+        for a in self.rows:
+            if not a.asof_basis:
+                continue
+            key = (a.asof_basis, a.asof_deadline)
+            group = groups.setdefault(
+                key,
+                {
+                    "asof_basis": a.asof_basis,
+                    "asof_deadline": a.asof_deadline,
+                    "total": 0,
+                    "open": 0,
+                    "overdue": 0,
+                    "items": [],
+                },
             )
-            .order_by("asof_deadline", "asof_basis")
+            group["total"] += 1
+            if a.asof_status != Status.DONE:
+                group["open"] += 1
+                open_items.append(a)
+            if a.report_group_value == ReportGroup.OVERDUE_UNFINISHED:
+                group["overdue"] += 1
+        open_items.sort(key=lambda a: (_last_if_none(a.asof_deadline), a.asof_basis, a.pk))
+        for a in open_items[: LIST_LIMIT * 5]:
+            groups[(a.asof_basis, a.asof_deadline)]["items"].append(a)
+        ordered = sorted(
+            groups.values(), key=lambda g: (_last_if_none(g["asof_deadline"]), g["asof_basis"])
         )
-        items = (
-            named.filter(open_)
-            .select_related("directive", "lead_unit")
-            .order_by("asof_deadline", "asof_basis", "pk")[: LIST_LIMIT * 5]
-        )
-        by_key: dict[tuple, list] = {}
-        for item in items:
-            by_key.setdefault((item.asof_basis, item.asof_deadline), []).append(item)
-        return [
-            {
-                **group,
-                "items": by_key.get((group["asof_basis"], group["asof_deadline"]), []),
-                "url": _link(self.report, list=ListKind.OPEN, basis=group["asof_basis"]),
-                "url_all": _link(self.report, basis=group["asof_basis"]),
-            }
-            for group in groups
-        ]
+        for group in ordered:
+            group["url"] = _link(self.report, list=ListKind.OPEN, basis=group["asof_basis"])
+            group["url_all"] = _link(self.report, basis=group["asof_basis"])
+        return ordered
 
     # --- weekly history -----------------------------------------------------------------
     @cached_property
@@ -310,18 +354,8 @@ class Dashboard:
         document = self.report.document
         if document is None or self.on < document.issue_date:
             return []
-        completed = dict(
-            self.qs.filter(asof_completed_on__isnull=False)
-            .values_list("asof_completed_on")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        due = dict(
-            self.qs.filter(asof_deadline__isnull=False)
-            .values_list("asof_deadline")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
+        completed = Counter(a.asof_completed_on for a in self.rows if a.asof_completed_on)
+        due = Counter(a.asof_deadline for a in self.rows if a.asof_deadline)
         if not completed and not due:
             return []
         start = document.issue_date

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +36,7 @@ from directives.models.assignment import end_of_day
 DUE_WITHIN_DAYS = 14
 STALE_AFTER_DAYS = 30
 LIST_LIMIT = 10
+DOCUMENT_CHOICES = 100  # newest documents offered in the filter; any other is reached by its id
 
 
 class ListKind:
@@ -106,28 +107,18 @@ LIST_COUNTS = [
 COUNT_KEYS = ["total", *ReportGroup.values, *LIST_COUNTS]
 
 
-def grouped_counts(qs: QuerySet, on: dt.date, *fields: str) -> QuerySet:
-    """Rows of (`fields`, reporting group) with their count and the lists' counts.
-
-    Grouping by the reporting group (rather than one conditional count per group) lets the
-    database work out each assignment's group once.
-    """
-    lists = {kind: Count("pk", filter=list_condition(kind, on)) for kind in LIST_COUNTS}
-    return qs.values(*fields, "report_group_value").annotate(n=Count("pk"), **lists).order_by()
-
-
 @dataclass
 class Counts:
     """Assignments by reporting group (and list), added up over directives or units."""
 
     values: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_KEYS, 0))
 
-    def add_row(self, row: dict) -> None:
-        """Add one row of `grouped_counts`."""
-        self.values["total"] += row["n"]
-        self.values[row["report_group_value"]] += row["n"]
+    def add_assignment(self, a) -> None:
+        """Add one assignment annotated by `as_of` and with an `in_<list>` flag per list."""
+        self.values["total"] += 1
+        self.values[a.report_group_value] += 1
         for kind in LIST_COUNTS:
-            self.values[kind] += row[kind]
+            self.values[kind] += bool(getattr(a, f"in_{kind}"))
 
     def add(self, other: Counts) -> None:
         for key in COUNT_KEYS:
@@ -377,22 +368,46 @@ class Report:
         return [(day, names) for day, names in dates.items() if day <= self.today]
 
 
+def _units_of(document: Document, scope: Unit | None) -> QuerySet:
+    """The units a document's dashboard can show: those leading its assignments and the units
+    above them, within the scope — bounded by the document, not by the whole unit tree."""
+    paths = (
+        Unit.objects.filter(
+            pk__in=Assignment.objects.filter(directive__document=document).values("lead_unit_id")
+        )
+        .order_by()
+        .values_list("path", flat=True)
+    )
+    ids = {int(part) for path in paths for part in path.split("/") if part}
+    units = Unit.objects.filter(pk__in=ids)
+    if scope is not None:
+        units = units.filter(path__startswith=scope.path)
+    return units.order_by("path")
+
+
 def build_report(user, data: QueryDict, *, today: dt.date | None = None) -> Report:
     """Read and check the filters of a request; invalid values are reported and ignored."""
     today = today or timezone.localdate()
-    documents = list(Document.objects.newest_first().select_related("issuing_unit"))
+    # The newest documents are offered; an older one reached by a link is added to them, so the
+    # page reads a bounded number of documents however many years of them there are.
+    newest = Document.objects.newest_first().select_related("issuing_unit")
+    documents = list(newest[:DOCUMENT_CHOICES])
     by_id = {d.pk: d for d in documents}
     try:
-        document = by_id.get(int(data.get("doc", "")))
+        wanted = int(data.get("doc", ""))
     except ValueError:
-        document = None
+        wanted = None
+    document = by_id.get(wanted) if wanted is not None else None
+    if wanted is not None and document is None:
+        document = newest.filter(pk=wanted).first()
+        if document is not None:
+            documents.append(document)
     document = document or (documents[0] if documents else None)
     directives = (
         list(document.directives.filter(parent=None).order_by("position", "pk")) if document else []
     )
     scope = permissions.dashboard_scope(user, document) if document else None
-    units_qs = Unit.objects.all() if scope is None else Unit.objects.subtree_of(scope)
-    units = list(units_qs.order_by("path"))
+    units = list(_units_of(document, scope)) if document else []
     depth_base = min((u.depth for u in units), default=0)
     form = ReportFilterForm(
         data,
