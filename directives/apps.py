@@ -9,4 +9,7 @@ class DirectivesConfig(AppConfig):
 
     def ready(self) -> None:
         # Trust (issue 7): deactivating a user ends their sessions.
-        from directives import sessions  # noqa: F401
+        from directives import freshness, sessions  # noqa: F401
+
+        # Scale (issue 8): cached dashboard regions are dropped whenever their data changes.
+        freshness.connect()

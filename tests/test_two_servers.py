@@ -198,6 +198,11 @@ def test_session_and_write_on_one_server_are_seen_on_the_other(start_servers):
     assert "haimay" in home or "Nguyễn" in home
     assert Browser().get(f"{second}/").status == 302  # without the cookie: the sign-in page
 
+    # The second server's dashboard, rendered and kept in the shared cache…
+    dashboard = f"{second}/dashboard/?doc={assignment.directive.document_id}"
+    for _ in range(2):
+        assert "Trong tháng 03/2031" not in browser.get(dashboard).read().decode()
+
     # A write through the first server's admin (it goes through actions.set_deadline)…
     saved = browser.submit(
         f"{first}/admin/directives/assignment/{assignment.pk}/change/",
@@ -212,3 +217,5 @@ def test_session_and_write_on_one_server_are_seen_on_the_other(start_servers):
         browser.get(f"{second}/admin/directives/assignment/{assignment.pk}/change/").read().decode()
     )
     assert "Trong tháng 03/2031" in history
+    # …and the cached dashboard was dropped: the new deadline is among its milestones.
+    assert "Trong tháng 03/2031" in browser.get(dashboard).read().decode()

@@ -172,7 +172,9 @@ class AssignmentQuerySet(SearchColumnsQuerySet):
     # Bulk writes keep the maintained counts (directives.aggregates) exact, like save() does.
     def update(self, **kwargs):
         from directives import aggregates
+        from directives.freshness import data_changed
 
+        data_changed()  # queryset writes send no signals
         if not aggregates.TALLY_FIELDS.intersection(kwargs):
             return super().update(**kwargs)
         with transaction.atomic():
@@ -187,7 +189,9 @@ class AssignmentQuerySet(SearchColumnsQuerySet):
 
     def delete(self):
         from directives import aggregates
+        from directives.freshness import data_changed
 
+        data_changed()
         with transaction.atomic():
             deltas = aggregates.grouped(self, -1)
             result = super().delete()

@@ -34,13 +34,19 @@ class SearchColumnsQuerySet(models.QuerySet):
     """`bulk_create` and `bulk_update` skip `save()`, so they fill the search columns here."""
 
     def bulk_create(self, objs, *args, **kwargs):
+        from directives.freshness import data_changed
+
         objs = list(objs)
         for obj in objs:
             obj.set_search_columns()
+        data_changed()  # bulk writes send no signals
         return super().bulk_create(objs, *args, **kwargs)
 
     def bulk_update(self, objs, fields, *args, **kwargs):
+        from directives.freshness import data_changed
+
         objs = list(objs)
+        data_changed()  # bulk writes send no signals
         if self.model.SEARCH_SOURCES.intersection(fields):
             for obj in objs:
                 obj.set_search_columns()

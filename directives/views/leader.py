@@ -7,19 +7,26 @@ admins read; only the assigning body's leaders decide, and every decision goes t
 
 from __future__ import annotations
 
+import hashlib
+
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from directives import actions, permissions
+from directives import actions, freshness, permissions
 from directives.charts import rate_bars, stacked_bars, weekly_lines
 from directives.dashboard import GROUP_ORDER, Dashboard
 from directives.decision_forms import (
@@ -85,14 +92,50 @@ def _dashboard_context(report: Report, **extra) -> dict:
     }
 
 
+# How long an unused rendered region stays in the cache; the data version, not this, keeps it
+# right (see directives.freshness).
+REGION_SECONDS = 3600
+
+
+def _region_key(request: HttpRequest) -> str | None:
+    """The cache key of this request's dashboard region, or None when it must not be cached.
+
+    The region holds the session's CSRF token in its decision forms, so it is kept per session
+    and per CSRF cookie; and per language, day (overdue counts move at midnight), the full URL
+    (filters, date) and the data version.
+    """
+    session = request.session.session_key
+    csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+    if not session or not csrf:
+        return None
+    parts = [
+        freshness.data_version(),
+        session,
+        csrf,
+        translation.get_language() or "",
+        timezone.localdate().isoformat(),
+        request.get_full_path(),
+    ]
+    return "tracker:dashboard:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
 @require_GET
 @vary_on_headers("HX-Request")
-def dashboard(request: HttpRequest) -> TemplateResponse:
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The dashboard; its region is rendered once per data version and reused (see above)."""
     _require_reader(request)
-    report = build_report(request.user, _with_defaults(request.GET))
-    return TemplateResponse(
-        request, _partial(request, DASHBOARD, "dashboard"), _dashboard_context(report)
-    )
+    key = _region_key(request)
+    region = cache.get(key) if key else None
+    context: dict = {}
+    if region is None:
+        context = _dashboard_context(build_report(request.user, _with_defaults(request.GET)))
+        region = render_to_string(f"{DASHBOARD}#dashboard", context, request=request)
+        if key:
+            cache.set(key, region, REGION_SECONDS)
+    region = mark_safe(region)  # noqa: S308 - our own template's output, escaped when rendered
+    if _partial(request, DASHBOARD, "dashboard") != DASHBOARD:
+        return HttpResponse(region)
+    return TemplateResponse(request, DASHBOARD, {**context, "region": region})
 
 
 @require_GET

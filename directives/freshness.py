@@ -1,0 +1,78 @@
+"""The data version: one token in the shared cache that changes whenever the tracked data does.
+
+Why: a leader's dashboard region costs one big query and a large template, and leaders reload it
+far more often than the document it shows changes. The rendered region is kept in the shared
+cache under a key that contains this token (`directives.views.leader`), so the first request
+after any write computes it afresh and the others reuse it — never a stale picture.
+
+How it stays right: every write to a model a cached page may show calls `data_changed()` —
+`post_save`, `post_delete` and `m2m_changed` signals for ORM saves (the admin, the actions), and
+the querysets' bulk paths, which send no signals, call it themselves. It puts a new random token
+in place at once (so the writer's own next read, inside its transaction, misses) and again when
+the transaction commits (so a reader who cached what it read between the first change and the
+commit is not reused). Random tokens rather than a counter: two writers incrementing at once could
+both write the same number and lose one change; two random tokens never collide. The cache must
+be shared by every app server (Redis or the database cache; see the README's deployment part).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+VERSION_KEY = "tracker:data-version"
+
+
+def data_version() -> str:
+    """The current token (created on first use)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def _renew() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def data_changed() -> None:
+    """Tracked data changed (or is about to, in the current transaction)."""
+    _renew()
+    transaction.on_commit(_renew)
+
+
+def _on_write(sender, **kwargs) -> None:
+    data_changed()
+
+
+def connect() -> None:
+    """Watch the models the dashboard and its lists show (called from AppConfig.ready)."""
+    from django.contrib.auth import get_user_model
+
+    from directives import models
+
+    watched = [
+        models.Assignment,
+        models.ProgressUpdate,
+        models.DeadlineChange,
+        models.ExtensionRequest,
+        models.Reminder,
+        models.Directive,
+        models.Document,
+        models.Unit,
+        models.Membership,
+        get_user_model(),
+    ]
+    for model in watched:
+        uid = f"freshness-{model._meta.label_lower}"
+        post_save.connect(_on_write, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_on_write, sender=model, dispatch_uid=f"{uid}-delete")
+    m2m_changed.connect(
+        _on_write,
+        sender=models.Assignment.coordinating_units.through,
+        dispatch_uid="freshness-coordinating",
+    )
