@@ -9,7 +9,10 @@ bench/probe.py:
                                     every request carries a fresh version
   {unit}        the user's unit id          {province}  the province (leader's unit) id
   {today}       today, YYYY-MM-DD           {past}      a past as-of date, a year ago
-  {document}    a document of the user's province
+  {document}    the newest document of the first province (the leader's) that the unit-leader
+                also sees part of (an assignment led in the district's subtree)
+  {big_document}  the document with the most assignments: the load data's large central one
+                (min(10,000, half the assignments)), not the newest, so not the default
   {unit_of_staff}  the staff account's unit (the admin changelist filters on it)
 
 Accounts (made by generate_load_data, prefix "load-"): staff (a department of the first
@@ -17,8 +20,9 @@ province), leader (leader of the first province), unit-leader (leader of one of 
 commune (staff of a commune), central (leader of the national root), inspector, admin (superuser).
 
 A row whose URL name does not resolve is reported "not available" — so rows for pages that are
-not merged yet are harmless. kind="export" rows are timed once (seconds, peak memory) instead
-of being loaded with wrk. `target` is the issue's minimum ratio to the baseline's requests/s.
+not merged yet are harmless. kind="export" rows are timed once (seconds, peak memory, rows
+exported) instead of being loaded with wrk. `target` is the issue's minimum ratio to the
+baseline's requests/s.
 """
 
 from __future__ import annotations
@@ -63,10 +67,16 @@ PAGES: list[Page] = [
         body={"percent": "{percent}", "note": "Cập nhật khi đo tải", "version": "{version}"},
         target=0.15,
     ),
-    Page("dashboard, province", "dashboard", "leader", target=0.10),
-    Page("dashboard, unit", "dashboard", "unit-leader", target=0.10),
-    Page("dashboard, past as-of", "dashboard", "leader", query="on={past}", target=0.10),
+    Page("dashboard, province", "dashboard", "leader", query="doc={document}", target=0.10),
+    Page("dashboard, unit", "dashboard", "unit-leader", query="doc={document}", target=0.10),
+    Page(
+        "dashboard, past as-of",
+        "dashboard",
+        "leader",
+        query="doc={document}&on={past}",
+        target=0.10,
+    ),
     Page("calendar", "calendar_month", "staff"),
     Page("search", "search_results", "staff", query="q=ke+hoach"),
-    Page("Excel export", "report_xlsx", "central", kind="export"),
+    Page("Excel export", "report_xlsx", "central", query="doc={big_document}", kind="export"),
 ]

@@ -2,7 +2,8 @@
 
 Prints one JSON object: which pages resolve, their request variants (paths, bodies), session
 cookies per account, the SQL query count of each page (Django's test client under
-CaptureQueriesContext) and, for export rows, time and peak memory. bench/run.py calls it.
+CaptureQueriesContext) and, for export rows, time, peak memory and the number of rows exported.
+bench/run.py calls it.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ import resource
 import sys
 import time
 import tracemalloc
+from functools import cache
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
@@ -28,6 +30,8 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Count, Exists, OuterRef  # noqa: E402
+from django.http import QueryDict  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
@@ -35,7 +39,16 @@ from django.utils import timezone  # noqa: E402
 from django.utils.crypto import get_random_string  # noqa: E402
 from pages import BASELINE, PAGES, Page  # noqa: E402
 
-from directives.models import Assignment, Document, Membership, ProgressUpdate, Status  # noqa: E402
+from directives.models import (  # noqa: E402
+    Assignment,
+    Document,
+    Membership,
+    ProgressUpdate,
+    Status,
+    Unit,
+)
+from directives.reporting import build_report  # noqa: E402
+from directives.views.leader import _with_defaults  # noqa: E402
 
 SESSIONS_PER_USER = 8
 POST_VARIANTS = 60
@@ -51,6 +64,41 @@ def unit_id(user) -> int | None:
     return membership.unit_id if membership else None
 
 
+@cache
+def big_document() -> str:
+    """The document with the most assignments (the load data's large central one)."""
+    rows = (
+        Assignment.objects.values("directive__document")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "directive__document")[:1]
+    )
+    return str(rows[0]["directive__document"]) if rows else ""
+
+
+@cache
+def province_document(province: int | None, district: int | None) -> str:
+    """The newest document of the province that the district's leader also sees part of (one
+    led inside the district's subtree), so the province and unit dashboards show the same
+    document; the province's newest if none is."""
+    documents = Document.objects.filter(issuing_unit_id=province).newest_first()
+    if district is not None:
+        path = Unit.objects.get(pk=district).path
+        led_inside = Assignment.objects.filter(
+            directive__document=OuterRef("pk"), lead_unit__path__startswith=path
+        )
+        chosen = documents.filter(Exists(led_inside)).values_list("pk", flat=True).first()
+        if chosen is not None:
+            return str(chosen)
+    return str(documents.values_list("pk", flat=True).first() or "")
+
+
+def district_of_unit_leader() -> int | None:
+    try:
+        return unit_id(account("unit-leader"))
+    except get_user_model().DoesNotExist:
+        return None
+
+
 def context_rows(page: Page, user) -> list[dict[str, str]]:
     """Placeholder values; several rows (one per assignment) for POST pages."""
     unit = unit_id(user)
@@ -63,13 +111,8 @@ def context_rows(page: Page, user) -> list[dict[str, str]]:
         "province": str(leader_unit or ""),
         "today": today.isoformat(),
         "past": (today - dt.timedelta(days=365)).isoformat(),
-        "document": str(
-            Document.objects.filter(issuing_unit_id=leader_unit)
-            .order_by("-issue_date")
-            .values_list("pk", flat=True)
-            .first()
-            or ""
-        ),
+        "document": province_document(leader_unit, district_of_unit_leader()),
+        "big_document": big_document(),
     }
     led = (
         Assignment.objects.filter(lead_unit_id=unit or staff_unit)
@@ -129,8 +172,12 @@ def measure_export(page: Page, user, variant: dict[str, str]) -> dict:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # The rows the export writes: the report's assignments for the same filters.
+    query = QueryDict(urlsplit(variant["path"]).query)
+    rows = build_report(user, _with_defaults(query)).listed().count()
     return {
         "status": response.status_code,
+        "rows": rows,
         "seconds": round(seconds, 3),
         "peak_python_mb": round(peak / 2**20, 1),
         "max_rss_mb": round(rss_after / 1024, 1),

@@ -9,6 +9,10 @@ original_deadline and extension_count to match), derived columns (Unit.path, the
 search_text) are what save() would write, and the maintained counts are rebuilt at the end.
 Deadlines come from the Vietnamese calendar: before Tết, N working days, quarter and year ends.
 
+One of the documents is large: a conclusion of the Ban Bí thư whose min(10,000, half of
+--assignments) assignments are led all over the nation, issued some months before the newest
+document. The benchmark exports it (ten thousand rows) and reads its dashboards.
+
 Rows are written in bulk, bypassing the ORM: PostgreSQL's COPY (psycopg 3) or, on SQLite,
 executemany in large transactions. Columns this module does not know (added by later models)
 are filled with the field's default, so a new nullable or defaulted field does not break it.
@@ -47,6 +51,10 @@ from directives.models import (
 from directives.text import fold
 
 USERNAME_PREFIX = "load-"
+# The large central document: at most this many assignments (the benchmark's export of ten
+# thousand rows), over this many directives.
+BIG_DOCUMENT_MAX = 10_000
+BIG_DOCUMENT_DIRECTIVES = 5
 
 PROVINCES = [
     "Hà Nội", "Huế", "Lai Châu", "Điện Biên", "Sơn La", "Lạng Sơn", "Quảng Ninh", "Thanh Hóa",
@@ -166,6 +174,8 @@ class Report:
     counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     users: dict[str, str] = field(default_factory=dict)
+    big_document: int | None = None  # the id of the large central document, if any
+    big_document_assignments: int = 0
 
 
 # ------------------------------------------------------------------------------------------------
@@ -392,6 +402,8 @@ class Generator:
             o.documents = max(1, o.assignments // 100)
         if o.updates is None:
             o.updates = o.assignments * 5
+        # One large central document (see documents()); it needs a document of its own.
+        self.big = min(BIG_DOCUMENT_MAX, o.assignments // 2) if o.documents >= 2 else 0
         total = time.perf_counter()
         # One transaction: a failed run leaves nothing behind, constraints included.
         with transaction.atomic(), constraints_deferred_to_the_end(BULK_MODELS):
@@ -486,8 +498,10 @@ class Generator:
         documents, directives = [], []
         # (directive id, issue date ordinal, province info or None for central documents)
         self.directive_info: list[tuple[int, int, dict | None]] = []
-        n_directives = max(1, min(o.assignments, o.documents * 12))
-        sizes = [rng.randint(5, 20) for _ in range(o.documents)]
+        self.big_info: list[tuple[int, int, dict | None]] = []  # the large document's
+        n_ordinary = o.documents - 1 if self.big else o.documents
+        n_directives = max(1, min(o.assignments - self.big, n_ordinary * 12))
+        sizes = [rng.randint(5, 20) for _ in range(n_ordinary)]
         scale = n_directives / max(1, sum(sizes))
         for index, size in enumerate(sizes):
             size = max(1, round(size * scale)) if scale < 1 else size
@@ -534,6 +548,49 @@ class Generator:
                 self.directive_info.append((dir_id, issued, province))
                 dir_id += 1
             doc_id += 1
+        if self.big:
+            # The benchmark's "export of ten thousand rows" and a dashboard worth reading: one
+            # conclusion of the Ban Bí thư with min(10,000, half of --assignments) assignments,
+            # led across the whole nation. Issued some months before the end of the period and
+            # before every other document, so the dashboards' default (the newest) is not it.
+            newest = max(row[6] for row in documents)
+            issued = min(
+                last_day - rng.randint(90, 180), dt.date.fromisoformat(newest).toordinal() - 1
+            )
+            topic = rng.choice(TOPICS)
+            documents.append(
+                (
+                    doc_id,
+                    f"{n_ordinary + 1}-KL/TW",
+                    f"Kết luận của Ban Bí thư về tiếp tục đẩy mạnh {topic} trong cả nước",
+                    "Ban Bí thư",
+                    self.root,
+                    rng.choice(SIGNERS),
+                    self.iso(issued),
+                    "",
+                    "",
+                    self.stamp(issued, 0),
+                )
+            )
+            for position in range(1, min(BIG_DOCUMENT_DIRECTIVES, self.big) + 1):
+                title = f"{rng.choice(VERBS)} {topic}"
+                text = f"{title}; báo cáo kết quả về Ban Bí thư theo thời hạn quy định."
+                directives.append(
+                    (
+                        dir_id,
+                        doc_id,
+                        None,
+                        str(position),
+                        position,
+                        title,
+                        text,
+                        fold(f"{position} {title} {text}"),
+                    )
+                )
+                self.big_info.append((dir_id, issued, None))
+                dir_id += 1
+            self.report.big_document = doc_id
+            self.report.big_document_assignments = self.big
         self.report.counts["documents"] = self.writer.write(
             Document,
             [
@@ -615,12 +672,19 @@ class Generator:
     def assignments(self) -> None:
         rng, o = self.rng, self.o
         infos = self.directive_info
+        budget = o.assignments - self.big  # what the ordinary documents share
         # Every directive gets at least one assignment; the rest fall at random.
         picks = list(range(len(infos))) + rng.choices(
-            range(len(infos)), k=max(0, o.assignments - len(infos))
+            range(len(infos)), k=max(0, budget - len(infos))
         )
         picks.sort()
-        picks = picks[: o.assignments]
+        picks = picks[:budget]
+        if self.big_info:
+            # The large document's directives come last, each with at least one assignment.
+            n_big = len(self.big_info)
+            big = list(range(n_big)) + rng.choices(range(n_big), k=self.big - n_big)
+            picks += sorted(len(infos) + i for i in big)
+            infos = infos + self.big_info
         self.today = o.today.toordinal()
         # Transitions a history needs, on average, so plain updates fill the rest of --updates.
         # Plain progress updates per assignment that has started; re-aimed after every chunk

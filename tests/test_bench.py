@@ -86,3 +86,34 @@ def test_probe_gives_post_rows_one_assignment_each(probe):
     assert len(variants) > 1
     assert len({v["path"] for v in variants}) == len(variants)
     assert all("version=" in v["body"] for v in variants)
+
+
+def test_probe_exports_the_large_document_and_counts_its_rows(probe):
+    Page = load("pages").Page
+    export = Page("export", "report_xlsx", "central", query="doc={big_document}", kind="export")
+    out = probe.collect([export])
+    measured = out["pages"]["export"]["export"]
+    assert measured["status"] == 200
+    assert measured["rows"] == 150  # min(10,000, 300 // 2): the central leader sees every row
+    assert measured["bytes"] > 0
+
+
+def test_probe_document_is_one_the_unit_leader_sees_part_of(probe):
+    from directives.models import Assignment, Document, Membership
+
+    Page = load("pages").Page
+    page = Page("dashboard", "dashboard", "unit-leader", query="doc={document}")
+    unit_leader = probe.account("unit-leader")
+    path = probe.variants(page, unit_leader)[0]["path"]
+    document = Document.objects.get(pk=int(path.rsplit("doc=", 1)[1]))
+    province = Membership.objects.get(user__username="load-leader").unit
+    district = Membership.objects.get(user=unit_leader).unit
+    assert document.issuing_unit == province
+    assert Assignment.objects.filter(
+        directive__document=document, lead_unit__path__startswith=district.path
+    ).exists()
+    newer = Document.objects.filter(issuing_unit=province, issue_date__gt=document.issue_date)
+    for other in newer:
+        assert not Assignment.objects.filter(
+            directive__document=other, lead_unit__path__startswith=district.path
+        ).exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections import Counter
 
 import pytest
@@ -14,6 +15,7 @@ from directives.models import (
     Assignment,
     DeadlineChange,
     Directive,
+    Document,
     ExtensionRequest,
     Membership,
     ProgressUpdate,
@@ -39,6 +41,41 @@ def test_generates_the_requested_sizes(generated):
     assert Unit.objects.filter(kind="province").count() == 34
     assert Unit.objects.count() <= 200
     assert Directive.objects.values("document").distinct().count() == 6
+
+
+def test_one_large_central_document_takes_half_the_assignments(db, settings):
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("generate_load_data", *ARGS, stdout=out)
+    per_document = Counter(Assignment.objects.values_list("directive__document", flat=True))
+    (big, n), (_, runner_up) = per_document.most_common(2)
+    assert n == 200  # min(10,000, 400 // 2)
+    assert runner_up < n
+    assert sum(per_document.values()) == 400  # taken out of --assignments, not added
+    assert len(per_document) == 6  # one of --documents
+    assert f"Văn bản lớn: id {big}, 200 phân công." in out.getvalue()
+    document = Document.objects.select_related("issuing_unit").get(pk=big)
+    assert document.issuing_unit.parent_id is None  # the national root issues it
+    assert document.subject.startswith("Kết luận của Ban Bí thư về ")
+    assert document.directives.count() == 5
+    assert Document.objects.newest_first().first().pk != big
+    assert document.issue_date < TODAY - dt.timedelta(days=60)
+    # Led all over the nation, as central documents are: a province leader sees a share.
+    paths = Assignment.objects.filter(directive__document=big).values_list(
+        "lead_unit__path", flat=True
+    )
+    assert len({path.split("/")[1] for path in paths}) > 20
+    assert not Directive.objects.filter(assignments=None).exists()
+
+
+def test_a_single_document_has_no_large_one(db, settings):
+    settings.DEBUG = True
+    out = io.StringIO()
+    args = ["--units", "100", "--documents", "1", "--assignments", "50", "--today", "2026-06-01"]
+    call_command("generate_load_data", *args, stdout=out)
+    assert Assignment.objects.count() == 50
+    assert "Văn bản lớn" not in out.getvalue()
+    assert not Directive.objects.filter(assignments=None).exists()
 
 
 def test_histories_follow_the_workflow_and_percent_never_drops(generated):

@@ -20,7 +20,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--units", type=int, default=4000, help="Số đơn vị (mặc định 4000).")
         parser.add_argument(
-            "--documents", type=int, help="Số văn bản (mặc định: số phân công / 100)."
+            "--documents",
+            type=int,
+            help="Số văn bản, kể cả một văn bản lớn (mặc định: số phân công / 100).",
         )
         parser.add_argument("--assignments", type=int, default=10_000, help="Số phân công.")
         parser.add_argument(
@@ -74,6 +76,11 @@ class Command(BaseCommand):
         report = loadgen.Generator(options, log=self.stdout.write).run()
         counts = ", ".join(f"{name} {n:,}" for name, n in report.counts.items())
         self.stdout.write(f"Đã sinh: {counts}.")
+        if report.big_document is not None:
+            self.stdout.write(
+                f"Văn bản lớn: id {report.big_document}, "
+                f"{report.big_document_assignments:,} phân công."
+            )
         self.stdout.write(
             f"Thời gian: {report.timings['total']:.1f} s "
             f"(cả xóa dữ liệu cũ: {time.perf_counter() - started:.1f} s)."
