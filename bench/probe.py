@@ -2,7 +2,9 @@
 
 Prints one JSON object: which pages resolve, their request variants (paths, bodies), session
 cookies per account, the SQL query count of each page (Django's test client under
-CaptureQueriesContext) and, for export rows, time, peak memory and the number of rows exported.
+CaptureQueriesContext: a first visit, so nothing cached is used), the time of one request
+right after a data change and of the same request repeated, and, for export rows, time, peak
+memory and the number of rows exported.
 bench/run.py calls it.
 """
 
@@ -158,6 +160,25 @@ def count_queries(page: Page, user, variant: dict[str, str]) -> tuple[int, int, 
     return len(captured), response.status_code, size
 
 
+def cold_and_warm(page: Page, user, variant: dict[str, str]) -> tuple[float, float]:
+    """Milliseconds of one GET right after a data change (nothing cached can be reused) and of
+    the same GET repeated (what the cached dashboard region saves); both in this process."""
+    from directives.freshness import data_changed
+
+    client = Client()
+    client.force_login(user)
+    client.get(variant["path"])  # templates compiled, CSRF cookie set
+    timings = []
+    for renew in (True, False):
+        if renew:
+            data_changed()
+        started = time.perf_counter()
+        response = client.get(variant["path"])
+        _ = b"".join(response) if response.streaming else response.content
+        timings.append(round((time.perf_counter() - started) * 1000, 1))
+    return timings[0], timings[1]
+
+
 def measure_export(page: Page, user, variant: dict[str, str]) -> dict:
     client = Client()
     client.force_login(user)
@@ -226,6 +247,8 @@ def collect(pages: list[Page] = PAGES) -> dict:
             entry["export"] = measure_export(page, user, first)
             continue
         entry["queries"], entry["status"], entry["bytes"] = count_queries(page, user, first)
+        if page.method == "GET":
+            entry["cold_ms"], entry["warm_ms"] = cold_and_warm(page, user, first)
         # Variants after the query count: a POST there moved one assignment's version on.
         entry["variants"] = variants(page, user)
         entry["baseline"] = reverse(BASELINE)

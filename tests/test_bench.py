@@ -58,6 +58,7 @@ def test_probe_counts_queries_and_reports_missing_pages(probe):
     assert home["available"] and home["status"] == 200 and home["queries"] > 3
     assert home["variants"][0]["path"] == "/"
     assert out["pages"]["changelist"]["variants"][0]["path"].endswith("?x=1")
+    assert home["cold_ms"] > 0 and home["warm_ms"] > 0
     assert out["pages"]["missing"] == {
         "user": "staff",
         "method": "GET",
@@ -69,6 +70,15 @@ def test_probe_counts_queries_and_reports_missing_pages(probe):
     assert len(out["sessions"]["staff"]) == probe.SESSIONS_PER_USER
     assert out["baseline_queries"]["staff"] >= 2
     assert out["dataset"]["assignments"] == 300
+
+
+def test_probe_times_a_dashboard_uncached_and_reused(probe):
+    """The cold time is a request after a data change: it reads the assignments again."""
+    Page = load("pages").Page
+    out = probe.collect([Page("dashboard", "dashboard", "leader", query="doc={document}")])
+    board = out["pages"]["dashboard"]
+    assert board["status"] == 200
+    assert board["cold_ms"] > board["warm_ms"] > 0
 
 
 def test_probe_gives_post_rows_one_assignment_each(probe):
