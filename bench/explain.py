@@ -22,9 +22,19 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.http import QueryDict  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from directives.models import Assignment, AssignmentTally, ProgressUpdate, Unit  # noqa: E402
+from directives.dashboard import Dashboard  # noqa: E402
+from directives.models import (  # noqa: E402
+    Assignment,
+    AssignmentTally,
+    Document,
+    ProgressUpdate,
+    Unit,
+)
+from directives.reporting import build_report  # noqa: E402
 
 
 def user(name: str):
@@ -35,12 +45,22 @@ def unit_of(name: str) -> Unit:
     return user(name).membership.unit
 
 
+def dashboard_rows(name: str, document: Document, **params) -> object:
+    """The dashboard's one query over its document, as the page builds it."""
+    data = QueryDict(mutable=True)
+    data.update({"doc": str(document.pk), **params})
+    report = build_report(user(name), data)
+    return Dashboard(report).rows_queryset()
+
+
 def queries() -> dict[str, object]:
     today = timezone.localdate()
     staff_unit = unit_of("staff")
     province = unit_of("leader")
     listing = Assignment.objects.select_related("directive__document", "lead_unit")
     some = Assignment.objects.filter(lead_unit=staff_unit).order_by("pk").first()
+    province_document = Document.objects.filter(issuing_unit=province).latest("issue_date")
+    big_document = Document.objects.annotate(n=Count("directives__assignments")).latest("n")
     return {
         "staff_list": listing.visible_to(user("staff")).standing_order(on=today)[:25],
         "staff_count": Assignment.objects.visible_to(user("staff")).values("pk"),
@@ -55,6 +75,12 @@ def queries() -> dict[str, object]:
         "unit_subtree": Unit.objects.subtree_of(province),
         "tally_province": AssignmentTally.objects.filter(unit=province),
         "tally_root": AssignmentTally.objects.filter(unit=unit_of("central")),
+        "dashboard_province": dashboard_rows("leader", province_document),
+        "dashboard_province_past": dashboard_rows(
+            "leader", province_document, on=(today - dt.timedelta(days=365)).isoformat()
+        ),
+        "dashboard_unit": dashboard_rows("unit-leader", province_document),
+        "dashboard_big_document_central": dashboard_rows("central", big_document),
         "overdue_in_province": Assignment.objects.filter(
             lead_unit__path__startswith=province.path
         ).overdue(on=today - dt.timedelta(days=0)),

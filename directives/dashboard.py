@@ -112,11 +112,14 @@ class Dashboard:
     @cached_property
     def rows(self) -> list:
         """The counted assignments as of the date, with a flag per list: the one big query."""
+        return list(self.rows_queryset())
+
+    def rows_queryset(self):
         flags = {
             f"in_{kind}": ExpressionWrapper(list_condition(kind, self.on), BooleanField())
             for kind in LIST_COUNTS
         }
-        return list(
+        return (
             self.qs.annotate(**flags)
             .select_related("directive", "lead_unit")
             .defer(
