@@ -1,8 +1,8 @@
 """Reports that go straight into a meeting: Excel, CSV and a print view of the dashboard's
 assignments, with the same filters and as-of date as the page they are taken from.
 
-Rows are read in chunks and written as they come (openpyxl's write-only mode, a streamed CSV),
-so ten thousand rows stay light. User text is always written as text, never as a formula.
+Rows are read in chunks and written as they come (XlsxWriter's constant-memory mode, a streamed
+CSV), so ten thousand rows stay light. User text is always written as text, never as a formula.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import xlsxwriter
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -21,11 +22,6 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from directives import permissions
 from directives.dashboard import GROUP_ORDER, Dashboard
@@ -155,146 +151,159 @@ def filter_summary(report: Report) -> str:
 
 
 # --- Excel ------------------------------------------------------------------------------
-def _text(sheet: Worksheet, value: str, **style) -> WriteOnlyCell:
-    """A text cell: control characters dropped, and never read as a formula."""
-    cell = WriteOnlyCell(sheet, value=_ILLEGAL.sub("", str(value)))
-    cell.data_type = "s"
-    for name, setting in style.items():
-        setattr(cell, name, setting)
-    return cell
+# XlsxWriter in constant-memory mode: each row goes to a temporary file as soon as the next one
+# starts, so ten thousand rows stay light and quick. Strings are never read as formulas, numbers
+# or links: user text stays text.
+_WORKBOOK_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
+_BORDER = {"border": 1, "border_color": "#98A2B3"}
+_WRAP = {"text_wrap": True, "valign": "top"}
 
 
-def _day(sheet: Worksheet, value: dt.date | None, **style) -> WriteOnlyCell:
-    """A real Excel date (shown dd/mm/yyyy), so the column sorts and filters as dates."""
-    cell = WriteOnlyCell(sheet, value=value)
-    for name, setting in style.items():
-        setattr(cell, name, setting)
-    return cell
+class _Sheet:
+    """A worksheet written row after row (as constant-memory mode requires)."""
+
+    def __init__(self, book: xlsxwriter.Workbook, name: str):
+        self.sheet = book.add_worksheet(name)
+        self.row = 0
+
+    def append(self, values: list, style=None) -> None:
+        """One row: text as text (control characters dropped), numbers and dates as such.
+
+        `style` is one format for the whole row, or a list of them, one per cell.
+        """
+        styles = style if isinstance(style, list) else [style] * len(values)
+        for col, (value, cell_style) in enumerate(zip(values, styles, strict=False)):
+            if isinstance(value, str):
+                self.sheet.write_string(self.row, col, _ILLEGAL.sub("", value), cell_style)
+            elif value is not None:
+                self.sheet.write_number(self.row, col, value, cell_style)
+        self.row += 1
 
 
-# Named styles: set once on the workbook, they cost far less per cell than separate fonts,
-# borders and alignments (ten thousand rows stay quick).
-_THIN = Side(style="thin", color="98A2B3")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_WRAP = Alignment(wrap_text=True, vertical="top")
-CELL = "Báo cáo - ô"
-DATE = "Báo cáo - ngày"
-
-
-def _add_styles(book: Workbook) -> None:
-    book.add_named_style(NamedStyle(name=CELL, border=_BORDER, alignment=_WRAP))
-    book.add_named_style(
-        NamedStyle(name=DATE, border=_BORDER, alignment=_WRAP, number_format="DD/MM/YYYY")
-    )
-
-
-def _title_block(sheet: Worksheet, report: Report, heading: str) -> None:
+def _title_block(sheet: _Sheet, formats: dict, report: Report, heading: str) -> None:
     document = report.document
-    sheet.append([_text(sheet, heading, font=Font(bold=True, size=14))])
+    sheet.append([heading], formats["title"])
     if document is not None:
         sheet.append(
             [
-                _text(
-                    sheet,
-                    _("Văn bản số %(number)s ngày %(date)s: %(subject)s")
-                    % {
-                        "number": document.number or "—",
-                        "date": _date(document.issue_date),
-                        "subject": document.subject,
-                    },
-                    font=Font(bold=True),
-                )
-            ]
+                _("Văn bản số %(number)s ngày %(date)s: %(subject)s")
+                % {
+                    "number": document.number or "—",
+                    "date": _date(document.issue_date),
+                    "subject": document.subject,
+                }
+            ],
+            formats["bold"],
         )
     line = _("Số liệu tính đến hết ngày %(date)s") % {"date": _date(report.on)}
     summary = filter_summary(report)
-    sheet.append([_text(sheet, f"{line}. {summary}" if summary else line, font=Font(italic=True))])
+    sheet.append([f"{line}. {summary}" if summary else line], formats["italic"])
 
 
 def build_workbook(report: Report) -> bytes:
     """The 'Báo cáo tình hình thực hiện nhiệm vụ' workbook: the report, then a summary sheet."""
-    book = Workbook(write_only=True)
-    _add_styles(book)
-    sheet = book.create_sheet(_("Báo cáo"))
-    heads = columns()
-    for index, (_heading, width) in enumerate(heads, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A6"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    sheet.print_title_rows = "5:5"
-    _title_block(sheet, report, _("BÁO CÁO TÌNH HÌNH THỰC HIỆN NHIỆM VỤ"))
-    sheet.append([])
-    head_style = {
-        "font": Font(bold=True),
-        "fill": PatternFill("solid", fgColor="F2F4F7"),
-        "alignment": Alignment(wrap_text=True, vertical="center", horizontal="center"),
-        "border": _BORDER,
-    }
-    sheet.append([_text(sheet, heading, **head_style) for heading, _width in heads])
-    for line in report_lines(report):
-        number = WriteOnlyCell(sheet, value=line.number)
-        number.style = CELL
-        sheet.append(
-            [
-                number,
-                _text(sheet, line.content, style=CELL),
-                _text(sheet, line.lead, style=CELL),
-                _text(sheet, line.coordinating, style=CELL),
-                _day(sheet, line.deadline, style=DATE),
-                _text(sheet, line.basis, style=CELL),
-                _text(sheet, line.progress, style=CELL),
-                _text(sheet, line.result, style=CELL),
-                _day(sheet, line.completed_on, style=DATE),
-                _text(sheet, line.notes, style=CELL),
-            ]
-        )
-    _summary_sheet(book, report)
     out = io.BytesIO()
-    book.save(out)
+    book = xlsxwriter.Workbook(out, _WORKBOOK_OPTIONS)
+    formats = {
+        "title": book.add_format({"bold": True, "font_size": 14}),
+        "bold": book.add_format({"bold": True}),
+        "italic": book.add_format({"italic": True}),
+        "head": book.add_format(
+            {
+                "bold": True,
+                "pattern": 1,
+                "bg_color": "#F2F4F7",
+                "text_wrap": True,
+                "valign": "vcenter",
+                "align": "center",
+                **_BORDER,
+            }
+        ),
+        "cell": book.add_format({**_BORDER, **_WRAP}),
+        "date": book.add_format({**_BORDER, **_WRAP, "num_format": "DD/MM/YYYY"}),
+    }
+    sheet = _Sheet(book, _("Báo cáo"))
+    summary = _Sheet(book, _("Tổng hợp"))
+    heads = columns()
+    for index, (_heading, width) in enumerate(heads):
+        sheet.sheet.set_column(index, index, width)
+    sheet.sheet.freeze_panes("A6")
+    sheet.sheet.set_landscape()
+    sheet.sheet.set_paper(9)  # A4
+    sheet.sheet.repeat_rows(4)  # the header row (5) on every printed page
+    _title_block(sheet, formats, report, _("BÁO CÁO TÌNH HÌNH THỰC HIỆN NHIỆM VỤ"))
+    sheet.row += 1
+    sheet.append([heading for heading, _width in heads], formats["head"])
+    cell, day = formats["cell"], formats["date"]
+    write_string, write_number = sheet.sheet.write_string, sheet.sheet.write_number
+    write_datetime, write_blank = sheet.sheet.write_datetime, sheet.sheet.write_blank
+    row = sheet.row
+    for line in report_lines(report):
+        write_number(row, 0, line.number, cell)
+        write_string(row, 1, _ILLEGAL.sub("", line.content), cell)
+        write_string(row, 2, _ILLEGAL.sub("", line.lead), cell)
+        write_string(row, 3, _ILLEGAL.sub("", line.coordinating), cell)
+        if line.deadline is None:
+            write_blank(row, 4, None, day)
+        else:
+            write_datetime(row, 4, line.deadline, day)
+        write_string(row, 5, _ILLEGAL.sub("", line.basis), cell)
+        write_string(row, 6, _ILLEGAL.sub("", line.progress), cell)
+        write_string(row, 7, line.result, cell)
+        if line.completed_on is None:
+            write_blank(row, 8, None, day)
+        else:
+            write_datetime(row, 8, line.completed_on, day)
+        write_string(row, 9, _ILLEGAL.sub("", line.notes), cell)
+        row += 1
+    _summary_sheet(summary, formats, report)
+    book.close()
     return out.getvalue()
 
 
-def _summary_sheet(book: Workbook, report: Report) -> None:
-    sheet = book.create_sheet(_("Tổng hợp"))
-    sheet.column_dimensions["A"].width = 60
-    for letter in "BCDEFGH":
-        sheet.column_dimensions[letter].width = 16
-    _title_block(sheet, report, _("TỔNG HỢP KẾT QUẢ THỰC HIỆN NHIỆM VỤ"))
-    sheet.append([])
+def _summary_sheet(sheet: _Sheet, formats: dict, report: Report) -> None:
+    sheet.sheet.set_column(0, 0, 60)
+    sheet.sheet.set_column(1, 7, 16)
+    _title_block(sheet, formats, report, _("TỔNG HỢP KẾT QUẢ THỰC HIỆN NHIỆM VỤ"))
+    sheet.row += 1
     board = Dashboard(report, narrowed=True)
     totals = board.totals
-    bold = Font(bold=True)
-    sheet.append(
-        [_text(sheet, _("Nhóm kết quả"), font=bold), _text(sheet, _("Số phân công"), font=bold)]
-    )
+    bold = formats["bold"]
+    sheet.append([_("Nhóm kết quả"), _("Số phân công")], bold)
     for group in GROUP_ORDER:
-        sheet.append([_text(sheet, str(ReportGroup(group).label)), totals[group]])
-    sheet.append([_text(sheet, _("Tổng số"), font=bold), totals.total])
+        sheet.append([str(ReportGroup(group).label), totals[group]])
+    sheet.append([_("Tổng số"), totals.total], [bold, None])
     rate = totals.rate
     sheet.append(
         [
-            _text(sheet, _("Tỷ lệ hoàn thành (đã hoàn thành ÷ đã đến hạn), %"), font=bold),
-            float(rate) if rate is not None else _text(sheet, "—"),
-        ]
+            _("Tỷ lệ hoàn thành (đã hoàn thành ÷ đã đến hạn), %"),
+            float(rate) if rate is not None else "—",
+        ],
+        [bold, None],
     )
-    sheet.append([])
+    sheet.row += 1
     sheet.append(
         [
-            _text(sheet, _("Nhiệm vụ"), font=bold),
-            _text(sheet, _("Tổng số"), font=bold),
-            *[_text(sheet, str(ReportGroup(g).label), font=bold) for g in GROUP_ORDER],
-            _text(sheet, _("Tỷ lệ, %"), font=bold),
-        ]
+            _("Nhiệm vụ"),
+            _("Tổng số"),
+            *[str(ReportGroup(g).label) for g in GROUP_ORDER],
+            _("Tỷ lệ, %"),
+        ],
+        bold,
     )
     for row in board.directive_rows:
         rate = row.counts.rate
         sheet.append(
             [
-                _text(sheet, row.label),
+                row.label,
                 row.counts.total,
                 *[row.counts[g] for g in GROUP_ORDER],
-                float(rate) if rate is not None else _text(sheet, "—"),
+                float(rate) if rate is not None else "—",
             ]
         )
 
