@@ -25,9 +25,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from directives import permissions
-from directives.dashboard import GROUP_ORDER, Dashboard
+from directives.dashboard import (
+    GROUP_ORDER,
+    Dashboard,
+    directive_counts,
+    top_directive_id,
+    total_of,
+)
 from directives.models import Assignment, ReportGroup, Standing, Status
-from directives.reporting import Report, build_report, document_label, pending_extensions_on
+from directives.reporting import (
+    Counts,
+    Report,
+    build_report,
+    document_label,
+    pending_extensions_on,
+)
 from directives.views.leader import _with_defaults
 
 CHUNK = 1000
@@ -92,6 +104,8 @@ _FIELDS = (
     "asof_pending_extension",
     "standing_value",
     "report_group_value",
+    "directive_id",
+    "directive__parent_id",
 )
 
 
@@ -111,6 +125,13 @@ def _coordinating(ids: list[int]) -> dict[int, str]:
 
 def report_lines(report: Report) -> Iterator[Line]:
     """The report's rows, read in chunks with their coordinating units."""
+    for line, _group, _directive in counted_lines(report):
+        yield line
+
+
+def counted_lines(report: Report) -> Iterator[tuple[Line, str, int]]:
+    """Each line with what the summary counts it by: its reporting group and the directive it
+    is counted under (`top_directive_id`), so a summary adds them up as the lines stream."""
     pending = pending_extensions_on(report.on).filter(assignment=OuterRef("pk"))
     rows = (
         report.listed()
@@ -146,6 +167,8 @@ def report_lines(report: Report) -> Iterator[Line]:
             pending_extension,
             standing,
             group,
+            directive_id,
+            parent_id,
         ) in chunk:
             number += 1
             content = f"{directive_number}. {title}"
@@ -168,7 +191,7 @@ def report_lines(report: Report) -> Iterator[Line]:
                 )
             if pending_extension:
                 notes.append(pending_note)
-            yield Line(
+            line = Line(
                 number=number,
                 content=content,
                 lead=lead,
@@ -180,6 +203,7 @@ def report_lines(report: Report) -> Iterator[Line]:
                 completed_on=completed_on,
                 notes="; ".join(notes),
             )
+            yield line, group, top_directive_id(directive_id, parent_id)
 
 
 def _require_reader(request: HttpRequest) -> Report:
@@ -308,7 +332,11 @@ def build_workbook(report: Report) -> bytes:
     write_string, write_number = sheet.sheet.write_string, sheet.sheet.write_number
     write_datetime, write_blank = sheet.sheet.write_datetime, sheet.sheet.write_blank
     row = sheet.row
-    for line in report_lines(report):
+    per_directive: dict[int, Counts] = {}
+    for line, group, directive in counted_lines(report):
+        if directive not in per_directive:
+            per_directive[directive] = Counts()
+        per_directive[directive].add_group(group)
         write_number(row, 0, line.number, cell)
         write_string(row, 1, _ILLEGAL.sub("", line.content), cell)
         write_string(row, 2, _ILLEGAL.sub("", line.lead), cell)
@@ -326,18 +354,21 @@ def build_workbook(report: Report) -> bytes:
             write_datetime(row, 8, line.completed_on, day)
         write_string(row, 9, _ILLEGAL.sub("", line.notes), cell)
         row += 1
-    _summary_sheet(summary, formats, report)
+    _summary_sheet(summary, formats, report, directive_counts(report, per_directive))
     book.close()
     return out.getvalue()
 
 
-def _summary_sheet(sheet: _Sheet, formats: dict, report: Report) -> None:
+def _summary_sheet(
+    sheet: _Sheet, formats: dict, report: Report, directives: list[tuple[int, str, Counts]]
+) -> None:
+    """The counts by reporting group and by directive, added up while the rows were written:
+    the same numbers as the dashboard narrowed like the report (`Dashboard(narrowed=True)`)."""
     sheet.sheet.set_column(0, 0, 60)
     sheet.sheet.set_column(1, 7, 16)
     _title_block(sheet, formats, report, _("TỔNG HỢP KẾT QUẢ THỰC HIỆN NHIỆM VỤ"))
     sheet.row += 1
-    board = Dashboard(report, narrowed=True)
-    totals = board.totals
+    totals = total_of(counts for _pk, _label, counts in directives)
     bold = formats["bold"]
     sheet.append([_("Nhóm kết quả"), _("Số phân công")], bold)
     for group in GROUP_ORDER:
@@ -361,13 +392,13 @@ def _summary_sheet(sheet: _Sheet, formats: dict, report: Report) -> None:
         ],
         bold,
     )
-    for row in board.directive_rows:
-        rate = row.counts.rate
+    for _pk, label, counts in directives:
+        rate = counts.rate
         sheet.append(
             [
-                row.label,
-                row.counts.total,
-                *[row.counts[g] for g in GROUP_ORDER],
+                label,
+                counts.total,
+                *[counts[g] for g in GROUP_ORDER],
                 float(rate) if rate is not None else "—",
             ]
         )

@@ -218,3 +218,42 @@ def test_exports_count_only_the_unit_leaders_subtree(client, demo):
     assert "Phạm vi: Huyện ủy Năm Căn" in book["Báo cáo"]["A3"].value
     body = b"".join(client.get(reverse("report_csv")).streaming_content)
     assert len(list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))) == 3
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"on": "2021-02-09"},
+        {"group": "overdue_unfinished"},
+        {"list": "open", "on": "2021-01-15"},
+        {"standing": "overdue"},
+    ],
+)
+def test_excel_summary_adds_up_to_the_narrowed_dashboard(leader, params):
+    """The summary is counted while the rows stream; it must say what the dashboard says."""
+    from django.http import QueryDict
+
+    from directives.dashboard import GROUP_ORDER, Dashboard
+    from directives.reporting import build_report
+    from directives.views.leader import _with_defaults
+
+    sheet = workbook(leader.get(reverse("report_xlsx"), params))["Tổng hợp"]
+    query = QueryDict(mutable=True)
+    query.update(params)
+    user = leader.get(reverse("dashboard")).wsgi_request.user
+    board = Dashboard(build_report(user, _with_defaults(query)), narrowed=True)
+    rows = list(sheet.iter_rows(min_row=5, values_only=True))
+    by_label = {row[0]: row[1] for row in rows[:8]}
+    totals = board.totals
+    assert by_label["Tổng số"] == totals.total
+    assert [by_label[str(label)] for label in (c.label for c in board.headline_cells)] == [
+        totals[g] for g in GROUP_ORDER
+    ]
+    rate = by_label["Tỷ lệ hoàn thành (đã hoàn thành ÷ đã đến hạn), %"]
+    assert rate == (float(totals.rate) if totals.rate is not None else "—")
+    expected = [
+        [row.label, row.counts.total, *[row.counts[g] for g in GROUP_ORDER]]
+        for row in board.directive_rows
+    ]
+    assert [list(row[:7]) for row in rows[10:]] == expected
