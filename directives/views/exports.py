@@ -253,6 +253,20 @@ _BORDER = {"border": 1, "border_color": "#98A2B3"}
 _WRAP = {"text_wrap": True, "valign": "top"}
 
 
+def _write_text(sheet, row: int, col: int, value: str, style=None) -> None:
+    """A text cell: control characters dropped, and never read as a formula or as markup.
+
+    XlsxWriter copies a string that starts with "<r>" and ends with "</r>" into the file as
+    rich-text XML, unescaped; from user text that could plant any cell, a formula included.
+    Written as three plain fragments, such a text is escaped like any other and reads the same.
+    """
+    value = _ILLEGAL.sub("", value)
+    if value.startswith("<r>") and value.endswith("</r>"):
+        sheet.write_rich_string(row, col, value[:1], value[1:2], value[2:], style)
+    else:
+        sheet.write_string(row, col, value, style)
+
+
 class _Sheet:
     """A worksheet written row after row (as constant-memory mode requires)."""
 
@@ -268,7 +282,7 @@ class _Sheet:
         styles = style if isinstance(style, list) else [style] * len(values)
         for col, (value, cell_style) in enumerate(zip(values, styles, strict=False)):
             if isinstance(value, str):
-                self.sheet.write_string(self.row, col, _ILLEGAL.sub("", value), cell_style)
+                _write_text(self.sheet, self.row, col, value, cell_style)
             elif value is not None:
                 self.sheet.write_number(self.row, col, value, cell_style)
         self.row += 1
@@ -329,8 +343,9 @@ def build_workbook(report: Report) -> bytes:
     sheet.row += 1
     sheet.append([heading for heading, _width in heads], formats["head"])
     cell, day = formats["cell"], formats["date"]
-    write_string, write_number = sheet.sheet.write_string, sheet.sheet.write_number
-    write_datetime, write_blank = sheet.sheet.write_datetime, sheet.sheet.write_blank
+    out_sheet = sheet.sheet
+    write_number, write_datetime = out_sheet.write_number, out_sheet.write_datetime
+    write_blank = out_sheet.write_blank
     row = sheet.row
     per_directive: dict[int, Counts] = {}
     for line, group, directive in counted_lines(report):
@@ -338,21 +353,21 @@ def build_workbook(report: Report) -> bytes:
             per_directive[directive] = Counts()
         per_directive[directive].add_group(group)
         write_number(row, 0, line.number, cell)
-        write_string(row, 1, _ILLEGAL.sub("", line.content), cell)
-        write_string(row, 2, _ILLEGAL.sub("", line.lead), cell)
-        write_string(row, 3, _ILLEGAL.sub("", line.coordinating), cell)
+        _write_text(out_sheet, row, 1, line.content, cell)
+        _write_text(out_sheet, row, 2, line.lead, cell)
+        _write_text(out_sheet, row, 3, line.coordinating, cell)
         if line.deadline is None:
             write_blank(row, 4, None, day)
         else:
             write_datetime(row, 4, line.deadline, day)
-        write_string(row, 5, _ILLEGAL.sub("", line.basis), cell)
-        write_string(row, 6, _ILLEGAL.sub("", line.progress), cell)
-        write_string(row, 7, line.result, cell)
+        _write_text(out_sheet, row, 5, line.basis, cell)
+        _write_text(out_sheet, row, 6, line.progress, cell)
+        _write_text(out_sheet, row, 7, line.result, cell)
         if line.completed_on is None:
             write_blank(row, 8, None, day)
         else:
             write_datetime(row, 8, line.completed_on, day)
-        write_string(row, 9, _ILLEGAL.sub("", line.notes), cell)
+        _write_text(out_sheet, row, 9, line.notes, cell)
         row += 1
     _summary_sheet(summary, formats, report, directive_counts(report, per_directive))
     book.close()

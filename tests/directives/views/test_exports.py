@@ -166,6 +166,23 @@ def test_excel_writes_user_text_that_looks_like_a_formula_as_text(leader, formul
     assert formulas == []
 
 
+# XlsxWriter would copy a string like this into the sheet's XML as rich text, unescaped.
+MARKUP = (
+    '<r><t>a</t></r></is></c><c r="Z1"><f>HYPERLINK("http://x.example","bấm")</f></c>'
+    '<c r="Z2" t="inlineStr"><is><r><t>b</t></r>'
+)
+
+
+def test_excel_writes_user_text_that_looks_like_sheet_markup_as_text(leader, demo):
+    item = Assignment.objects.get(lead_unit__name="Đảng đoàn HĐND tỉnh")
+    item.lead_unit.__class__.objects.filter(pk=item.lead_unit_id).update(name=MARKUP)
+    sheet = workbook(leader.get(reverse("report_xlsx")))["Báo cáo"]
+    row = next(r for r in sheet.iter_rows(min_row=FIRST_ROW) if r[2].value == MARKUP)
+    assert row[2].data_type == "s"
+    assert [c for r in sheet.iter_rows() for c in r if c.data_type == "f"] == []
+    assert sheet["Z1"].value is None
+
+
 def test_csv_has_a_bom_the_same_rows_and_defused_formulas(leader, formula_texts):
     response = leader.get(reverse("report_csv"))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
