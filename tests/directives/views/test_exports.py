@@ -183,6 +183,42 @@ def test_excel_writes_user_text_that_looks_like_sheet_markup_as_text(leader, dem
     assert sheet["Z1"].value is None
 
 
+def test_exports_read_a_fixed_number_of_queries_whatever_the_rows(admin_client, db):
+    """Coordinating units are named per chunk of rows, never per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import AssignmentFactory, DirectiveFactory, UnitFactory
+
+    directive = DirectiveFactory()
+    units = [UnitFactory() for _ in range(4)]
+
+    def add(n):
+        for i in range(n):
+            AssignmentFactory(
+                directive=directive,
+                lead_unit=units[i % 2],
+                coordinating=units[2:] if i % 3 else units[3:],
+            )
+
+    def queries(name):
+        with CaptureQueriesContext(connection) as captured:
+            response = admin_client.get(reverse(name), {"doc": directive.document_id})
+            b"".join(response.streaming_content) if response.streaming else response.content
+        return len(captured)
+
+    add(30)
+    few = {name: queries(name) for name in ("report_xlsx", "report_csv")}
+    add(270)
+    rows = data_rows(
+        workbook(admin_client.get(reverse("report_xlsx"), {"doc": directive.document_id}))[
+            "Báo cáo"
+        ]
+    )
+    assert len(rows) == 300
+    assert {name: queries(name) for name in ("report_xlsx", "report_csv")} == few
+
+
 def test_csv_has_a_bom_the_same_rows_and_defused_formulas(leader, formula_texts):
     response = leader.get(reverse("report_csv"))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
