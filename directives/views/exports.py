@@ -145,6 +145,7 @@ def counted_lines(report: Report) -> Iterator[tuple[Line, str, int]]:
     redo = " " + _("(thực hiện lại)")
     no_deadline = _("Không hạn")
     pending_note = _("Có đề nghị gia hạn chờ quyết định")
+    zone = timezone.get_current_timezone()
     number = 0
     while chunk := list(islice(rows, CHUNK)):
         coordinating = _coordinating([row[0] for row in chunk])
@@ -178,7 +179,7 @@ def counted_lines(report: Report) -> Iterator[tuple[Line, str, int]]:
             if is_redo:
                 progress += redo
             if note:
-                when = timezone.localtime(note_at).date()
+                when = note_at.astimezone(zone).date()
                 progress += f"\n{note} ({_date(when)})"
             notes = []
             if standing == Standing.OVERDUE:
