@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, ExpressionWrapper
@@ -99,6 +100,30 @@ def _rank(row: Row):
     return (-row.counts.overdue, rate if rate is not None else 101, row.label)
 
 
+def top_directive_id(directive_id: int, parent_id: int | None) -> int:
+    """The directive an assignment is counted under: its directive's parent, if it has one."""
+    return parent_id or directive_id
+
+
+def directive_counts(
+    report: Report, per_directive: dict[int, Counts]
+) -> list[tuple[int, str, Counts]]:
+    """(id, label, counts) of each directive the report shows (the chosen one, or every
+    top-level directive of the document), from counts keyed by `top_directive_id`."""
+    directives = report.directives
+    if report.directive is not None:
+        directives = [report.directive]
+    return [(d.pk, f"{d.number}. {d.title}", per_directive.get(d.pk, Counts())) for d in directives]
+
+
+def total_of(counts: Iterable[Counts]) -> Counts:
+    """The document's totals: the shown directives' counts added up."""
+    total = Counts()
+    for each in counts:
+        total.add(each)
+    return total
+
+
 class Dashboard:
     """The sections of the dashboard, each computed once when first used."""
 
@@ -148,30 +173,19 @@ class Dashboard:
     def directive_rows(self) -> list[Row]:
         per_directive: dict[int, Counts] = {}
         for a in self.rows:
-            key = a.directive.parent_id or a.directive_id
+            key = top_directive_id(a.directive_id, a.directive.parent_id)
             per_directive.setdefault(key, Counts()).add_assignment(a)
-        directives = self.report.directives
-        if self.report.directive is not None:
-            directives = [self.report.directive]
         return [
             _with_cells(
                 self.report,
-                Row(
-                    label=f"{d.number}. {d.title}",
-                    counts=per_directive.get(d.pk, Counts()),
-                    query={"directive": d.pk},
-                    key=d.pk,
-                ),
+                Row(label=label, counts=counts, query={"directive": pk}, key=pk),
             )
-            for d in directives
+            for pk, label, counts in directive_counts(self.report, per_directive)
         ]
 
     @cached_property
     def totals(self) -> Counts:
-        total = Counts()
-        for row in self.directive_rows:
-            total.add(row.counts)
-        return total
+        return total_of(row.counts for row in self.directive_rows)
 
     @cached_property
     def headline_cells(self) -> list[Cell]:

@@ -115,10 +115,14 @@ class Counts:
 
     def add_assignment(self, a) -> None:
         """Add one assignment annotated by `as_of` and with an `in_<list>` flag per list."""
-        self.values["total"] += 1
-        self.values[a.report_group_value] += 1
+        self.add_group(a.report_group_value)
         for kind in LIST_COUNTS:
             self.values[kind] += bool(getattr(a, f"in_{kind}"))
+
+    def add_group(self, group: str) -> None:
+        """Add one assignment by its reporting group alone (the list counts stay as they are)."""
+        self.values["total"] += 1
+        self.values[group] += 1
 
     def add(self, other: Counts) -> None:
         for key in COUNT_KEYS:

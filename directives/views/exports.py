@@ -1,8 +1,8 @@
 """Reports that go straight into a meeting: Excel, CSV and a print view of the dashboard's
 assignments, with the same filters and as-of date as the page they are taken from.
 
-Rows are read in chunks and written as they come (openpyxl's write-only mode, a streamed CSV),
-so ten thousand rows stay light. User text is always written as text, never as a formula.
+Rows are read in chunks and written as they come (XlsxWriter's constant-memory mode, a streamed
+CSV), so ten thousand rows stay light. User text is always written as text, never as a formula.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
+import xlsxwriter
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -21,16 +23,23 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from directives import permissions
-from directives.dashboard import GROUP_ORDER, Dashboard
-from directives.models import ReportGroup, Standing, Status
-from directives.reporting import Report, build_report, document_label, pending_extensions_on
+from directives.dashboard import (
+    GROUP_ORDER,
+    Dashboard,
+    directive_counts,
+    top_directive_id,
+    total_of,
+)
+from directives.models import Assignment, ReportGroup, Standing, Status
+from directives.reporting import (
+    Counts,
+    Report,
+    build_report,
+    document_label,
+    pending_extensions_on,
+)
 from directives.views.leader import _with_defaults
 
 CHUNK = 1000
@@ -75,50 +84,127 @@ def _date(value: dt.date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
+# What a line needs, read as plain values (no model instances: ten thousand rows stay quick).
+_FIELDS = (
+    "pk",
+    "directive__number",
+    "directive__title",
+    "expected_result",
+    "lead_unit__name",
+    "original_deadline",
+    "asof_status",
+    "asof_percent",
+    "asof_redo",
+    "asof_note",
+    "asof_note_at",
+    "asof_deadline",
+    "asof_basis",
+    "asof_extensions",
+    "asof_completed_on",
+    "asof_pending_extension",
+    "standing_value",
+    "report_group_value",
+    "directive_id",
+    "directive__parent_id",
+)
+
+
+def _coordinating(ids: list[int]) -> dict[int, str]:
+    """The coordinating units of these assignments, named in tree order: one query."""
+    through = Assignment.coordinating_units.through
+    names: dict[int, list[str]] = {}
+    rows = (
+        through.objects.filter(assignment_id__in=ids)
+        .order_by("assignment_id", "unit__path", "unit_id")
+        .values_list("assignment_id", "unit__name")
+    )
+    for assignment_id, name in rows:
+        names.setdefault(assignment_id, []).append(name)
+    return {assignment_id: ", ".join(units) for assignment_id, units in names.items()}
+
+
 def report_lines(report: Report) -> Iterator[Line]:
     """The report's rows, read in chunks with their coordinating units."""
+    for line, _group, _directive in counted_lines(report):
+        yield line
+
+
+def counted_lines(report: Report) -> Iterator[tuple[Line, str, int]]:
+    """Each line with what the summary counts it by: its reporting group and the directive it
+    is counted under (`top_directive_id`), so a summary adds them up as the lines stream."""
     pending = pending_extensions_on(report.on).filter(assignment=OuterRef("pk"))
     rows = (
         report.listed()
         .annotate(asof_pending_extension=Exists(pending))
-        .select_related("directive", "lead_unit")
-        .prefetch_related("coordinating_units")
         .order_by("directive__position", "asof_deadline", "lead_unit__path", "pk")
+        .values_list(*_FIELDS)
+        .iterator(chunk_size=CHUNK)
     )
-    for number, a in enumerate(rows.iterator(chunk_size=CHUNK), start=1):
-        content = f"{a.directive.number}. {a.directive.title}"
-        if a.expected_result:
-            content += f"\n{a.expected_result}"
-        status = Status(a.asof_status).label
-        progress = f"{status}, {a.asof_percent}%"
-        if a.asof_redo:
-            progress += " " + _("(thực hiện lại)")
-        if a.asof_note:
-            when = timezone.localtime(a.asof_note_at).date()
-            progress += f"\n{a.asof_note} ({_date(when)})"
-        notes = []
-        if a.standing_value == Standing.OVERDUE:
-            days = (report.on - a.asof_deadline).days
-            notes.append(_("Quá hạn %(n)d ngày") % {"n": days})
-        if a.asof_extensions:
-            notes.append(
-                _("Đã gia hạn %(n)d lần; thời hạn ban đầu %(date)s")
-                % {"n": a.asof_extensions, "date": _date(a.original_deadline)}
+    statuses = {value: str(label) for value, label in Status.choices}
+    groups = {value: str(label) for value, label in ReportGroup.choices}
+    redo = " " + _("(thực hiện lại)")
+    no_deadline = _("Không hạn")
+    pending_note = _("Có đề nghị gia hạn chờ quyết định")
+    zone = timezone.get_current_timezone()
+    number = 0
+    while chunk := list(islice(rows, CHUNK)):
+        coordinating = _coordinating([row[0] for row in chunk])
+        for (
+            pk,
+            directive_number,
+            title,
+            expected_result,
+            lead,
+            original_deadline,
+            status,
+            percent,
+            is_redo,
+            note,
+            note_at,
+            deadline,
+            basis,
+            extensions,
+            completed_on,
+            pending_extension,
+            standing,
+            group,
+            directive_id,
+            parent_id,
+        ) in chunk:
+            number += 1
+            content = f"{directive_number}. {title}"
+            if expected_result:
+                content += f"\n{expected_result}"
+            progress = f"{statuses[status]}, {percent}%"
+            if is_redo:
+                progress += redo
+            if note:
+                when = note_at.astimezone(zone).date()
+                progress += f"\n{note} ({_date(when)})"
+            notes = []
+            if standing == Standing.OVERDUE:
+                days = (report.on - deadline).days
+                notes.append(_("Quá hạn %(n)d ngày") % {"n": days})
+            if extensions:
+                notes.append(
+                    _("Đã gia hạn %(n)d lần; thời hạn ban đầu %(date)s")
+                    % {"n": extensions, "date": _date(original_deadline)}
+                )
+            if pending_extension:
+                notes.append(pending_note)
+            line = Line(
+                number=number,
+                content=content,
+                lead=lead,
+                coordinating=coordinating.get(pk, ""),
+                deadline=deadline,
+                basis=basis or ("" if deadline else no_deadline),
+                progress=progress,
+                result=groups[group],
+                completed_on=completed_on,
+                notes="; ".join(notes),
             )
-        if a.asof_pending_extension:
-            notes.append(_("Có đề nghị gia hạn chờ quyết định"))
-        yield Line(
-            number=number,
-            content=content,
-            lead=a.lead_unit.name,
-            coordinating=", ".join(u.name for u in a.coordinating_units.all()),
-            deadline=a.asof_deadline,
-            basis=a.asof_basis or ("" if a.asof_deadline else _("Không hạn")),
-            progress=progress,
-            result=str(ReportGroup(a.report_group_value).label),
-            completed_on=a.asof_completed_on,
-            notes="; ".join(notes),
-        )
+            yield line, group, top_directive_id(directive_id, parent_id)
 
 
 def _require_reader(request: HttpRequest) -> Report:
@@ -155,146 +241,181 @@ def filter_summary(report: Report) -> str:
 
 
 # --- Excel ------------------------------------------------------------------------------
-def _text(sheet: Worksheet, value: str, **style) -> WriteOnlyCell:
-    """A text cell: control characters dropped, and never read as a formula."""
-    cell = WriteOnlyCell(sheet, value=_ILLEGAL.sub("", str(value)))
-    cell.data_type = "s"
-    for name, setting in style.items():
-        setattr(cell, name, setting)
-    return cell
+# XlsxWriter in constant-memory mode: each row goes to a temporary file as soon as the next one
+# starts, so ten thousand rows stay light and quick. Strings are never read as formulas, numbers
+# or links: user text stays text.
+_WORKBOOK_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
+_BORDER = {"border": 1, "border_color": "#98A2B3"}
+_WRAP = {"text_wrap": True, "valign": "top"}
 
 
-def _day(sheet: Worksheet, value: dt.date | None, **style) -> WriteOnlyCell:
-    """A real Excel date (shown dd/mm/yyyy), so the column sorts and filters as dates."""
-    cell = WriteOnlyCell(sheet, value=value)
-    for name, setting in style.items():
-        setattr(cell, name, setting)
-    return cell
+def _write_text(sheet, row: int, col: int, value: str, style=None) -> None:
+    """A text cell: control characters dropped, and never read as a formula or as markup.
+
+    XlsxWriter copies a string that starts with "<r>" and ends with "</r>" into the file as
+    rich-text XML, unescaped; from user text that could plant any cell, a formula included.
+    Written as three plain fragments, such a text is escaped like any other and reads the same.
+    """
+    value = _ILLEGAL.sub("", value)
+    if value.startswith("<r>") and value.endswith("</r>"):
+        sheet.write_rich_string(row, col, value[:1], value[1:2], value[2:], style)
+    else:
+        sheet.write_string(row, col, value, style)
 
 
-# Named styles: set once on the workbook, they cost far less per cell than separate fonts,
-# borders and alignments (ten thousand rows stay quick).
-_THIN = Side(style="thin", color="98A2B3")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_WRAP = Alignment(wrap_text=True, vertical="top")
-CELL = "Báo cáo - ô"
-DATE = "Báo cáo - ngày"
+class _Sheet:
+    """A worksheet written row after row (as constant-memory mode requires)."""
+
+    def __init__(self, book: xlsxwriter.Workbook, name: str):
+        self.sheet = book.add_worksheet(name)
+        self.row = 0
+
+    def append(self, values: list, style=None) -> None:
+        """One row: text as text (control characters dropped), numbers and dates as such.
+
+        `style` is one format for the whole row, or a list of them, one per cell.
+        """
+        styles = style if isinstance(style, list) else [style] * len(values)
+        for col, (value, cell_style) in enumerate(zip(values, styles, strict=False)):
+            if isinstance(value, str):
+                _write_text(self.sheet, self.row, col, value, cell_style)
+            elif value is not None:
+                self.sheet.write_number(self.row, col, value, cell_style)
+        self.row += 1
 
 
-def _add_styles(book: Workbook) -> None:
-    book.add_named_style(NamedStyle(name=CELL, border=_BORDER, alignment=_WRAP))
-    book.add_named_style(
-        NamedStyle(name=DATE, border=_BORDER, alignment=_WRAP, number_format="DD/MM/YYYY")
-    )
-
-
-def _title_block(sheet: Worksheet, report: Report, heading: str) -> None:
+def _title_block(sheet: _Sheet, formats: dict, report: Report, heading: str) -> None:
     document = report.document
-    sheet.append([_text(sheet, heading, font=Font(bold=True, size=14))])
+    sheet.append([heading], formats["title"])
     if document is not None:
         sheet.append(
             [
-                _text(
-                    sheet,
-                    _("Văn bản số %(number)s ngày %(date)s: %(subject)s")
-                    % {
-                        "number": document.number or "—",
-                        "date": _date(document.issue_date),
-                        "subject": document.subject,
-                    },
-                    font=Font(bold=True),
-                )
-            ]
+                _("Văn bản số %(number)s ngày %(date)s: %(subject)s")
+                % {
+                    "number": document.number or "—",
+                    "date": _date(document.issue_date),
+                    "subject": document.subject,
+                }
+            ],
+            formats["bold"],
         )
     line = _("Số liệu tính đến hết ngày %(date)s") % {"date": _date(report.on)}
     summary = filter_summary(report)
-    sheet.append([_text(sheet, f"{line}. {summary}" if summary else line, font=Font(italic=True))])
+    sheet.append([f"{line}. {summary}" if summary else line], formats["italic"])
 
 
 def build_workbook(report: Report) -> bytes:
     """The 'Báo cáo tình hình thực hiện nhiệm vụ' workbook: the report, then a summary sheet."""
-    book = Workbook(write_only=True)
-    _add_styles(book)
-    sheet = book.create_sheet(_("Báo cáo"))
-    heads = columns()
-    for index, (_heading, width) in enumerate(heads, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A6"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    sheet.print_title_rows = "5:5"
-    _title_block(sheet, report, _("BÁO CÁO TÌNH HÌNH THỰC HIỆN NHIỆM VỤ"))
-    sheet.append([])
-    head_style = {
-        "font": Font(bold=True),
-        "fill": PatternFill("solid", fgColor="F2F4F7"),
-        "alignment": Alignment(wrap_text=True, vertical="center", horizontal="center"),
-        "border": _BORDER,
-    }
-    sheet.append([_text(sheet, heading, **head_style) for heading, _width in heads])
-    for line in report_lines(report):
-        number = WriteOnlyCell(sheet, value=line.number)
-        number.style = CELL
-        sheet.append(
-            [
-                number,
-                _text(sheet, line.content, style=CELL),
-                _text(sheet, line.lead, style=CELL),
-                _text(sheet, line.coordinating, style=CELL),
-                _day(sheet, line.deadline, style=DATE),
-                _text(sheet, line.basis, style=CELL),
-                _text(sheet, line.progress, style=CELL),
-                _text(sheet, line.result, style=CELL),
-                _day(sheet, line.completed_on, style=DATE),
-                _text(sheet, line.notes, style=CELL),
-            ]
-        )
-    _summary_sheet(book, report)
     out = io.BytesIO()
-    book.save(out)
+    book = xlsxwriter.Workbook(out, _WORKBOOK_OPTIONS)
+    formats = {
+        "title": book.add_format({"bold": True, "font_size": 14}),
+        "bold": book.add_format({"bold": True}),
+        "italic": book.add_format({"italic": True}),
+        "head": book.add_format(
+            {
+                "bold": True,
+                "pattern": 1,
+                "bg_color": "#F2F4F7",
+                "text_wrap": True,
+                "valign": "vcenter",
+                "align": "center",
+                **_BORDER,
+            }
+        ),
+        "cell": book.add_format({**_BORDER, **_WRAP}),
+        "date": book.add_format({**_BORDER, **_WRAP, "num_format": "DD/MM/YYYY"}),
+    }
+    sheet = _Sheet(book, _("Báo cáo"))
+    summary = _Sheet(book, _("Tổng hợp"))
+    heads = columns()
+    for index, (_heading, width) in enumerate(heads):
+        sheet.sheet.set_column(index, index, width)
+    sheet.sheet.freeze_panes("A6")
+    sheet.sheet.set_landscape()
+    sheet.sheet.set_paper(9)  # A4
+    sheet.sheet.repeat_rows(4)  # the header row (5) on every printed page
+    _title_block(sheet, formats, report, _("BÁO CÁO TÌNH HÌNH THỰC HIỆN NHIỆM VỤ"))
+    sheet.row += 1
+    sheet.append([heading for heading, _width in heads], formats["head"])
+    cell, day = formats["cell"], formats["date"]
+    out_sheet = sheet.sheet
+    write_number, write_datetime = out_sheet.write_number, out_sheet.write_datetime
+    write_blank = out_sheet.write_blank
+    row = sheet.row
+    per_directive: dict[int, Counts] = {}
+    for line, group, directive in counted_lines(report):
+        if directive not in per_directive:
+            per_directive[directive] = Counts()
+        per_directive[directive].add_group(group)
+        write_number(row, 0, line.number, cell)
+        _write_text(out_sheet, row, 1, line.content, cell)
+        _write_text(out_sheet, row, 2, line.lead, cell)
+        _write_text(out_sheet, row, 3, line.coordinating, cell)
+        if line.deadline is None:
+            write_blank(row, 4, None, day)
+        else:
+            write_datetime(row, 4, line.deadline, day)
+        _write_text(out_sheet, row, 5, line.basis, cell)
+        _write_text(out_sheet, row, 6, line.progress, cell)
+        _write_text(out_sheet, row, 7, line.result, cell)
+        if line.completed_on is None:
+            write_blank(row, 8, None, day)
+        else:
+            write_datetime(row, 8, line.completed_on, day)
+        _write_text(out_sheet, row, 9, line.notes, cell)
+        row += 1
+    _summary_sheet(summary, formats, report, directive_counts(report, per_directive))
+    book.close()
     return out.getvalue()
 
 
-def _summary_sheet(book: Workbook, report: Report) -> None:
-    sheet = book.create_sheet(_("Tổng hợp"))
-    sheet.column_dimensions["A"].width = 60
-    for letter in "BCDEFGH":
-        sheet.column_dimensions[letter].width = 16
-    _title_block(sheet, report, _("TỔNG HỢP KẾT QUẢ THỰC HIỆN NHIỆM VỤ"))
-    sheet.append([])
-    board = Dashboard(report, narrowed=True)
-    totals = board.totals
-    bold = Font(bold=True)
-    sheet.append(
-        [_text(sheet, _("Nhóm kết quả"), font=bold), _text(sheet, _("Số phân công"), font=bold)]
-    )
+def _summary_sheet(
+    sheet: _Sheet, formats: dict, report: Report, directives: list[tuple[int, str, Counts]]
+) -> None:
+    """The counts by reporting group and by directive, added up while the rows were written:
+    the same numbers as the dashboard narrowed like the report (`Dashboard(narrowed=True)`)."""
+    sheet.sheet.set_column(0, 0, 60)
+    sheet.sheet.set_column(1, 7, 16)
+    _title_block(sheet, formats, report, _("TỔNG HỢP KẾT QUẢ THỰC HIỆN NHIỆM VỤ"))
+    sheet.row += 1
+    totals = total_of(counts for _pk, _label, counts in directives)
+    bold = formats["bold"]
+    sheet.append([_("Nhóm kết quả"), _("Số phân công")], bold)
     for group in GROUP_ORDER:
-        sheet.append([_text(sheet, str(ReportGroup(group).label)), totals[group]])
-    sheet.append([_text(sheet, _("Tổng số"), font=bold), totals.total])
+        sheet.append([str(ReportGroup(group).label), totals[group]])
+    sheet.append([_("Tổng số"), totals.total], [bold, None])
     rate = totals.rate
     sheet.append(
         [
-            _text(sheet, _("Tỷ lệ hoàn thành (đã hoàn thành ÷ đã đến hạn), %"), font=bold),
-            float(rate) if rate is not None else _text(sheet, "—"),
-        ]
+            _("Tỷ lệ hoàn thành (đã hoàn thành ÷ đã đến hạn), %"),
+            float(rate) if rate is not None else "—",
+        ],
+        [bold, None],
     )
-    sheet.append([])
+    sheet.row += 1
     sheet.append(
         [
-            _text(sheet, _("Nhiệm vụ"), font=bold),
-            _text(sheet, _("Tổng số"), font=bold),
-            *[_text(sheet, str(ReportGroup(g).label), font=bold) for g in GROUP_ORDER],
-            _text(sheet, _("Tỷ lệ, %"), font=bold),
-        ]
+            _("Nhiệm vụ"),
+            _("Tổng số"),
+            *[str(ReportGroup(g).label) for g in GROUP_ORDER],
+            _("Tỷ lệ, %"),
+        ],
+        bold,
     )
-    for row in board.directive_rows:
-        rate = row.counts.rate
+    for _pk, label, counts in directives:
+        rate = counts.rate
         sheet.append(
             [
-                _text(sheet, row.label),
-                row.counts.total,
-                *[row.counts[g] for g in GROUP_ORDER],
-                float(rate) if rate is not None else _text(sheet, "—"),
+                label,
+                counts.total,
+                *[counts[g] for g in GROUP_ORDER],
+                float(rate) if rate is not None else "—",
             ]
         )
 

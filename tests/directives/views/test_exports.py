@@ -166,6 +166,59 @@ def test_excel_writes_user_text_that_looks_like_a_formula_as_text(leader, formul
     assert formulas == []
 
 
+# XlsxWriter would copy a string like this into the sheet's XML as rich text, unescaped.
+MARKUP = (
+    '<r><t>a</t></r></is></c><c r="Z1"><f>HYPERLINK("http://x.example","bấm")</f></c>'
+    '<c r="Z2" t="inlineStr"><is><r><t>b</t></r>'
+)
+
+
+def test_excel_writes_user_text_that_looks_like_sheet_markup_as_text(leader, demo):
+    item = Assignment.objects.get(lead_unit__name="Đảng đoàn HĐND tỉnh")
+    item.lead_unit.__class__.objects.filter(pk=item.lead_unit_id).update(name=MARKUP)
+    sheet = workbook(leader.get(reverse("report_xlsx")))["Báo cáo"]
+    row = next(r for r in sheet.iter_rows(min_row=FIRST_ROW) if r[2].value == MARKUP)
+    assert row[2].data_type == "s"
+    assert [c for r in sheet.iter_rows() for c in r if c.data_type == "f"] == []
+    assert sheet["Z1"].value is None
+
+
+def test_exports_read_a_fixed_number_of_queries_whatever_the_rows(admin_client, db):
+    """Coordinating units are named per chunk of rows, never per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import AssignmentFactory, DirectiveFactory, UnitFactory
+
+    directive = DirectiveFactory()
+    units = [UnitFactory() for _ in range(4)]
+
+    def add(n):
+        for i in range(n):
+            AssignmentFactory(
+                directive=directive,
+                lead_unit=units[i % 2],
+                coordinating=units[2:] if i % 3 else units[3:],
+            )
+
+    def queries(name):
+        with CaptureQueriesContext(connection) as captured:
+            response = admin_client.get(reverse(name), {"doc": directive.document_id})
+            b"".join(response.streaming_content) if response.streaming else response.content
+        return len(captured)
+
+    add(30)
+    few = {name: queries(name) for name in ("report_xlsx", "report_csv")}
+    add(270)
+    rows = data_rows(
+        workbook(admin_client.get(reverse("report_xlsx"), {"doc": directive.document_id}))[
+            "Báo cáo"
+        ]
+    )
+    assert len(rows) == 300
+    assert {name: queries(name) for name in ("report_xlsx", "report_csv")} == few
+
+
 def test_csv_has_a_bom_the_same_rows_and_defused_formulas(leader, formula_texts):
     response = leader.get(reverse("report_csv"))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -218,3 +271,42 @@ def test_exports_count_only_the_unit_leaders_subtree(client, demo):
     assert "Phạm vi: Huyện ủy Năm Căn" in book["Báo cáo"]["A3"].value
     body = b"".join(client.get(reverse("report_csv")).streaming_content)
     assert len(list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))) == 3
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"on": "2021-02-09"},
+        {"group": "overdue_unfinished"},
+        {"list": "open", "on": "2021-01-15"},
+        {"standing": "overdue"},
+    ],
+)
+def test_excel_summary_adds_up_to_the_narrowed_dashboard(leader, params):
+    """The summary is counted while the rows stream; it must say what the dashboard says."""
+    from django.http import QueryDict
+
+    from directives.dashboard import GROUP_ORDER, Dashboard
+    from directives.reporting import build_report
+    from directives.views.leader import _with_defaults
+
+    sheet = workbook(leader.get(reverse("report_xlsx"), params))["Tổng hợp"]
+    query = QueryDict(mutable=True)
+    query.update(params)
+    user = leader.get(reverse("dashboard")).wsgi_request.user
+    board = Dashboard(build_report(user, _with_defaults(query)), narrowed=True)
+    rows = list(sheet.iter_rows(min_row=5, values_only=True))
+    by_label = {row[0]: row[1] for row in rows[:8]}
+    totals = board.totals
+    assert by_label["Tổng số"] == totals.total
+    assert [by_label[str(label)] for label in (c.label for c in board.headline_cells)] == [
+        totals[g] for g in GROUP_ORDER
+    ]
+    rate = by_label["Tỷ lệ hoàn thành (đã hoàn thành ÷ đã đến hạn), %"]
+    assert rate == (float(totals.rate) if totals.rate is not None else "—")
+    expected = [
+        [row.label, row.counts.total, *[row.counts[g] for g in GROUP_ORDER]]
+        for row in board.directive_rows
+    ]
+    assert [list(row[:7]) for row in rows[10:]] == expected
