@@ -16,7 +16,15 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Value,
+    prefetch_related_objects,
+)
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -69,12 +77,13 @@ def _template(request: HttpRequest, page: str, partial: str) -> str:
 
 def _visible(request: HttpRequest, pk: int) -> Assignment:
     """The assignment if the user may see it; 404 otherwise, never a hint that it exists."""
-    return get_object_or_404(
-        Assignment.objects.visible_to(request.user).select_related(
-            "directive__document", "lead_unit"
-        ),
+    assignment = get_object_or_404(
+        Assignment.objects.visible_to(request.user)
+        .select_related("directive__document", "lead_unit")
+        .defer("directive__document__source_text"),  # a whole document, shown nowhere here
         pk=pk,
     )
+    return permissions.fetched_visible_to(assignment, request.user)
 
 
 def _changed(response: HttpResponse, assignment: Assignment, *, version: bool) -> HttpResponse:
@@ -349,6 +358,11 @@ def _detail_response(
 ) -> TemplateResponse:
     """The assignment page, or one of its fragments when htmx asks for it."""
     today = timezone.localdate()
+    fragment = partial is not None and _fragment(request)
+    live = not fragment or partial == "assignment-live"
+    if live:
+        # The page lists them; fetched first, they also answer can_log_progress.
+        prefetch_related_objects([assignment], "coordinating_units")
     can_log = permissions.can_log_progress(request.user, assignment)
     context: dict[str, Any] = {
         "assignment": assignment,
@@ -360,8 +374,7 @@ def _detail_response(
         "done_message": done_message,
         "refused": refused,
     }
-    fragment = partial is not None and _fragment(request)
-    if not fragment or partial == "assignment-live":
+    if live:
         context.update(_live_context(assignment, today))
         # Who changed what, from where: for leaders who see the assignment and for admins.
         if permissions.can_view_audit(request.user, assignment):
