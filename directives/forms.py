@@ -29,30 +29,35 @@ class ManyOptionsSelect(forms.Select):
     """Django's select, with the HTML of its templates (select.html, select_option.html) written
     in Python rather than one template include per option: the directive filter lists every
     directive the unit has — a thousand options at national size, which rendered through the
-    templates cost more than the rest of the page. Choosing the selected option stays Django's
-    (`optgroups`)."""
+    templates cost more than the rest of the page. The option chosen is Django's rule
+    (`ChoiceWidget.optgroups`): the first whose value equals the field's; choices in groups
+    take Django's own path."""
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
+        choices = list(self.choices)
+        if self.allow_multiple_selected or any(
+            isinstance(label, (list, tuple)) for _value, label in choices
+        ):
+            return super().render(name, value, attrs, renderer)
+        values = self.format_value(value)
         parts = [
-            format_html('<select name="{}"', widget["name"]),
-            _html_attrs(widget["attrs"]),
+            format_html('<select name="{}"', name),
+            _html_attrs(self.build_attrs(self.attrs, attrs)),
             ">",
         ]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('\n  <optgroup label="{}">', group_name))
-            for option in options:
-                parts += [
-                    format_html('\n  <option value="{}"', str(option["value"])),
-                    _html_attrs(option["attrs"]),
-                    ">",
-                    conditional_escape(option["label"]),
-                    "</option>\n",  # select_option.html ends with a newline
-                ]
-            if group_name:
-                parts.append("\n  </optgroup>")
-        parts.append("\n</select>\n")
+        chosen = False
+        for option_value, label in choices:
+            option_value = "" if option_value is None else str(option_value)
+            selected = not chosen and option_value in values
+            chosen |= selected
+            parts += [
+                format_html('\n  <option value="{}"', option_value),
+                " selected" if selected else "",
+                ">",
+                conditional_escape(label),
+                "</option>\n",  # select_option.html ends with a newline
+            ]
+        parts.append("\n</select>")  # the renderer strips the template's last newline
         return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
 
 
