@@ -4,6 +4,8 @@ made on stale data is refused instead of silently overwriting someone else's wor
 from __future__ import annotations
 
 from django import forms
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from directives import evidence
@@ -11,6 +13,52 @@ from directives.fields import DeadlineField
 from directives.models import Standing, Status
 
 # ---- Staff: list filters, progress, workflow -------------------------------------------------
+
+
+def _html_attrs(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html in Python: ` name="value"`, ` name` for True, False left
+    out."""
+    return "".join(
+        f" {name}" if value is True else format_html(' {}="{}"', name, str(value))
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class ManyOptionsSelect(forms.Select):
+    """Django's select, with the HTML of its templates (select.html, select_option.html) written
+    in Python rather than one template include per option: the directive filter lists every
+    directive the unit has — a thousand options at national size, which rendered through the
+    templates cost more than the rest of the page. The option chosen is Django's rule
+    (`ChoiceWidget.optgroups`): the first whose value equals the field's; choices in groups
+    take Django's own path."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        choices = list(self.choices)
+        if self.allow_multiple_selected or any(
+            isinstance(label, (list, tuple)) for _value, label in choices
+        ):
+            return super().render(name, value, attrs, renderer)
+        values = self.format_value(value)
+        parts = [
+            format_html('<select name="{}"', name),
+            _html_attrs(self.build_attrs(self.attrs, attrs)),
+            ">",
+        ]
+        chosen = False
+        for option_value, label in choices:
+            option_value = "" if option_value is None else str(option_value)
+            selected = not chosen and option_value in values
+            chosen |= selected
+            parts += [
+                format_html('\n  <option value="{}"', option_value),
+                " selected" if selected else "",
+                ">",
+                conditional_escape(label),
+                "</option>\n",  # select_option.html ends with a newline
+            ]
+        parts.append("\n</select>")  # the renderer strips the template's last newline
+        return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
 
 
 class AssignmentFilterForm(forms.Form):
@@ -31,14 +79,20 @@ class AssignmentFilterForm(forms.Form):
         label=_("Trạng thái"),
         required=False,
         choices=[("", _("Tất cả"))] + list(Status.choices),
+        widget=ManyOptionsSelect,
     )
     standing = forms.ChoiceField(
         label=_("Tình trạng thời hạn"),
         required=False,
         choices=[("", _("Tất cả"))] + list(Standing.choices),
+        widget=ManyOptionsSelect,
     )
     directive = forms.TypedChoiceField(
-        label=_("Nhiệm vụ"), required=False, coerce=int, empty_value=None
+        label=_("Nhiệm vụ"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=ManyOptionsSelect,
     )
     role = forms.ChoiceField(
         label=_("Vai trò của đơn vị"),
@@ -48,6 +102,7 @@ class AssignmentFilterForm(forms.Form):
             (ROLE_LEAD, _("Chủ trì")),
             (ROLE_COORDINATING, _("Phối hợp")),
         ],
+        widget=ManyOptionsSelect,
     )
 
     def __init__(self, *args, directive_choices=(), show_role: bool = True, **kwargs):

@@ -96,7 +96,17 @@ def _large_scope(membership: Membership) -> bool:
 
 def can_view_assignment(user, assignment: Assignment) -> bool:
     """True when `assignment` is among what `user` may see."""
+    user_pk = getattr(user, "pk", None)
+    if user_pk is not None and getattr(assignment, "_fetched_visible_to", None) == user_pk:
+        return True
     return Assignment.objects.filter(pk=assignment.pk).visible_to(user).exists()
+
+
+def fetched_visible_to(assignment: Assignment, user) -> Assignment:
+    """Note on `assignment` that it was just read through `visible_to(user)`, so that
+    `can_view_assignment` answers for this object without asking the database again."""
+    assignment._fetched_visible_to = user.pk
+    return assignment
 
 
 def _is_member_of(user, unit_ids: set[int]) -> bool:
@@ -114,12 +124,20 @@ def is_lead_member(user, assignment: Assignment) -> bool:
 
 
 def can_log_progress(user, assignment: Assignment) -> bool:
-    """Members of the lead or a coordinating unit add progress updates; inspectors never write."""
-    unit_ids = {
-        assignment.lead_unit_id,
-        *assignment.coordinating_units.values_list("pk", flat=True),
-    }
-    return _is_member_of(user, unit_ids)
+    """Members of the lead or a coordinating unit add progress updates; inspectors never write.
+
+    Asks the database only for a member of another unit than the lead, and not at all when the
+    assignment's coordinating units were prefetched.
+    """
+    if _is_member_of(user, {assignment.lead_unit_id}):
+        return True
+    membership = membership_of(user)
+    if membership is None or not _is_member_of(user, {membership.unit_id}):
+        return False
+    prefetched = getattr(assignment, "_prefetched_objects_cache", {}).get("coordinating_units")
+    if prefetched is not None:
+        return any(unit.pk == membership.unit_id for unit in prefetched)
+    return assignment.coordinating_units.filter(pk=membership.unit_id).exists()
 
 
 def is_assigner(user, assignment: Assignment) -> bool:

@@ -16,7 +16,15 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Value,
+    prefetch_related_objects,
+)
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -45,6 +53,7 @@ from directives.models import (
     ExtensionRequest,
     ProgressUpdate,
     Reminder,
+    Standing,
     Status,
     TransitionError,
 )
@@ -68,12 +77,13 @@ def _template(request: HttpRequest, page: str, partial: str) -> str:
 
 def _visible(request: HttpRequest, pk: int) -> Assignment:
     """The assignment if the user may see it; 404 otherwise, never a hint that it exists."""
-    return get_object_or_404(
-        Assignment.objects.visible_to(request.user).select_related(
-            "directive__document", "lead_unit"
-        ),
+    assignment = get_object_or_404(
+        Assignment.objects.visible_to(request.user)
+        .select_related("directive__document", "lead_unit")
+        .defer("directive__document__source_text"),  # a whole document, shown nowhere here
         pk=pk,
     )
+    return permissions.fetched_visible_to(assignment, request.user)
 
 
 def _changed(response: HttpResponse, assignment: Assignment, *, version: bool) -> HttpResponse:
@@ -93,19 +103,23 @@ def _changed(response: HttpResponse, assignment: Assignment, *, version: bool) -
 
 
 def _directive_choices(visible) -> list[tuple[int, str]]:
-    directives = (
+    # Only the columns the labels use: a directive's text and its document's source text are
+    # long, and a unit has a directive for nearly every one of its assignments.
+    directives = list(
         Directive.objects.filter(pk__in=visible.values("directive_id"))
-        .select_related("document")
         .order_by("-document__issue_date", "document_id", "position", "pk")
+        .values_list(
+            "pk", "number", "title", "document_id", "document__number", "document__issue_date"
+        )
     )
-    several = len({d.document_id for d in directives}) > 1
+    several = len({row[3] for row in directives}) > 1
     choices = []
-    for d in directives:
-        label = f"{d.number}. {shorten(d.title, 70)}"
+    for pk, number, title, _document, document_number, issue_date in directives:
+        label = f"{number}. {shorten(title, 70)}"
         if several:
-            source = d.document.number or d.document.issue_date.strftime("%d/%m/%Y")
+            source = document_number or issue_date.strftime("%d/%m/%Y")
             label = f"{source} — {label}"
-        choices.append((d.pk, label))
+        choices.append((pk, label))
     return choices
 
 
@@ -121,6 +135,55 @@ def _search(queryset, text: str):
     )
 
 
+def _list_rows(user, ids: list[int], today: dt.date, lead_scope: Q | None) -> list[Assignment]:
+    """The list's rows `ids`, in that order, with what the template shows of them."""
+    progress_scope = permissions.progress_scope_filter(user)
+    rows = (
+        Assignment.objects.filter(pk__in=ids)
+        .select_related("directive", "lead_unit")
+        # Long text the list never shows.
+        .defer(
+            "search_title",
+            "search_text",
+            "directive__text",
+            "directive__search_title",
+            "directive__search_text",
+            "lead_unit__aliases",
+            "lead_unit__search_text",
+        )
+        .annotate(
+            can_log=(
+                ExpressionWrapper(progress_scope, output_field=BooleanField())
+                if progress_scope is not None
+                else Value(False, output_field=BooleanField())
+            ),
+            is_lead=(
+                ExpressionWrapper(lead_scope, output_field=BooleanField())
+                if lead_scope is not None
+                else Value(False, output_field=BooleanField())
+            ),
+            pending_extension=Exists(
+                ExtensionRequest.objects.filter(
+                    assignment_id=OuterRef("pk"), state=ExtensionRequest.State.PENDING
+                )
+            ),
+        )
+        .standing_order(on=today)
+    )
+    position = {pk: i for i, pk in enumerate(ids)}
+    rows = sorted(rows, key=lambda row: position[row.pk])
+    # What each row shows, worked out here once per value rather than by a tag or a lazy label
+    # per row: get_status_display() alone translates every choice on each call.
+    status_labels = {value: str(label) for value, label in Status.choices}
+    standing_labels = {value: str(label) for value, label in Standing.choices}
+    for row in rows:
+        row.status_label = status_labels.get(row.status, row.status)
+        row.standing_label = standing_labels.get(row.standing_value, "")
+        row.detail_url = reverse("assignment_detail", args=[row.pk])
+        row.progress_url = reverse("assignment_progress", args=[row.pk]) if row.can_log else ""
+    return rows
+
+
 @require_GET
 @vary_on_headers("HX-Request")
 def assignment_list(request: HttpRequest) -> TemplateResponse:
@@ -134,24 +197,7 @@ def assignment_list(request: HttpRequest) -> TemplateResponse:
     )
     filters = form.filters()
 
-    progress_scope = permissions.progress_scope_filter(request.user)
-    rows = visible.select_related("directive__document", "lead_unit").annotate(
-        can_log=(
-            ExpressionWrapper(progress_scope, output_field=BooleanField())
-            if progress_scope is not None
-            else Value(False, output_field=BooleanField())
-        ),
-        is_lead=(
-            ExpressionWrapper(lead_scope, output_field=BooleanField())
-            if lead_scope is not None
-            else Value(False, output_field=BooleanField())
-        ),
-        pending_extension=Exists(
-            ExtensionRequest.objects.filter(
-                assignment_id=OuterRef("pk"), state=ExtensionRequest.State.PENDING
-            )
-        ),
-    )
+    rows = visible
     if filters.get("q"):
         rows = _search(rows, filters["q"])
     if filters.get("status"):
@@ -172,9 +218,13 @@ def assignment_list(request: HttpRequest) -> TemplateResponse:
     except ValueError:
         page = 1
     offset = (page - 1) * PAGE_SIZE
-    fetched = list(rows[offset : offset + PAGE_SIZE + 1])
-    has_next = len(fetched) > PAGE_SIZE
-    fetched = fetched[:PAGE_SIZE]
+    # The page's ids first, then those rows with what they show: joining the directive and the
+    # unit, and asking the per-row questions, for every visible row before the LIMIT costs
+    # time in proportion to all the unit's assignments (docs/performance.md).
+    ids = list(rows.values_list("pk", flat=True)[offset : offset + PAGE_SIZE + 1])
+    has_next = len(ids) > PAGE_SIZE
+    ids = ids[:PAGE_SIZE]
+    fetched = _list_rows(request.user, ids, today, lead_scope) if ids else []
 
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
 
@@ -308,6 +358,11 @@ def _detail_response(
 ) -> TemplateResponse:
     """The assignment page, or one of its fragments when htmx asks for it."""
     today = timezone.localdate()
+    fragment = partial is not None and _fragment(request)
+    live = not fragment or partial == "assignment-live"
+    if live:
+        # The page lists them; fetched first, they also answer can_log_progress.
+        prefetch_related_objects([assignment], "coordinating_units")
     can_log = permissions.can_log_progress(request.user, assignment)
     context: dict[str, Any] = {
         "assignment": assignment,
@@ -319,8 +374,7 @@ def _detail_response(
         "done_message": done_message,
         "refused": refused,
     }
-    fragment = partial is not None and _fragment(request)
-    if not fragment or partial == "assignment-live":
+    if live:
         context.update(_live_context(assignment, today))
         # Who changed what, from where: for leaders who see the assignment and for admins.
         if permissions.can_view_audit(request.user, assignment):
