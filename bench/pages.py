@@ -5,8 +5,9 @@ kwargs, query string and POST body. Values may use these placeholders, filled pe
 bench/probe.py:
 
   {assignment} {version} {percent}  an assignment the user's unit leads (not done), its version
-                                    and percent; POST rows rotate over many such assignments so
-                                    every request carries a fresh version
+                                    and percent; POST rows rotate over many such assignments, and
+                                    run.py sends each the version it has by then (one more per
+                                    save), so every POST is saved — run.py counts the saves
   {unit}        the user's unit id          {province}  the province (leader's unit) id
   {today}       today, YYYY-MM-DD           {past}      a past as-of date, a year ago
   {document}    the newest document of the first province (the leader's) that the unit-leader
@@ -64,7 +65,11 @@ PAGES: list[Page] = [
         "staff",
         {"pk": "{assignment}"},
         method="POST",
-        body={"percent": "{percent}", "note": "Cập nhật khi đo tải", "version": "{version}"},
+        body={
+            "progress-percent": "{percent}",
+            "progress-note": "Cập nhật khi đo tải",
+            "progress-version": "{version}",
+        },
         target=0.15,
     ),
     Page("dashboard, province", "dashboard", "leader", query="doc={document}", target=0.10),

@@ -32,7 +32,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.db.models import Count, Exists, OuterRef  # noqa: E402
+from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When  # noqa: E402
 from django.http import QueryDict  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -116,16 +116,30 @@ def context_rows(page: Page, user) -> list[dict[str, str]]:
         "document": province_document(leader_unit, district_of_unit_leader()),
         "big_document": big_document(),
     }
-    led = (
-        Assignment.objects.filter(lead_unit_id=unit or staff_unit)
-        .exclude(status__in=[Status.DONE, Status.SUSPENDED])
-        .order_by("deadline", "pk")
+    own = unit or staff_unit
+    # GET pages show one open assignment the unit leads. POST rows need many: a variant sent
+    # again while its previous save is still in flight would be refused as a conflict, so the
+    # rotation should be several times the connections — open ones it leads first, then what
+    # it coordinates or has finished (progress may still be logged on those), never suspended.
+    mine = Q(lead_unit_id=own) | Q(coordinating_units=own)
+    candidates = (
+        Assignment.objects.filter(pk__in=Assignment.objects.filter(mine).values("pk"))
+        .exclude(status=Status.SUSPENDED)
+        .annotate(
+            led_open=Case(
+                When(~Q(status=Status.DONE) & Q(lead_unit_id=own), then=Value(0)),
+                default=Value(1),
+            )
+        )
+        .order_by("led_open", "deadline", "pk")
         .values_list("pk", "version", "percent")
     )
+    if page.method != "POST":
+        candidates = candidates.filter(led_open=0)
     limit = POST_VARIANTS if page.method == "POST" else 1
     rows = [
         {**base, "assignment": str(pk), "version": str(v), "percent": str(p)}
-        for pk, v, p in led[:limit]
+        for pk, v, p in candidates[:limit]
     ]
     return rows or [{**base, "assignment": "0", "version": "1", "percent": "0"}]
 
@@ -142,7 +156,7 @@ def variants(page: Page, user) -> list[dict[str, str]]:
         if page.query:
             path += "?" + fill(page.query, values)
         body = urlencode({k: fill(v, values) for k, v in (page.body or {}).items()})
-        out.append({"path": path, "body": body})
+        out.append({"path": path, "body": body, "version": values.get("version", "")})
     return out
 
 

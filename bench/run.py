@@ -55,27 +55,44 @@ SEED = 1
 DATA_VERSION = 2
 
 LUA = r"""
+-- Each entry: path, body, cookie, variant number, version the variant starts at (POST).
 local reqs = {%(requests)s}
 local method = "%(method)s"
 local counter = 0
+local uses = {}
+local threads = {}
+setup = function(thread) table.insert(threads, thread) end
+saved, refused = 0, 0
 request = function()
   counter = counter + 1
   local r = reqs[(counter - 1) %% #reqs + 1]
   local headers = {["Cookie"] = r[3], ["Host"] = "%(host)s"}
+  local body = r[2]
   if method == "POST" then
     headers["Content-Type"] = "application/x-www-form-urlencoded"
     headers["X-CSRFToken"] = "%(csrf)s"
+    -- Every save moves the assignment's version on by one: send the one it has now.
+    uses[r[4]] = (uses[r[4]] or 0) + 1
+    body = string.gsub(body, "VERSION_NOW", tostring(r[5] + uses[r[4]] - 1))
   end
-  return wrk.format(method, r[1], headers, r[2])
+  return wrk.format(method, r[1], headers, body)
+end
+response = function(status, headers, body)
+  -- A saved form redirects (no JavaScript); a refused one (conflict, error) answers 200.
+  if method == "POST" then
+    if status == 302 then saved = saved + 1 else refused = refused + 1 end
+  end
 end
 done = function(summary, latency, requests)
   local bad = summary.errors.status + summary.errors.connect + summary.errors.read
     + summary.errors.write + summary.errors.timeout
+  local t = threads[1]
   io.write(string.format(
     "WRKJSON {\"requests\": %%d, \"seconds\": %%f, \"errors\": %%d, "
-    .. "\"p50\": %%f, \"p95\": %%f, \"p99\": %%f}\n",
+    .. "\"p50\": %%f, \"p95\": %%f, \"p99\": %%f, \"saved\": %%d, \"refused\": %%d}\n",
     summary.requests, summary.duration / 1e6, bad,
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    t:get("saved"), t:get("refused")))
 end
 """
 
@@ -257,9 +274,20 @@ def wrk(port: int, method: str, variants: list[dict], cookies: list[str], csrf: 
     """One wrk run rotating over request variants and session cookies; returns its figures."""
     requests = []
     for i in range(max(len(variants), len(cookies))):
-        v = variants[i % len(variants)]
+        number = i % len(variants)
+        v = variants[number]
         cookie = f"sessionid={cookies[i % len(cookies)]}; csrftoken={csrf}"
-        requests.append("{" + ", ".join(map(lua_quote, (v["path"], v["body"], cookie))) + "}")
+        body, version = v["body"], int(v.get("version") or 0)
+        if method == "POST" and version:
+            # The version field's value becomes the one the assignment has when it is sent.
+            body = "&".join(
+                f"{pair.split('=')[0]}=VERSION_NOW"
+                if pair.split("=")[0].endswith("version") and pair.split("=")[1] == str(version)
+                else pair
+                for pair in body.split("&")
+            )
+        quoted = ", ".join(map(lua_quote, (v["path"], body, cookie)))
+        requests.append("{" + quoted + f", {number + 1}, {version}" + "}")
     script = LUA % {"requests": ", ".join(requests), "method": method, "csrf": csrf, "host": HOST}
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
@@ -381,6 +409,11 @@ def bench_one(backend: str, size: int, static_root: Path) -> list[dict]:
                 p50_ms=round(measured["p50"], 2),
                 p95_ms=round(measured["p95"], 2),
                 errors=measured["errors"],
+                **(
+                    {"saved": measured.get("saved", 0), "refused": measured.get("refused", 0)}
+                    if page["method"] == "POST"
+                    else {}
+                ),
                 baseline_rps=round(base["rps"], 1),
                 baseline_p50_ms=round(base["p50"], 2),
                 baseline_p95_ms=round(base["p95"], 2),
@@ -395,6 +428,11 @@ def bench_one(backend: str, size: int, static_root: Path) -> list[dict]:
                 f"p95 {row['p95_ms']:.1f} ms, "
                 f"{row['queries']} queries, HTTP {row['status']}"
                 + (f", {row['errors']} errors" if row["errors"] else "")
+                + (
+                    f", {row['saved']} saved, {row['refused']} refused"
+                    if page["method"] == "POST"
+                    else ""
+                )
             )
     finally:
         stop_server(server)

@@ -39,10 +39,20 @@ def _renew() -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
-def data_changed() -> None:
-    """Tracked data changed (or is about to, in the current transaction)."""
+def _renew_on_commit() -> None:
     _renew()
-    transaction.on_commit(_renew)
+
+
+def data_changed() -> None:
+    """Tracked data changed (or is about to, in the current transaction).
+
+    The token is renewed at once on every change, and once more when the transaction commits
+    (registered once per transaction: a write saves several rows).
+    """
+    _renew()
+    connection = transaction.get_connection()
+    if not any(func is _renew_on_commit for _ids, func, _robust in connection.run_on_commit):
+        transaction.on_commit(_renew_on_commit)
 
 
 def _on_write(sender, **kwargs) -> None:

@@ -89,13 +89,13 @@ def test_probe_gives_post_rows_one_assignment_each(probe):
         "staff",
         {"object_id": "{assignment}"},
         method="POST",
-        body={"version": "{version}", "percent": "{percent}"},
+        body={"progress-version": "{version}", "progress-percent": "{percent}"},
     )
     staff = probe.account("staff")
     variants = probe.variants(page, staff)
     assert len(variants) > 1
     assert len({v["path"] for v in variants}) == len(variants)
-    assert all("version=" in v["body"] for v in variants)
+    assert all("progress-version=" in v["body"] and v["version"] for v in variants)
 
 
 def test_probe_exports_the_large_document_and_counts_its_rows(probe):

@@ -102,16 +102,25 @@ def _changed(response: HttpResponse, assignment: Assignment, *, version: bool) -
 # ---- "Việc của đơn vị" ----------------------------------------------------------------------
 
 
-def _directive_choices(visible) -> list[tuple[int, str]]:
+# Directives offered in the list's filter: the newest ones (a unit collects a thousand over the
+# years at national size); an older one reached by a link is offered as well.
+DIRECTIVE_CHOICES = 100
+
+
+def _directive_choices(visible, selected: str = "") -> list[tuple[int, str]]:
     # Only the columns the labels use: a directive's text and its document's source text are
     # long, and a unit has a directive for nearly every one of its assignments.
+    columns = (
+        "pk", "number", "title", "document_id", "document__number", "document__issue_date"
+    )  # fmt: skip
+    theirs = Directive.objects.filter(pk__in=visible.values("directive_id"))
     directives = list(
-        Directive.objects.filter(pk__in=visible.values("directive_id"))
-        .order_by("-document__issue_date", "document_id", "position", "pk")
-        .values_list(
-            "pk", "number", "title", "document_id", "document__number", "document__issue_date"
-        )
+        theirs.order_by("-document__issue_date", "document_id", "position", "pk").values_list(
+            *columns
+        )[:DIRECTIVE_CHOICES]
     )
+    if selected.isdigit() and all(row[0] != int(selected) for row in directives):
+        directives += list(theirs.filter(pk=int(selected)).values_list(*columns))
     several = len({row[3] for row in directives}) > 1
     choices = []
     for pk, number, title, _document, document_number, issue_date in directives:
@@ -192,7 +201,7 @@ def assignment_list(request: HttpRequest) -> TemplateResponse:
     lead_scope = permissions.lead_scope_filter(request.user)
     form = AssignmentFilterForm(
         request.GET,
-        directive_choices=_directive_choices(visible),
+        directive_choices=_directive_choices(visible, request.GET.get("directive", "")),
         show_role=lead_scope is not None,
     )
     filters = form.filters()

@@ -175,6 +175,30 @@ def test_list_names_the_document_when_directives_come_from_several(
     assert f"17/11/2020 — {assignment.directive.number}. " in content
 
 
+def test_list_offers_the_newest_directives_and_an_older_one_by_link(assignment, staff_user):
+    """Years of work: the directive filter lists the newest hundred, any older one still works."""
+    from directives.views.staff import DIRECTIVE_CHOICES
+    from tests.factories import DocumentFactory
+
+    newer = [
+        AssignmentFactory(
+            directive=DirectiveFactory(
+                document=DocumentFactory(issue_date=dt.date(2022, 1, 1) + dt.timedelta(days=i))
+            ),
+            lead_unit=assignment.lead_unit,
+        )
+        for i in range(DIRECTIVE_CHOICES)
+    ]
+    client = signed_in(staff_user)
+    offered = client.get(reverse("assignment_list")).context["form"].fields["directive"].choices
+    assert [pk for pk, _label in offered[1:]] == [a.directive_id for a in reversed(newer)]
+    oldest = client.get(reverse("assignment_list"), {"directive": assignment.directive_id})
+    assert [row.pk for row in oldest.context["rows"]] == [assignment.pk]
+    assert assignment.directive_id in [
+        pk for pk, _ in oldest.context["form"].fields["directive"].choices
+    ]
+
+
 def test_list_ignores_bad_filter_values(assignment, staff_user):
     response = signed_in(staff_user).get(
         reverse("assignment_list"), {"status": "bogus", "directive": "x", "page": "abc"}
