@@ -299,7 +299,9 @@ class Report:
         """The document's assignments this user's dashboard counts (not yet as of a date)."""
         if self.document is None:
             return Assignment.objects.none()
-        qs = Assignment.objects.visible_to(self.user).filter(directive__document=self.document)
+        qs = Assignment.objects.visible_to(self.user, narrowed=True).filter(
+            directive__document=self.document
+        )
         if self.scope is not None:
             qs = qs.filter(lead_unit__path__startswith=self.scope.path)
         return qs

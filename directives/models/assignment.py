@@ -210,13 +210,17 @@ class AssignmentQuerySet(SearchColumnsQuerySet):
             aggregates.apply(aggregates.new_objects(created))
         return created
 
-    def visible_to(self, user) -> AssignmentQuerySet:
-        """Only what `user` may see; every view starts here (see directives.permissions)."""
+    def visible_to(self, user, *, narrowed: bool = False) -> AssignmentQuerySet:
+        """Only what `user` may see; every view starts here (see directives.permissions).
+
+        `narrowed`: the caller also filters to few rows by an index (one document), so the rule
+        is checked on those rows rather than by collecting every visible id.
+        """
         from directives.permissions import visible_assignments_filter
 
         # No DISTINCT: the filter joins nothing that repeats a row (see permissions), and DISTINCT
         # would make the database read and sort every visible row before any LIMIT.
-        return self.filter(visible_assignments_filter(user))
+        return self.filter(visible_assignments_filter(user, narrowed=narrowed))
 
     def overdue(self, *, on: dt.date) -> AssignmentQuerySet:
         return self.exclude(status=Status.DONE).filter(deadline__lt=on)
