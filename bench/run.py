@@ -531,13 +531,20 @@ def plot(rows: list[dict], path: Path) -> None:
     fig, axes = plt.subplots(1, len(BACKENDS), figsize=(7 * len(BACKENDS), 5), squeeze=False)
     for ax, backend in zip(axes[0], BACKENDS, strict=True):
         pages = sorted({r["page"] for r in rows if r["backend"] == backend and "rps" in r})
-        for page in pages:
+        colours = plt.get_cmap("tab20").colors  # twenty distinct colours: no two pages alike
+        for index, page in enumerate(pages):
             points = sorted(
                 (r["size"], r["rps_ratio"])
                 for r in rows
                 if r["backend"] == backend and r["page"] == page and "rps" in r
             )
-            ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=page)
+            ax.plot(
+                [p[0] for p in points],
+                [p[1] for p in points],
+                marker="osD^v<>"[index % 7],
+                color=colours[index % len(colours)],
+                label=page,
+            )
         ax.set_xscale("log")
         ax.set_xlabel("assignments")
         ax.set_ylabel("requests/s ÷ baseline requests/s")
