@@ -13,10 +13,15 @@ the transaction commits (so a reader who cached what it read between the first c
 commit is not reused). Random tokens rather than a counter: two writers incrementing at once could
 both write the same number and lose one change; two random tokens never collide. The cache must
 be shared by every app server (Redis or the database cache; see the README's deployment part).
+
+If the cache cannot be reached, pages compute everything and writes go on (the failure is
+logged). A cache that comes back with its old contents after missing renewals could then serve
+an old region until the next write: flush it (`redis-cli FLUSHDB`) after such an outage.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from django.core.cache import cache
@@ -24,19 +29,28 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "tracker:data-version"
+logger = logging.getLogger(__name__)
 
 
-def data_version() -> str:
-    """The current token (created on first use)."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+def data_version() -> str | None:
+    """The current token (created on first use), or None when the cache cannot be reached —
+    then nothing is reused (see `cached_region`)."""
+    try:
         version = cache.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            version = cache.get(VERSION_KEY)
+    except Exception:  # noqa: BLE001 - a cache outage must not take the page down
+        logger.exception("cache unreachable: the dashboard is computed without it")
+        return None
     return version
 
 
 def _renew() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:  # noqa: BLE001 - a cache outage must not refuse the write itself
+        logger.exception("cache unreachable: could not renew the data version")
 
 
 def _renew_on_commit() -> None:

@@ -7,6 +7,7 @@ admins read; only the assigning body's leaders decide, and every decision goes t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 
 from django.conf import settings
@@ -106,10 +107,11 @@ def _region_key(request: HttpRequest) -> str | None:
     """
     session = request.session.session_key
     csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
-    if not session or not csrf:
+    version = freshness.data_version() if session and csrf else None
+    if version is None:
         return None
     parts = [
-        freshness.data_version(),
+        version,
         session,
         csrf,
         translation.get_language() or "",
@@ -119,19 +121,34 @@ def _region_key(request: HttpRequest) -> str | None:
     return "tracker:dashboard:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def _cached(key: str | None) -> str | None:
+    if key is None:
+        return None
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - without the cache the region is computed, as on a miss
+        return None
+
+
+def _keep(key: str | None, region: str) -> None:
+    if key is None:
+        return
+    with contextlib.suppress(Exception):  # without the cache the next request computes it again
+        cache.set(key, region, REGION_SECONDS)
+
+
 @require_GET
 @vary_on_headers("HX-Request")
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The dashboard; its region is rendered once per data version and reused (see above)."""
     _require_reader(request)
     key = _region_key(request)
-    region = cache.get(key) if key else None
+    region = _cached(key)
     context: dict = {}
     if region is None:
         context = _dashboard_context(build_report(request.user, _with_defaults(request.GET)))
         region = render_to_string(f"{DASHBOARD}#dashboard", context, request=request)
-        if key:
-            cache.set(key, region, REGION_SECONDS)
+        _keep(key, region)
     region = mark_safe(region)  # noqa: S308 - our own template's output, escaped when rendered
     if _partial(request, DASHBOARD, "dashboard") != DASHBOARD:
         return HttpResponse(region)

@@ -127,3 +127,25 @@ def test_other_dates_and_filters_are_separate_regions(demo):
     past, _ = _get(client, on="2021-02-09")
     assert counts(today) != counts(past)
     assert counts(_get(client)[0]) == counts(today)
+
+
+def test_without_a_cache_the_dashboard_and_writes_go_on(demo, monkeypatch):
+    """A cache outage (Redis down) costs speed, never a page or a write."""
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    client = signed_in(Client())
+    client.get(reverse("dashboard"))
+    for name in ("get", "set", "add"):
+        monkeypatch.setattr(cache, name, down)
+    page, _ = _get(client)
+    assert counts(page)["overdue_unfinished"] == 7
+    actions.set_deadline(
+        _overdue_one(),
+        deadline=timezone.localdate() + dt.timedelta(days=60),
+        basis="Gia hạn khi thử",
+        kind="extension",
+    )
+    assert counts(_get(client)[0])["overdue_unfinished"] == 6
