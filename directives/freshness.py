@@ -22,6 +22,7 @@ an old region until the next write: flush it (`redis-cli FLUSHDB`) after such an
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 
 from django.core.cache import cache
@@ -30,6 +31,16 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "tracker:data-version"
 logger = logging.getLogger(__name__)
+WARN_EVERY = 60  # seconds: an outage is logged once a minute per process, not once per write
+_warned_at = 0.0
+
+
+def _warn(what: str) -> None:
+    global _warned_at
+    now = time.monotonic()
+    if now - _warned_at >= WARN_EVERY:
+        _warned_at = now
+        logger.warning("cache unreachable: %s", what, exc_info=True)
 
 
 def data_version() -> str | None:
@@ -41,7 +52,7 @@ def data_version() -> str | None:
             cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
             version = cache.get(VERSION_KEY)
     except Exception:  # noqa: BLE001 - a cache outage must not take the page down
-        logger.exception("cache unreachable: the dashboard is computed without it")
+        _warn("the dashboard is computed without it")
         return None
     return version
 
@@ -50,7 +61,7 @@ def _renew() -> None:
     try:
         cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
     except Exception:  # noqa: BLE001 - a cache outage must not refuse the write itself
-        logger.exception("cache unreachable: could not renew the data version")
+        _warn("could not renew the data version")
 
 
 def _renew_on_commit() -> None:

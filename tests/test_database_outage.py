@@ -169,7 +169,11 @@ def app(cluster, tmp_path):
         "DJANGO_CONN_MAX_AGE": "600",  # a persistent connection that the restart breaks
         "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
     }
-    for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"]):
+    for command in (
+        ["migrate", "-v0"],
+        ["createcachetable"],
+        ["collectstatic", "--noinput", "-v0"],
+    ):
         subprocess.run(  # noqa: S603 - our own manage.py
             [sys.executable, "manage.py", *command],
             cwd=ROOT,
