@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from directives.models import (
     Assignment,
     DeadlineChange,
     ProgressUpdate,
+    Status,
     TransitionError,
 )
 
@@ -91,6 +93,51 @@ def record_progress(
     return update
 
 
+class ConfirmBelowFull(TransitionError):
+    """Confirming a completion reported below 100 % needs an explicit second confirmation."""
+
+    def __init__(self, percent: int):
+        super().__init__(
+            _("Tiến độ đơn vị báo cáo là %(percent)d %%. Vẫn xác nhận hoàn thành?")
+            % {"percent": percent}
+        )
+        self.percent = percent
+
+
+def undo_deadline(confirmation: ProgressUpdate) -> dt.datetime:
+    """Until when the leader who made `confirmation` may undo it (TRACKER_SIGNOFF_UNDO_HOURS)."""
+    return confirmation.created_at + dt.timedelta(hours=settings.TRACKER_SIGNOFF_UNDO_HOURS)
+
+
+def latest_move(assignment: Assignment) -> ProgressUpdate | None:
+    """The assignment's latest workflow move (its history row), or None."""
+    return (
+        assignment.updates.exclude(status_after="")
+        .select_related("author")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def can_undo_confirm(assignment: Assignment, user, *, at: dt.datetime) -> bool:
+    """Whether `user` may undo the confirmation now: it is the latest move, theirs, and recent."""
+    return _undo_refusal(latest_move(assignment), assignment, user, at=at) is None
+
+
+def _undo_refusal(move, assignment: Assignment, user, *, at: dt.datetime) -> str | None:
+    """Why the confirmation cannot be undone (for the user), or None when it can."""
+    if assignment.status != Status.DONE or move is None or move.status_after != Status.DONE:
+        return _("Chỉ hủy được xác nhận hoàn thành ngay sau khi xác nhận.")
+    if user is None or move.author_id != user.pk:
+        return _("Chỉ lãnh đạo đã xác nhận hoàn thành mới được hủy xác nhận.")
+    if at > undo_deadline(move):
+        return _(
+            "Đã quá %(hours)d giờ kể từ khi xác nhận nên không thể hủy; hãy mở lại nhiệm vụ"
+            " và nêu lý do."
+        ) % {"hours": settings.TRACKER_SIGNOFF_UNDO_HOURS}
+    return None
+
+
 def transition(
     assignment: Assignment,
     action: str,
@@ -101,19 +148,33 @@ def transition(
     at: dt.datetime | None = None,
     is_sample: bool = False,
     acting_as: str | None = None,
+    confirm_below: bool = False,
 ) -> ProgressUpdate:
     """Apply a workflow action through the one rule (`Assignment.apply_transition`).
 
-    The history row records the status before and after. Raises TransitionError when the rules
-    forbid it (including a user who holds no role that may make it) and VersionConflict.
-    `acting_as` is for trusted callers without a web user (demo seeding, commands).
+    The history row records the status before and after, and for a completion (report, confirm,
+    undone confirm) the day the unit reported it (`done_on`). Raises TransitionError when the
+    rules forbid it (including a user who holds no role that may make it) and VersionConflict.
+    Sign-off safeguards: confirming below 100 % raises ConfirmBelowFull unless `confirm_below`;
+    an undo is only for the leader who confirmed, as the latest move, within
+    TRACKER_SIGNOFF_UNDO_HOURS; reopening needs a reason (`note`). Nothing is written when
+    refused. `acting_as` is for trusted callers without a web user (demo seeding, commands).
     """
     at = at or timezone.now()
     actors = {acting_as} if acting_as else permissions.actors_for(user, assignment)
+    if action == Action.REOPEN and not (note or "").strip():
+        raise TransitionError(_("Cần nêu lý do mở lại nhiệm vụ."))
     with transaction.atomic():
         current = _lock(assignment, expected_version)
         required = _required_actor(action)
         actor = required if required in actors else next(iter(actors), None)
+        below = current.status == Status.AWAITING_SIGNOFF and current.percent < 100
+        if action == Action.CONFIRM and actor == required and below and not confirm_below:
+            raise ConfirmBelowFull(current.percent)
+        if action == Action.UNDO_CONFIRM and actor == required:
+            refusal = _undo_refusal(latest_move(current), current, user, at=at)
+            if refusal:
+                raise TransitionError(refusal)
         before, after = current.apply_transition(action, actor=actor, on=_local_date(at))
         membership = permissions.membership_of(user)
         update = ProgressUpdate.objects.create(
@@ -125,10 +186,15 @@ def transition(
             percent=current.percent,
             status_before=before,
             status_after=after,
+            done_on=(current.completed_on or current.reported_done_on)
+            if after in (Status.AWAITING_SIGNOFF, Status.DONE)
+            else None,
             is_sample=is_sample,
         )
         current.version += 1
         current.last_update_at = at
+        # The audit trail's row for this save says which action it was and why.
+        current._change_reason = f"{Action(action).label}: {note}" if note else Action(action).label
         current.save()
     _refresh(assignment, current)
     return update

@@ -4,7 +4,8 @@ Why: a leader's dashboard counts assignments by reporting group for a whole prov
 assignment rows costs time in proportion to the data; reading the tally rows of one unit costs the
 same at ten thousand assignments and at a million.
 
-How they stay exact: an assignment's tally key is (status, current deadline, done-late) and it is
+How they stay exact: an assignment's tally key is (status, current deadline, late — done after
+the deadline, or awaiting sign-off and reported after it) and it is
 counted for its lead unit and every unit above it (the ids are the segments of the lead unit's
 materialised path). Every ORM write that can change a key — `Assignment.save()`/`delete()`, the
 queryset's `update()`, `delete()`, `bulk_create()`/`bulk_update()` and moving a unit — applies the
@@ -24,23 +25,36 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 
 from directives.models import Assignment, AssignmentTally, Status, Unit
-from directives.models.assignment import due_soon_days, headline_rate
+from directives.models.assignment import awaiting_on_time, due_soon_days, headline_rate
 
 # The fields of Assignment that decide its tally key.
-TALLY_FIELDS = frozenset({"status", "deadline", "completed_on", "lead_unit", "lead_unit_id"})
+TALLY_FIELDS = frozenset(
+    {"status", "deadline", "completed_on", "reported_done_on", "lead_unit", "lead_unit_id"}
+)
 
-Key = tuple[str, "dt.date | None", bool]  # status, deadline, done late
+Key = tuple[str, "dt.date | None", bool]  # status, deadline, late (done late / reported late)
 Row = tuple[int, str, "dt.date | None", bool]  # unit id + Key
 
 
-def key_for(status: str, deadline: dt.date | None, completed_on: dt.date | None) -> Key:
-    """The tally key of an assignment with these values."""
-    late = (
-        status == Status.DONE
-        and deadline is not None
-        and completed_on is not None
-        and completed_on > deadline
-    )
+def key_for(
+    status: str,
+    deadline: dt.date | None,
+    completed_on: dt.date | None,
+    reported_done_on: dt.date | None = None,
+) -> Key:
+    """The tally key of an assignment with these values.
+
+    "Late" means done after the deadline, or — awaiting sign-off — reported after it (or on an
+    unknown day): such work stays overdue while it waits, the rest is not overdue (standing_for).
+    """
+    if deadline is None:
+        return (status, deadline, False)
+    if status == Status.DONE:
+        late = completed_on is not None and completed_on > deadline
+    elif status == Status.AWAITING_SIGNOFF:
+        late = not awaiting_on_time(status, deadline, reported_done_on)
+    else:
+        late = False
     return (status, deadline, bool(late))
 
 
@@ -66,13 +80,20 @@ def state_of(pk: int | None) -> State | None:
         Assignment.objects.select_for_update(of=("self",))
         .filter(pk=pk)
         .order_by()
-        .values_list("status", "deadline", "completed_on", "lead_unit_id", "lead_unit__path")
+        .values_list(
+            "status",
+            "deadline",
+            "completed_on",
+            "reported_done_on",
+            "lead_unit_id",
+            "lead_unit__path",
+        )
         .first()
     )
     if row is None:
         return None
-    status, deadline, completed_on, lead_unit_id, path = row
-    return State(key_for(status, deadline, completed_on), lead_unit_id, path)
+    status, deadline, completed_on, reported_done_on, lead_unit_id, path = row
+    return State(key_for(status, deadline, completed_on, reported_done_on), lead_unit_id, path)
 
 
 def state_from_instance(instance: Assignment, before: State | None) -> State:
@@ -80,7 +101,9 @@ def state_from_instance(instance: Assignment, before: State | None) -> State:
         path = before.path
     else:
         path = Unit.objects.values_list("path", flat=True).get(pk=instance.lead_unit_id)
-    key = key_for(instance.status, instance.deadline, instance.completed_on)
+    key = key_for(
+        instance.status, instance.deadline, instance.completed_on, instance.reported_done_on
+    )
     return State(key, instance.lead_unit_id, path)
 
 
@@ -106,12 +129,13 @@ def grouped(queryset, sign: int) -> Counter:
     rows = (
         Assignment.objects.filter(pk__in=queryset.values("pk"))
         .order_by()
-        .values_list("lead_unit__path", "status", "deadline", "completed_on")
+        .values_list("lead_unit__path", "status", "deadline", "completed_on", "reported_done_on")
         .annotate(n=Count("pk"))
     )
     deltas: Counter = Counter()
-    for path, status, deadline, completed_on, n in rows:
-        _spread(deltas, path, key_for(status, deadline, completed_on), sign * n)
+    for path, status, deadline, completed_on, reported_done_on, n in rows:
+        key = key_for(status, deadline, completed_on, reported_done_on)
+        _spread(deltas, path, key, sign * n)
     return deltas
 
 
@@ -123,7 +147,8 @@ def new_objects(objs: Iterable[Assignment]) -> Counter:
     )
     deltas: Counter = Counter()
     for o in objs:
-        _spread(deltas, paths[o.lead_unit_id], key_for(o.status, o.deadline, o.completed_on), 1)
+        key = key_for(o.status, o.deadline, o.completed_on, o.reported_done_on)
+        _spread(deltas, paths[o.lead_unit_id], key, 1)
     return deltas
 
 
@@ -137,12 +162,12 @@ def unit_moved(unit: Unit, old_path: str, new_path: str) -> None:
     subtree = (
         Assignment.objects.filter(lead_unit__path__startswith=new_path)
         .order_by()
-        .values_list("status", "deadline", "completed_on")
+        .values_list("status", "deadline", "completed_on", "reported_done_on")
         .annotate(n=Count("pk"))
     )
     deltas: Counter = Counter()
-    for status, deadline, completed_on, n in subtree:
-        key = key_for(status, deadline, completed_on)
+    for status, deadline, completed_on, reported_done_on, n in subtree:
+        key = key_for(status, deadline, completed_on, reported_done_on)
         for unit_id in old_above - new_above:
             deltas[(unit_id, *key)] -= n
         for unit_id in new_above - old_above:
@@ -197,9 +222,13 @@ def apply(deltas: Counter) -> None:
 # ----------------------------------------------------------------------------------------------
 # Recounting from scratch
 
+# key_for's "late", in SQL (migration 0008 recounts with the same rule).
 _LATE_SQL = (
-    "CASE WHEN a.status = 'done' AND a.deadline IS NOT NULL AND a.completed_on > a.deadline "
-    "THEN TRUE ELSE FALSE END"
+    "CASE WHEN a.deadline IS NULL THEN FALSE "
+    "WHEN a.status = 'done' AND a.completed_on > a.deadline THEN TRUE "
+    "WHEN a.status = 'awaiting_signoff' "
+    "AND (a.reported_done_on IS NULL OR a.reported_done_on > a.deadline) THEN TRUE "
+    "ELSE FALSE END"
 )
 
 
@@ -302,15 +331,19 @@ def report_counts(unit: Unit, *, on: dt.date) -> dict[str, object]:
     date, but a past date gives today's statuses judged against that date, not history.
     """
     soon = on + dt.timedelta(days=due_soon_days())
-    open_ = ~Q(status=Status.DONE)
+    # Awaiting sign-off reported on time is not yet due (or without a deadline) whatever `on`.
+    waiting = Q(status=Status.AWAITING_SIGNOFF, late=False)
+    open_ = ~Q(status=Status.DONE) & ~waiting
     sums = {
         "total": Sum("count"),
         "done_on_time": Sum("count", filter=Q(status=Status.DONE, late=False)),
         "done_late": Sum("count", filter=Q(status=Status.DONE, late=True)),
         "overdue_unfinished": Sum("count", filter=open_ & Q(deadline__lt=on)),
-        "not_yet_due": Sum("count", filter=open_ & Q(deadline__gte=on)),
+        "not_yet_due": Sum(
+            "count", filter=(open_ & Q(deadline__gte=on)) | (waiting & Q(deadline__isnull=False))
+        ),
         "due_soon": Sum("count", filter=open_ & Q(deadline__gte=on, deadline__lte=soon)),
-        "no_deadline": Sum("count", filter=open_ & Q(deadline__isnull=True)),
+        "no_deadline": Sum("count", filter=~Q(status=Status.DONE) & Q(deadline__isnull=True)),
         **{f"status_{s}": Sum("count", filter=Q(status=s)) for s in Status.values},
     }
     counts: dict[str, object] = {

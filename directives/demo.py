@@ -211,8 +211,16 @@ class Seeder:
             )
             return
         actor = Actor.ASSIGNER if what in (Action.CONFIRM, Action.REFUSE) else Actor.LEAD
+        # The sample history's sign-offs were the leader's deliberate choice, whatever the percent.
         actions.transition(
-            assignment, what, user=None, note=note, at=moment, is_sample=True, acting_as=actor
+            assignment,
+            what,
+            user=None,
+            note=note,
+            at=moment,
+            is_sample=True,
+            acting_as=actor,
+            confirm_below=True,
         )
 
     def run(self) -> None:

@@ -770,6 +770,7 @@ class Generator:
                 "proposals",
                 "status_before",
                 "status_after",
+                "done_on",
                 "is_sample",
             ],
             buffers["updates"],
@@ -946,6 +947,7 @@ class Generator:
                         PROPOSALS[int(r * 30) % 3] if r < 0.15 else "",
                         "",
                         "",
+                        None,
                         False,
                     )
                 )
@@ -968,6 +970,8 @@ class Generator:
                         "",
                         current,
                         after,
+                        # The reported day, on the report and on its confirmation (as_of).
+                        self.iso(reported) if step in ("report_done", "confirm") else None,
                         False,
                     )
                 )

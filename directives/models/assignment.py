@@ -47,6 +47,8 @@ class Action(models.TextChoices):
     REFUSE = "refuse", _("Từ chối xác nhận (thực hiện lại)")
     SUSPEND = "suspend", _("Tạm hoãn")
     RESUME = "resume", _("Tiếp tục thực hiện")
+    UNDO_CONFIRM = "undo_confirm", _("Hủy xác nhận hoàn thành")
+    REOPEN = "reopen", _("Mở lại nhiệm vụ")
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,12 @@ TRANSITIONS: dict[str, Transition] = {
         Actor.ASSIGNER,
     ),
     Action.RESUME: Transition(frozenset({Status.SUSPENDED}), Status.IN_PROGRESS, Actor.ASSIGNER),
+    # Only the leader who confirmed, within TRACKER_SIGNOFF_UNDO_HOURS (checked in actions).
+    Action.UNDO_CONFIRM: Transition(
+        frozenset({Status.DONE}), Status.AWAITING_SIGNOFF, Actor.ASSIGNER
+    ),
+    # With a reason; from then on the assignment counts as not done (history keeps the past).
+    Action.REOPEN: Transition(frozenset({Status.DONE}), Status.IN_PROGRESS, Actor.ASSIGNER),
 }
 
 
@@ -88,6 +96,9 @@ class Standing(models.TextChoices):
     NO_DEADLINE = "no_deadline", _("Không hạn")
     DONE_ON_TIME = "done_on_time", _("Hoàn thành đúng hạn")
     DONE_LATE = "done_late", _("Hoàn thành quá hạn")
+    # Reported done on or before the deadline (or without one), not yet signed off: the clock
+    # stopped when the unit reported, so waiting for the leader is never the unit's delay.
+    AWAITING = "awaiting", _("Chờ xác nhận (báo cáo đúng hạn)")
 
 
 class ReportGroup(models.TextChoices):
@@ -107,7 +118,29 @@ STANDING_TO_GROUP: dict[str, str] = {
     Standing.WITHIN: ReportGroup.NOT_YET_DUE,
     Standing.DUE_SOON: ReportGroup.NOT_YET_DUE,
     Standing.NO_DEADLINE: ReportGroup.NO_DEADLINE,
+    # With a deadline; one without a deadline stays "không hạn" (see group_for).
+    Standing.AWAITING: ReportGroup.NOT_YET_DUE,
 }
+
+
+def group_for(standing: str, deadline: dt.date | None) -> ReportGroup:
+    """The reporting group of a standing. Awaiting sign-off on time stays outside the headline
+    rate's denominator until the leader decides: not yet due, or no deadline without one."""
+    if standing == Standing.AWAITING and deadline is None:
+        return ReportGroup.NO_DEADLINE
+    return ReportGroup(STANDING_TO_GROUP[standing])
+
+
+def awaiting_on_time(status: str, deadline: dt.date | None, reported_on: dt.date | None) -> bool:
+    """Awaiting sign-off and reported done on or before the deadline (or without one).
+
+    An awaiting assignment whose report date is unknown keeps the ordinary rules.
+    """
+    return (
+        status == Status.AWAITING_SIGNOFF
+        and reported_on is not None
+        and (deadline is None or reported_on <= deadline)
+    )
 
 
 def due_soon_days() -> int:
@@ -120,12 +153,17 @@ def standing_for(
     deadline: dt.date | None,
     completed_on: dt.date | None,
     on: dt.date,
+    reported_on: dt.date | None = None,
 ) -> Standing:
     """Standing of an assignment with these values on the date `on`.
 
     A done assignment is judged by its completion date against its current deadline; one done
-    without a deadline cannot be late, so it counts as on time (our choice).
+    without a deadline cannot be late, so it counts as on time (our choice). One awaiting
+    sign-off is judged by `reported_on`, the day its lead unit reported it done: on time, it is
+    `AWAITING` whatever the date; reported late, it is overdue like any unfinished work.
     """
+    if awaiting_on_time(status, deadline, reported_on):
+        return Standing.AWAITING
     if status == Status.DONE:
         if deadline is None or (completed_on is not None and completed_on <= deadline):
             return Standing.DONE_ON_TIME
@@ -223,24 +261,35 @@ class AssignmentQuerySet(SearchColumnsQuerySet):
         return self.filter(visible_assignments_filter(user, narrowed=narrowed))
 
     def overdue(self, *, on: dt.date) -> AssignmentQuerySet:
-        return self.exclude(status=Status.DONE).filter(deadline__lt=on)
+        return (
+            self.exclude(status=Status.DONE)
+            .exclude(awaiting_on_time_q("status", "deadline", "reported_done_on"))
+            .filter(deadline__lt=on)
+        )
 
     def due_soon(self, *, on: dt.date) -> AssignmentQuerySet:
-        return self.exclude(status=Status.DONE).filter(
-            deadline__gte=on, deadline__lte=on + dt.timedelta(days=due_soon_days())
+        return (
+            self.exclude(status=Status.DONE)
+            .exclude(awaiting_on_time_q("status", "deadline", "reported_done_on"))
+            .filter(deadline__gte=on, deadline__lte=on + dt.timedelta(days=due_soon_days()))
         )
 
     def with_standing(self, *, on: dt.date) -> AssignmentQuerySet:
         """Annotate `standing` and `report_group` in SQL, the same rule as `standing_for`."""
         return self._annotate_standing(
-            on=on, status="status", deadline="deadline", completed_on="completed_on"
+            on=on,
+            status="status",
+            deadline="deadline",
+            completed_on="completed_on",
+            reported_on="reported_done_on",
         )
 
     def _annotate_standing(
-        self, *, on: dt.date, status: str, deadline: str, completed_on: str
+        self, *, on: dt.date, status: str, deadline: str, completed_on: str, reported_on: str
     ) -> AssignmentQuerySet:
-        """`standing_value` and `report_group_value` from the named status/deadline/completion
-        columns: the stored ones (`with_standing`) or those recorded on a date (`as_of`).
+        """`standing_value` and `report_group_value` from the named status/deadline/completion/
+        report-date columns: the stored ones (`with_standing`) or those recorded on a date
+        (`as_of`).
 
         Both come from one list of rules; the group is not computed from the standing, so SQL
         does not repeat the standing's expression once per group.
@@ -248,7 +297,9 @@ class AssignmentQuerySet(SearchColumnsQuerySet):
         soon = on + dt.timedelta(days=due_soon_days())
         done = Q(**{status: Status.DONE})
         no_deadline = Q(**{f"{deadline}__isnull": True})
+        awaiting = awaiting_on_time_q(status, deadline, reported_on)
         rules = [
+            (awaiting, Standing.AWAITING),
             (
                 done & (no_deadline | Q(**{f"{completed_on}__lte": F(deadline)})),
                 Standing.DONE_ON_TIME,
@@ -264,6 +315,7 @@ class AssignmentQuerySet(SearchColumnsQuerySet):
             output_field=models.CharField(),
         )
         group = Case(
+            When(awaiting & no_deadline, then=Value(ReportGroup.NO_DEADLINE.value)),
             *[
                 When(condition, then=Value(STANDING_TO_GROUP[value]))
                 for condition, value in rules
@@ -277,6 +329,8 @@ class AssignmentQuerySet(SearchColumnsQuerySet):
     def standing_order(self, *, on: dt.date) -> AssignmentQuerySet:
         """Overdue first, then due soon, then the rest by deadline (no deadline last).
 
+        (Awaiting sign-off reported on time keeps its place by deadline, among the open work.)
+
         For assignments not done the rank grows with the deadline (overdue < due soon < within
         < none), so ordering by (STANDING_GROUP, deadline, pk) is the same order — and that one
         an index can give (`assignment_standing_order`), so a page of 25 needs no sort of every
@@ -285,7 +339,10 @@ class AssignmentQuerySet(SearchColumnsQuerySet):
         rank = Case(
             When(standing_value=Standing.OVERDUE, then=Value(0)),
             When(standing_value=Standing.DUE_SOON, then=Value(1)),
-            When(standing_value__in=[Standing.WITHIN, Standing.NO_DEADLINE], then=Value(2)),
+            When(
+                standing_value__in=[Standing.WITHIN, Standing.NO_DEADLINE, Standing.AWAITING],
+                then=Value(2),
+            ),
             default=Value(3),
             output_field=models.IntegerField(),
         )
@@ -299,7 +356,8 @@ class AssignmentQuerySet(SearchColumnsQuerySet):
         """The picture recorded at the end of the day `on`, computed from the history in SQL.
 
         Annotates, as they stood then: `asof_status`, `asof_redo`, `asof_percent`,
-        `asof_deadline`, `asof_basis`, `asof_extensions`, `asof_completed_on`,
+        `asof_deadline`, `asof_basis`, `asof_extensions`, `asof_reported_on` (the day the lead
+        unit reported done, for work awaiting sign-off or done then), `asof_completed_on`,
         `asof_last_update` (latest progress update), `asof_since` (that, or when the assignment
         was first recorded), `asof_note` and `asof_note_at` (latest update, sign-offs aside); then
         `standing_value` and `report_group_value` by the same rules as `with_standing`.
@@ -318,6 +376,16 @@ class AssignmentQuerySet(SearchColumnsQuerySet):
         reports = before.exclude(status_after=Status.DONE)
         moves = updates.exclude(status_after="")
         changes = DeadlineChange.objects.filter(assignment=OuterRef("pk"))
+        # The row that led to "awaiting" or "done" carries the reported date (done_on): the
+        # report itself, the confirmation, or an undone confirmation. Done is not final (undo,
+        # reopen), so the stored dates cannot stand for a past date.
+        reported_then = (
+            before.filter(
+                status_after__in=[Status.AWAITING_SIGNOFF, Status.DONE], done_on__isnull=False
+            )
+            .order_by("-created_at", "-pk")
+            .values("done_on")[:1]
+        )
         refusals = moves.filter(
             created_at__lt=end,
             status_before=Status.AWAITING_SIGNOFF,
@@ -409,19 +477,45 @@ class AssignmentQuerySet(SearchColumnsQuerySet):
                     default=Value(False),
                     output_field=models.BooleanField(),
                 ),
-                # Done is final, so an assignment done on that day is done now, with the date
-                # its unit reported completion (see apply_transition).
-                asof_completed_on=Case(
-                    When(asof_status=Status.DONE, then=F("completed_on")),
+                # From the history; rows without it (no recorded move) fall back to the stored
+                # dates, which are then the ones of the stored status.
+                asof_reported_on=Case(
+                    When(
+                        asof_status__in=[Status.AWAITING_SIGNOFF, Status.DONE],
+                        then=Coalesce(
+                            Subquery(reported_then, output_field=models.DateField()),
+                            F("reported_done_on"),
+                            F("completed_on"),
+                            output_field=models.DateField(),
+                        ),
+                    ),
                     default=None,
                     output_field=models.DateField(),
                 ),
             )
-            # The stored completion date is the as-of one whenever the status then was done.
+            .annotate(
+                # The completion counts from the day the unit reported it (apply_transition).
+                asof_completed_on=Case(
+                    When(asof_status=Status.DONE, then=F("asof_reported_on")),
+                    default=None,
+                    output_field=models.DateField(),
+                ),
+            )
             ._annotate_standing(
-                on=on, status="asof_status", deadline="asof_deadline", completed_on="completed_on"
+                on=on,
+                status="asof_status",
+                deadline="asof_deadline",
+                completed_on="asof_completed_on",
+                reported_on="asof_reported_on",
             )
         )
+
+
+def awaiting_on_time_q(status: str, deadline: str, reported_on: str) -> Q:
+    """`awaiting_on_time` as a filter over the named columns (stored or as-of annotations)."""
+    return Q(**{status: Status.AWAITING_SIGNOFF, f"{reported_on}__isnull": False}) & (
+        Q(**{f"{deadline}__isnull": True}) | Q(**{f"{reported_on}__lte": F(deadline)})
+    )
 
 
 # Stands for "no deadline" inside the as-of subqueries (see AssignmentQuerySet.as_of).
@@ -565,11 +659,21 @@ class Assignment(SearchColumnsMixin, models.Model):
 
     def standing(self, *, on: dt.date) -> Standing:
         return standing_for(
-            status=self.status, deadline=self.deadline, completed_on=self.completed_on, on=on
+            status=self.status,
+            deadline=self.deadline,
+            completed_on=self.completed_on,
+            reported_on=self.reported_done_on,
+            on=on,
         )
 
     def report_group(self, *, on: dt.date) -> ReportGroup:
-        return ReportGroup(STANDING_TO_GROUP[self.standing(on=on)])
+        return group_for(self.standing(on=on), self.deadline)
+
+    def waiting_days(self, *, on: dt.date) -> int | None:
+        """Days the leader has kept a completion report waiting (None unless awaiting)."""
+        if self.status != Status.AWAITING_SIGNOFF or self.reported_done_on is None:
+            return None
+        return max((on - self.reported_done_on).days, 0)
 
     def days_left(self, *, on: dt.date) -> int | None:
         """Days until the deadline (negative when overdue); None without a deadline."""
@@ -611,4 +715,11 @@ class Assignment(SearchColumnsMixin, models.Model):
             self.completed_on = self.reported_done_on or on
             self.percent = 100
             self.redo = False
+        if action == Action.UNDO_CONFIRM:
+            # Back to waiting for the leader, with the day the unit reported.
+            self.reported_done_on = self.completed_on
+            self.completed_on = None
+        if action == Action.REOPEN:
+            self.completed_on = None
+            self.reported_done_on = None
         return before, self.status

@@ -63,6 +63,9 @@ class ProgressUpdate(SearchColumnsMixin, models.Model):
     status_after = models.CharField(
         _("trạng thái sau"), max_length=20, choices=Status.choices, blank=True
     )
+    # On a "report done" row the day reported; on a confirmation (or an undone one) the
+    # completion date, which is that same day. The as-of picture reads it (Assignment.as_of).
+    done_on = models.DateField(_("ngày báo cáo hoàn thành"), null=True, blank=True)
     is_sample = models.BooleanField(
         _("dữ liệu mẫu"), default=False, help_text=_("Dữ liệu minh họa của bản demo.")
     )

@@ -29,7 +29,8 @@ class AssignmentTally(models.Model):
     )
     status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices)
     deadline = models.DateField(_("thời hạn"), null=True, blank=True)
-    # Done after the (current) deadline; always false for assignments not done.
+    # Done after the (current) deadline, or awaiting sign-off and reported after it (or on an
+    # unknown day); always false for other work and without a deadline.
     late = models.BooleanField(_("hoàn thành quá hạn"), default=False)
     count = models.IntegerField(_("số phân công"), default=0)
 

@@ -226,6 +226,7 @@ def test_report_counts_give_the_headline_rate(db):
             note="",
             at=dt.datetime(2021, 1, 5, tzinfo=dt.timezone.utc),
             acting_as=TRANSITIONS[action].actor,
+            confirm_below=True,
         )
     counts = aggregates.report_counts(unit, on=dt.date(2021, 1, 20))
     assert (counts["done_on_time"], counts["overdue_unfinished"]) == (1, 1)

@@ -88,7 +88,9 @@ def test_workflow_and_percent_changes_are_recorded(assignment, staff_user, leade
         actions.record_progress(assignment, user=staff_user, note="Đã họp", percent=40)
         actions.transition(assignment, "report_done", user=staff_user, note="Xong")
     with acting_as(leader_user, "198.51.100.2"):
-        actions.transition(assignment, "confirm", user=leader_user, note="Đồng ý")
+        actions.transition(
+            assignment, "confirm", user=leader_user, note="Đồng ý", confirm_below=True
+        )
     entries = assignment_audit(assignment)
     assert ("0", "40") in changes(entries, "percent")
     assert ("Chưa thực hiện", "Chờ xác nhận") in changes(entries, "status")

@@ -74,15 +74,17 @@ def test_standing_done_on_time_and_late_by_completion_date():
 
 def test_with_standing_in_sql_agrees_with_python(assignment, today):
     rows = {
-        "within": (D(2021, 3, 1), Status.NOT_STARTED, None),
-        "soon": (D(2021, 1, 6), Status.IN_PROGRESS, None),
-        "overdue": (D(2021, 1, 1), Status.AWAITING_SIGNOFF, None),
-        "none": (None, Status.IN_PROGRESS, None),
-        "done_ok": (D(2021, 1, 1), Status.DONE, D(2020, 12, 30)),
-        "done_late": (D(2020, 12, 1), Status.DONE, D(2020, 12, 30)),
+        "within": (D(2021, 3, 1), Status.NOT_STARTED, None, None),
+        "soon": (D(2021, 1, 6), Status.IN_PROGRESS, None, None),
+        "overdue": (D(2021, 1, 1), Status.AWAITING_SIGNOFF, None, D(2021, 1, 2)),
+        "awaiting": (D(2021, 1, 1), Status.AWAITING_SIGNOFF, None, D(2021, 1, 1)),
+        "awaiting_none": (None, Status.AWAITING_SIGNOFF, None, D(2021, 1, 1)),
+        "none": (None, Status.IN_PROGRESS, None, None),
+        "done_ok": (D(2021, 1, 1), Status.DONE, D(2020, 12, 30), None),
+        "done_late": (D(2020, 12, 1), Status.DONE, D(2020, 12, 30), None),
     }
     created = []
-    for deadline, status, completed in rows.values():
+    for deadline, status, completed, reported in rows.values():
         created.append(
             Assignment.objects.create(
                 directive=assignment.directive,
@@ -90,6 +92,7 @@ def test_with_standing_in_sql_agrees_with_python(assignment, today):
                 deadline=deadline,
                 status=status,
                 completed_on=completed,
+                reported_done_on=reported,
             )
         )
     annotated = {
@@ -98,6 +101,11 @@ def test_with_standing_in_sql_agrees_with_python(assignment, today):
     }
     assert [annotated[c.pk] for c in created] == [c.standing(on=today) for c in created]
     assert set(annotated.values()) == set(Standing.values)
+    groups = {
+        a.pk: a.report_group_value
+        for a in Assignment.objects.filter(pk__in=[c.pk for c in created]).with_standing(on=today)
+    }
+    assert [groups[c.pk] for c in created] == [c.report_group(on=today) for c in created]
 
 
 def test_report_groups_split_fallen_due_from_not_yet_due(assignment, today):
@@ -199,7 +207,9 @@ def test_coordinating_staff_cannot_move_workflow(assignment, coordinating_user):
 
 def test_assigner_leader_confirms_completion(assignment, staff_user, leader_user):
     actions.transition(assignment, Action.REPORT_DONE, user=staff_user, note="Xong")
-    actions.transition(assignment, Action.CONFIRM, user=leader_user, note="Đồng ý")
+    actions.transition(
+        assignment, Action.CONFIRM, user=leader_user, note="Đồng ý", confirm_below=True
+    )
     assignment.refresh_from_db()
     assert assignment.status == Status.DONE
 

@@ -370,6 +370,7 @@ def test_detail_timeline_merges_everything_newest_first(
         user=leader_user,
         note="Đồng ý",
         at=base + dt.timedelta(days=6),
+        confirm_below=True,
     )
     response = signed_in(staff_user).get(reverse("assignment_detail", args=[assignment.pk]))
     kinds = [entry.kind for entry in response.context["timeline"]]
