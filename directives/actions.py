@@ -595,3 +595,57 @@ def record_progress_with_files(
             default_storage.delete(name)
         raise
     return update
+
+
+def transition_with_files(
+    assignment: Assignment,
+    action: str,
+    *,
+    user,
+    files=(),
+    **fields,
+) -> ProgressUpdate:
+    """`transition` plus up to five evidence files on its history row (the lead unit's
+    completion report), all or nothing, like `record_progress_with_files`."""
+    from django.core.files.storage import default_storage
+
+    from directives import evidence
+
+    if len(files) > evidence.MAX_FILES:
+        raise evidence.EvidenceError(
+            _("Chỉ được đính kèm tối đa %(n)d tệp.") % {"n": evidence.MAX_FILES}
+        )
+    checked = [(upload, evidence.check_upload(upload)) for upload in files]
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            update = transition(assignment, action, user=user, **fields)
+            _store_evidence(update, checked, user=user, stored=stored)
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+    return update
+
+
+def _store_evidence(update: ProgressUpdate, checked, *, user, stored: list[str]) -> None:
+    """Save checked uploads as the update's attachments; each stored file's name is added to
+    `stored` at once, so the caller can remove them if the transaction fails."""
+    from directives import evidence
+    from directives.models import Attachment
+
+    for upload, kind in checked:
+        attachment = Attachment(
+            assignment_id=update.assignment_id,
+            update=update,
+            name=evidence.check_name(upload.name),
+            extension=kind.extension,
+            content_type=kind.content_type,
+            size=upload.size,
+            sha256=evidence.sha256_of(upload),
+            uploaded_by=user,
+            uploaded_at=update.created_at,
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        stored.append(attachment.file.name)
+        attachment.save()

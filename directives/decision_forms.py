@@ -12,6 +12,8 @@ DECISIONS = {
     Action.REFUSE: _("Từ chối xác nhận"),
     Action.SUSPEND: _("Tạm hoãn"),
     Action.RESUME: _("Tiếp tục thực hiện"),
+    Action.UNDO_CONFIRM: _("Hủy xác nhận hoàn thành"),
+    Action.REOPEN: _("Mở lại nhiệm vụ"),
 }
 
 
@@ -25,10 +27,17 @@ class TransitionForm(DecisionForm):
     action = forms.ChoiceField(choices=list(DECISIONS.items()))
     note = forms.CharField(label=_("Lý do"), required=False, max_length=2000)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The second step of a confirmation below 100 %: the percent the leader was shown (a button
+    # of the dashboard's second step, or a checkbox on the assignment page).
+    confirm_below = forms.IntegerField(required=False, min_value=0, max_value=100)
+    # "assignment": answer with the assignment page rather than the dashboard.
+    back_to = forms.ChoiceField(choices=[("", ""), ("assignment", "")], required=False)
 
     def clean(self):
         cleaned = super().clean()
         action, note = cleaned.get("action"), (cleaned.get("note") or "").strip()
+        if action == Action.REOPEN and not note:
+            self.add_error("note", _("Cần nêu lý do mở lại nhiệm vụ."))
         if action == Action.REFUSE and not note:
             self.add_error("note", _("Cần nêu lý do từ chối để đơn vị biết việc phải làm lại."))
         if action == Action.SUSPEND and not note:

@@ -231,6 +231,10 @@ class ReportDoneForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Hãy nêu kết quả đã hoàn thành trước khi báo cáo.")},
     )
+    files = EvidenceFilesField(
+        label=_("Tệp minh chứng"),
+        help_text=_("Tối đa 5 tệp PDF, Word, Excel, JPG hoặc PNG; mỗi tệp không quá 10 MB."),
+    )
 
 
 class ExtensionForm(VersionedForm):

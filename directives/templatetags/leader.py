@@ -64,6 +64,14 @@ def days_overdue(assignment, on: dt.date) -> int:
 
 
 @register.simple_tag
+def waiting_days(assignment, on: dt.date) -> int | None:
+    """Days the leader has kept a completion report waiting, as of `on` (None unless awaiting)."""
+    if assignment.asof_status != Status.AWAITING_SIGNOFF or assignment.asof_reported_on is None:
+        return None
+    return max((on - assignment.asof_reported_on).days, 0)
+
+
+@register.simple_tag
 def days_left(assignment, on: dt.date) -> int:
     return (assignment.asof_deadline - on).days if assignment.asof_deadline else 0
 

@@ -38,7 +38,15 @@ def deadline_label(assignment: Assignment) -> str:
 
 @register.simple_tag
 def days_note(assignment: Assignment, on: dt.date) -> str:
-    """'còn 3 ngày' / 'quá hạn 12 ngày' / '' for done or no deadline."""
+    """'còn 3 ngày' / 'quá hạn 12 ngày' / '' for done or no deadline; for a completion awaiting
+    sign-off, the leader's waiting time ('chờ xác nhận 4 ngày'), after 'quá hạn …' only when
+    it was reported late."""
+    waiting = assignment.waiting_days(on=on)
+    if waiting is not None:
+        text = _("chờ xác nhận %(n)d ngày") % {"n": waiting}
+        if assignment.standing(on=on) != Standing.OVERDUE:
+            return text
+        return _("quá hạn %(n)d ngày") % {"n": (on - assignment.deadline).days} + " · " + text
     if assignment.deadline is None or assignment.status == "done":
         return ""
     days = (assignment.deadline - on).days
@@ -52,6 +60,14 @@ def days_note(assignment: Assignment, on: dt.date) -> str:
 @register.filter
 def standing_label(value: str) -> str:
     return Standing(value).label if value in Standing.values else ""
+
+
+@register.filter
+def standing_short(value: str) -> str:
+    """The standing's label where space is short (a calendar cell)."""
+    if value == Standing.AWAITING:
+        return _("Chờ xác nhận")
+    return standing_label(value)
 
 
 def _as_date(value: dt.date | dt.datetime | None) -> dt.date | None:

@@ -192,8 +192,13 @@ def _answer(
     done: str = "",
     error: str = "",
     failed: str = "",
+    below: int | None = None,
+    undo: Assignment | None = None,
 ) -> HttpResponse:
     """After a decision: the dashboard as the user was looking at it, updated.
+
+    `below`: the percent of a confirmation that needs its second step; `undo`: the assignment
+    just confirmed, whose confirmation the message offers to undo.
 
     htmx gets the region, focus on the outcome (or on the field in error); without JavaScript
     a success redirects back to the dashboard and an error shows the page with the error.
@@ -209,6 +214,8 @@ def _answer(
         error=error,
         failed=failed,
         failed_form=form if failed else None,
+        below=below,
+        undo=undo,
     )
     template = f"{DASHBOARD}#dashboard" if request.htmx else DASHBOARD
     return TemplateResponse(request, template, context)
@@ -237,16 +244,28 @@ DONE_MESSAGES = {
     Action.REFUSE: gettext_lazy("Đã từ chối xác nhận, đơn vị phải thực hiện lại: %(name)s."),
     Action.SUSPEND: gettext_lazy("Đã tạm hoãn: %(name)s."),
     Action.RESUME: gettext_lazy("Đã cho tiếp tục thực hiện: %(name)s."),
+    Action.UNDO_CONFIRM: gettext_lazy(
+        "Đã hủy xác nhận hoàn thành, nhiệm vụ trở lại chờ xác nhận: %(name)s."
+    ),
+    Action.REOPEN: gettext_lazy("Đã mở lại nhiệm vụ, tính là chưa hoàn thành: %(name)s."),
 }
 
 
 @require_POST
 def assignment_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    """Confirm or refuse completion, suspend or resume (the assigning body's leaders)."""
+    """Confirm or refuse completion, suspend or resume, undo a confirmation or reopen done work
+    (the assigning body's leaders).
+
+    Confirming below 100 % takes a second step: the first answer asks again, stating the
+    percent, and writes nothing. From the assignment page (`back_to`), the answer is that page.
+    """
     assignment = _decidable_assignment(request, pk)
     form = TransitionForm(request.POST)
     key = f"{request.POST.get('origin', '')}-{request.POST.get('action', '')}-{assignment.pk}"
+    to_page = request.POST.get("back_to") == "assignment"
     if not form.is_valid():
+        if to_page:
+            return _page_answer(request, assignment, error=_first_error(form))
         return _answer(request, form, failed=key)
     action = form.cleaned_data["action"]
     try:
@@ -256,10 +275,38 @@ def assignment_decide(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
             note=form.cleaned_data["note"] or str(DECISIONS[action]),
             expected_version=form.cleaned_data["version"],
+            confirm_below=form.cleaned_data["confirm_below"] is not None,
         )
+    except actions.ConfirmBelowFull as error:
+        if to_page:
+            return _page_answer(request, assignment, error=str(error))
+        # Nothing written: the same item comes back with the question and its second button.
+        return _answer(request, form, failed=key, below=error.percent)
     except (TransitionError, actions.VersionConflict) as error:
+        if to_page:
+            return _page_answer(request, assignment, error=str(error))
         return _answer(request, form, error=str(error))
-    return _answer(request, form, done=str(DONE_MESSAGES[action]) % {"name": _name(assignment)})
+    done = str(DONE_MESSAGES[action]) % {"name": _name(assignment)}
+    if to_page:
+        return _page_answer(request, assignment, done=done)
+    undo = assignment if action == Action.CONFIRM else None
+    return _answer(request, form, done=done, undo=undo)
+
+
+def _first_error(form) -> str:
+    return next((str(e) for errors in form.errors.values() for e in errors), "")
+
+
+def _page_answer(
+    request: HttpRequest, assignment: Assignment, *, done="", error=""
+) -> HttpResponse:
+    """Back to the assignment page with the outcome as a message (its leader panel posts
+    without htmx, so the page and its history reload whole)."""
+    if done:
+        messages.success(request, done)
+    if error:
+        messages.error(request, _("Không thực hiện được: %(error)s") % {"error": error})
+    return redirect(reverse("assignment_detail", args=[assignment.pk]) + "#leader-panel")
 
 
 @require_POST

@@ -265,7 +265,9 @@ def assignment_list(request: HttpRequest) -> TemplateResponse:
 @dataclass
 class TimelineEntry:
     at: dt.datetime
-    kind: str  # progress | workflow | signoff | refused | extension | decision | reminder
+    # progress | workflow | reported | signoff | refused | undone | reopened | extension |
+    # decision | reminder
+    kind: str
     item: Any
     order: int = 0  # ties at the same moment: the decision after its request, and so on
 
@@ -291,6 +293,11 @@ def _timeline(assignment: Assignment) -> tuple[list[TimelineEntry], list[Extensi
                 update.status_after == Status.IN_PROGRESS
             ):
                 kind = "refused"
+            elif update.status_before == Status.DONE:
+                # A confirmation undone (back to awaiting) or the work reopened.
+                kind = "undone" if update.status_after == Status.AWAITING_SIGNOFF else "reopened"
+            elif update.status_after == Status.AWAITING_SIGNOFF:
+                kind = "reported"
         entries.append(TimelineEntry(update.created_at, kind, update))
     requests = list(
         ExtensionRequest.objects.filter(assignment=assignment).select_related(
@@ -341,6 +348,26 @@ def _panel_context(
         "start_form": forms.get("start_form") or StartForm(assignment=assignment),
         "report_form": forms.get("report_form") or ReportDoneForm(assignment=assignment),
         "extension_form": forms.get("extension_form") or ExtensionForm(assignment=assignment),
+        "leader": _leader_context(request, assignment),
+    }
+
+
+def _leader_context(request: HttpRequest, assignment: Assignment) -> dict[str, Any] | None:
+    """The sign-off decisions the assigning body's leader may take here (None for others):
+    confirm or refuse a completion report, undo their own recent confirmation, reopen."""
+    user = request.user
+    if not permissions.can_decide(user) or not permissions.is_assigner(user, assignment):
+        return None
+    allowed = assignment.allowed_actions(Actor.ASSIGNER)
+    now = timezone.now()
+    move = actions.latest_move(assignment) if assignment.status == Status.DONE else None
+    can_undo = move is not None and actions.can_undo_confirm(assignment, user, at=now)
+    return {
+        "can_confirm": Action.CONFIRM in allowed,
+        "below": assignment.percent < 100,
+        "can_undo": can_undo,
+        "undo_until": actions.undo_deadline(move) if can_undo else None,
+        "can_reopen": Action.REOPEN in allowed,
     }
 
 
@@ -475,7 +502,7 @@ def _workflow_post(request: HttpRequest, pk: int, form_name: str, form_class, pe
     assignment = _visible(request, pk)
     if not permissions.is_lead_member(request.user, assignment):
         raise PermissionDenied
-    form = form_class(request.POST, assignment=assignment)
+    form = form_class(request.POST, request.FILES, assignment=assignment)
     conflict = None
     refused = ""
     if form.is_valid():
@@ -485,6 +512,8 @@ def _workflow_post(request: HttpRequest, pk: int, form_name: str, form_class, pe
             conflict = _conflict(error.current)
             form.refresh_version(error.current.version)
             assignment = error.current
+        except evidence.EvidenceError as error:
+            form.add_error("files", str(error))
         except TransitionError as error:
             # Shown at the top of the panel: the form it came from may no longer be offered.
             refused = str(error)
@@ -528,10 +557,11 @@ def assignment_start(request: HttpRequest, pk: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def assignment_report_done(request: HttpRequest, pk: int) -> HttpResponse:
     def perform(assignment, data):
-        actions.transition(
+        actions.transition_with_files(
             assignment,
             Action.REPORT_DONE,
             user=request.user,
+            files=[upload for upload, _kind in data["files"]],
             note=data["note"],
             expected_version=data["version"],
         )

@@ -376,7 +376,7 @@ def test_detail_timeline_merges_everything_newest_first(
     kinds = [entry.kind for entry in response.context["timeline"]]
     assert kinds == [
         "signoff",
-        "workflow",
+        "reported",
         "reminder",
         "decision",
         "extension",
