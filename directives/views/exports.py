@@ -106,6 +106,7 @@ _FIELDS = (
     "report_group_value",
     "directive_id",
     "directive__parent_id",
+    "asof_reported_on",
 )
 
 
@@ -170,6 +171,7 @@ def counted_lines(report: Report) -> Iterator[tuple[Line, str, int]]:
             group,
             directive_id,
             parent_id,
+            reported_on,
         ) in chunk:
             number += 1
             content = f"{directive_number}. {title}"
@@ -185,6 +187,12 @@ def counted_lines(report: Report) -> Iterator[tuple[Line, str, int]]:
             if standing == Standing.OVERDUE:
                 days = (report.on - deadline).days
                 notes.append(_("Quá hạn %(n)d ngày") % {"n": days})
+            if standing == Standing.AWAITING:
+                # Not overdue: the unit reported on time; the wait is the leader's.
+                notes.append(
+                    _("Báo cáo hoàn thành đúng hạn ngày %(date)s, chờ xác nhận %(n)d ngày")
+                    % {"date": _date(reported_on), "n": max((report.on - reported_on).days, 0)}
+                )
             if extensions:
                 notes.append(
                     _("Đã gia hạn %(n)d lần; thời hạn ban đầu %(date)s")
