@@ -32,7 +32,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directives import actions, calendar
-from directives.models import Assignment, Membership, Notification, Reminder, Role, Status
+from directives.models import (
+    Assignment,
+    Membership,
+    Notification,
+    Reminder,
+    Role,
+    Standing,
+    Status,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -153,6 +161,10 @@ def _digest_line(assignment: Assignment, today: dt.date) -> str:
     if assignment.deadline is None:
         return line + (assignment.deadline_basis or _("Không hạn"))
     line += calendar.deadline_text(assignment.deadline, assignment.deadline_basis)
+    waiting = assignment.waiting_days(on=today)
+    if waiting is not None and assignment.standing(on=today) != Standing.OVERDUE:
+        # Reported on time: the wait is the leader's, not an overdue unit.
+        return line + " — " + _("chờ xác nhận %(n)d ngày") % {"n": waiting}
     left = (assignment.deadline - today).days
     if left < 0:
         return line + " — " + _("quá hạn %(n)d ngày") % {"n": -left}

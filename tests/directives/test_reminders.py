@@ -332,3 +332,28 @@ def test_send_reminders_bad_now_is_an_error(db):
     with pytest.raises(CommandError, match="Thời điểm “hôm qua” không hợp lệ"):
         run("hôm qua")
     assert not Reminder.objects.exists()
+
+
+# --- Awaiting sign-off, reported on time (issue 13) --------------------------------------------
+
+
+def test_no_overdue_reminder_for_a_completion_reported_on_time(assignment, staff, leader_user):
+    from directives.models import Action, Actor
+
+    for action, day in ((Action.START, 1), (Action.REPORT_DONE, 8)):
+        actions.transition(
+            assignment,
+            action,
+            user=None,
+            note="",
+            at=timezone.make_aware(dt.datetime(2021, 2, day, 10)),
+            acting_as=Actor.LEAD,
+        )
+    for day in (10, 17, 24):  # the day after the deadline, then weekly
+        run(f"2021-02-{day:02d}T08:00")
+    assert not Reminder.objects.exists()
+    # The leader's digest lists it as waiting for them, not as overdue.
+    digest = Notification.objects.get(recipient=leader_user, key__endswith="2021-W06")
+    assert "0 quá hạn" in digest.title and "1 chờ xác nhận" in digest.title
+    assert "chờ xác nhận 2 ngày" in digest.body
+    assert "quá hạn" not in digest.body.split("Chờ xác nhận hoàn thành")[1]
