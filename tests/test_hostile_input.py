@@ -7,7 +7,9 @@ tests/security/hostile.py. New forms: add a test with `post_hostile` (see that m
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django import forms
@@ -306,7 +308,37 @@ def test_payloads_stay_text_in_the_csv_export(client, leader_user, hostile_assig
     response = client.get(reverse("report_csv"))
     content = b"".join(response.streaming_content).decode("utf-8-sig")
     assert SCRIPT in content  # as plain text, which a spreadsheet never runs
-    assert "\n=" not in content
+
+
+# Text a spreadsheet would run as a formula: each starts with one of = + - @.
+FORMULAS = {
+    "directive_number": "=1+1",
+    "lead": "+cmd|' /C calc'!A0",
+    "coordinating": "-2+3+cmd|' /C calc'!A0",
+    "basis": "@SUM(1+1)*cmd|' /C calc'!A0",
+}
+
+
+def test_formulas_in_every_text_column_are_neutralised_in_the_csv(
+    client, leader_user, assignment, lead_unit, coordinating_unit
+):
+    Directive.objects.filter(pk=assignment.directive_id).update(number=FORMULAS["directive_number"])
+    lead_unit.name = FORMULAS["lead"]
+    lead_unit.save()
+    coordinating_unit.name = FORMULAS["coordinating"]
+    coordinating_unit.save()
+    Assignment.objects.filter(pk=assignment.pk).update(deadline_basis=FORMULAS["basis"])
+    client.force_login(leader_user)
+    response = client.get(reverse("report_csv"))
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, row = list(csv.reader(io.StringIO(content)))
+    cells = dict(zip(header, row, strict=True))
+    # Each payload is there, whole, behind a leading apostrophe that keeps it text.
+    assert cells["Nội dung nhiệm vụ"].startswith("'" + FORMULAS["directive_number"] + ". ")
+    assert cells["Đơn vị chủ trì"] == "'" + FORMULAS["lead"]
+    assert cells["Đơn vị phối hợp"] == "'" + FORMULAS["coordinating"]
+    assert cells["Căn cứ thời hạn"] == "'" + FORMULAS["basis"]
+    assert not [cell for cell in row if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
 
 
 def test_every_payload_is_escaped_in_a_directive_title(client, admin_user, assignment):

@@ -178,7 +178,8 @@ def standing_for(
 
 
 def headline_rate(completed: int, overdue_unfinished: int) -> Decimal | None:
-    """Completed ÷ (completed + overdue-unfinished), in percent with two decimals.
+    """Completed ÷ (completed + overdue-unfinished), in percent with two decimals, rounded half
+    up (90.625 → 90.63; the README states this rule).
 
     Assignments not yet due are outside the denominator; None when nothing has fallen due.
     """

@@ -104,3 +104,27 @@ def test_command_exits_with_status_one(db, tmp_path: Path):
     )
     assert result.returncode == 1
     assert "trống" in result.stderr
+
+
+def test_captions_between_and_inside_items_are_dropped():
+    """The founding text's captions all come before item 1; here they sit inside item 1 (between
+    its two paragraphs), between items 1 and 2 and after the last item."""
+    from directives.importers.conclusion import parse_conclusion
+
+    parsed = parse_conclusion(
+        "Hội nghị cán bộ ngày 17/11/2020.\n"
+        "1. Xây dựng kế hoạch học tập Nghị quyết.\n"
+        "Ảnh: Quang cảnh hội nghị.\n"
+        "Hoàn thành trước ngày 31/12/2020.\n"
+        "ảnh : Đồng chí Bí thư phát biểu.\n"
+        "2. Chăm lo Tết cho gia đình chính sách.\n"
+        "Ảnh: Trao quà Tết.\n"
+        "BAN BIÊN TẬP"
+    )
+    texts = [d.text for d in parsed.directives]
+    assert [d.number for d in parsed.directives] == ["1", "2"]
+    assert texts[0].startswith("Xây dựng kế hoạch học tập Nghị quyết.")
+    assert "Hoàn thành trước ngày 31/12/2020." in texts[0]  # the item goes on past the caption
+    assert texts[1].startswith("Chăm lo Tết cho gia đình chính sách.")
+    assert not any("Ảnh" in text or "ảnh :" in text or "Quang cảnh" in text for text in texts)
+    assert not any("Trao quà" in text or "phát biểu" in text for text in texts)

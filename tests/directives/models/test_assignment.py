@@ -33,8 +33,27 @@ def test_headline_rate_is_none_when_nothing_fell_due():
     assert headline_rate(0, 0) is None
 
 
-def test_headline_rate_ignores_not_yet_due():
+def test_headline_rate_is_completed_over_completed_and_overdue():
+    # Not-yet-due work is no input here; tests/directives/views/test_dashboard_rules.py
+    # (test_headline_rate_ignores_not_yet_due) checks the dashboard leaves it out.
     assert headline_rate(3, 1) == Decimal("75.00")
+
+
+@pytest.mark.parametrize(
+    ("completed", "overdue", "rate"),
+    [
+        (29, 3, "90.63"),  # 90.625, a tie: half up (half even would give 90.62)
+        (1, 31, "3.13"),  # 3.125
+        (1, 159, "0.63"),  # 0.625
+        (5, 27, "15.63"),  # 15.625
+        (1, 79, "1.25"),  # exact
+        (1, 2, "33.33"),
+        (2, 1, "66.67"),
+        (16_051, 223, "98.63"),  # 98.6297…
+    ],
+)
+def test_headline_rate_rounds_half_up_to_two_decimals(completed, overdue, rate):
+    assert headline_rate(completed, overdue) == Decimal(rate)
 
 
 @pytest.mark.parametrize(
