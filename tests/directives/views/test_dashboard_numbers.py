@@ -309,6 +309,8 @@ def test_excel_summary_and_rows_hold_the_vector(leader_client, vector, when):
     assert summary["Tổng số"] == sum(groups.values())
     rate = summary["Tỷ lệ hoàn thành (đã hoàn thành ÷ đã đến hạn), %"]
     assert f"{rate:.2f}".replace(".", ",") + " %" == _rate(groups)
+    if when == "past":
+        return  # the summary is enough here: reading 16,824 rows once (today) is the cost
     # The detail sheet: one row per assignment, its group in "Kết quả" (column H).
     results = [row[7] for row in book["Báo cáo"].iter_rows(min_row=6, values_only=True)]
     assert {group: results.count(LABELS[group]) for group in GROUPS} == groups
