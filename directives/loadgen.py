@@ -771,6 +771,7 @@ class Generator:
                 "status_before",
                 "status_after",
                 "is_sample",
+                "coordinating",
             ],
             buffers["updates"],
         )
@@ -947,6 +948,7 @@ class Generator:
                         "",
                         "",
                         False,
+                        False,  # every generated report is the lead unit's (author, lead)
                     )
                 )
             else:
@@ -968,6 +970,7 @@ class Generator:
                         "",
                         current,
                         after,
+                        False,
                         False,
                     )
                 )
