@@ -82,7 +82,10 @@ def test_coordinating_post_keeps_the_assignments_numbers_and_lists_the_unit(
     status_card = content[content.index('id="status-title"') : content.index('id="action-forms"')]
     assert "<strong>70%</strong>" in status_card
     reports = status_card[status_card.index('class="coordinating-reports"') :]
-    assert re.search(rf"<strong>Sở phối hợp thử</strong> — 60 %, cập nhật {day}</li>", reports)
+    assert re.search(
+        rf'<strong>Sở phối hợp thử</strong> — <span class="nowrap">60 %, cập nhật {day}</span>',
+        reports,
+    )
     assert re.search(
         r"<strong>Báo thử nghiệm</strong> — <span class=\"late\">chưa báo cáo</span>", reports
     )
@@ -310,3 +313,18 @@ def test_staff_list_offers_progress_only_on_work_under_way(
     assert reverse("assignment_progress", args=[assignment.pk]) in content
     assert reverse("assignment_progress", args=[done.pk]) not in content
     assert reverse("assignment_progress", args=[suspended.pk]) not in content
+
+
+def test_search_names_a_coordinating_note_by_its_unit(assignment, staff_user, coordinating_user):
+    actions.record_progress(
+        assignment, user=coordinating_user, note="Phát hành bản tin chuyên đề", percent=60
+    )
+    actions.record_progress(
+        assignment, user=staff_user, note="Phát hành kế hoạch chung", percent=20
+    )
+    html = signed_in(staff_user).get(reverse("search_results"), {"q": "phat hanh"}).content
+    metas = re.findall(r'<p class="hit-meta">(.*?)</p>', html.decode(), re.S)
+    theirs = [m for m in metas if "60%" in m]
+    ours = [m for m in metas if "20%" in m]
+    assert len(theirs) == 1 and "Sở phối hợp thử (phối hợp)" in theirs[0]
+    assert len(ours) == 1 and "Ban Tuyên giáo thử" in ours[0] and "phối hợp" not in ours[0]
