@@ -42,6 +42,7 @@ from django.utils.crypto import get_random_string  # noqa: E402
 from pages import BASELINE, PAGES, Page  # noqa: E402
 
 from directives.models import (  # noqa: E402
+    TAKES_PROGRESS,
     Assignment,
     Document,
     Membership,
@@ -120,11 +121,11 @@ def context_rows(page: Page, user) -> list[dict[str, str]]:
     # GET pages show one open assignment the unit leads. POST rows need many: a variant sent
     # again while its previous save is still in flight would be refused as a conflict, so the
     # rotation should be several times the connections — open ones it leads first, then what
-    # it coordinates or has finished (progress may still be logged on those), never suspended.
+    # it coordinates; only work that takes progress (not awaiting sign-off, done or suspended).
     mine = Q(lead_unit_id=own) | Q(coordinating_units=own)
     candidates = (
         Assignment.objects.filter(pk__in=Assignment.objects.filter(mine).values("pk"))
-        .exclude(status=Status.SUSPENDED)
+        .filter(status__in=TAKES_PROGRESS)
         .annotate(
             led_open=Case(
                 When(~Q(status=Status.DONE) & Q(lead_unit_id=own), then=Value(0)),

@@ -19,6 +19,7 @@ from directives.models import (
     Action,
     Assignment,
     DeadlineChange,
+    ProgressClosed,
     ProgressUpdate,
     Status,
     TransitionError,
@@ -61,35 +62,61 @@ def record_progress(
     at: dt.datetime | None = None,
     is_sample: bool = False,
     trusted: bool = False,
+    coordinating: bool | None = None,
+    unit=None,
 ) -> ProgressUpdate:
-    """Append a progress update and move the assignment's current percent to it.
+    """Append a progress update; the lead unit's moves the assignment's current percent.
 
-    Raises PermissionDenied when the user is not of the lead or a coordinating unit, and
-    VersionConflict when the assignment changed since `expected_version`. `trusted` skips the
-    permission check for callers without a web user (demo seeding, commands).
+    Progress has an owner (domain.md §3): a member of the lead unit reports the assignment's
+    percent; a member of a coordinating unit (and not of the lead, which wins when both)
+    reports its own part, kept as a `coordinating` row that changes nothing on the assignment.
+    Raises PermissionDenied when the user is of neither, ProgressClosed when the assignment
+    takes no progress now (awaiting sign-off, done, suspended), and VersionConflict when a lead
+    update finds the assignment changed since `expected_version`. `trusted` skips the
+    permission check for callers without a web user (demo seeding, commands), which may name
+    the reporting `unit` and say whether the report is `coordinating` (by default: whether that
+    unit is not the lead).
     """
     if not trusted and not permissions.can_log_progress(user, assignment):
         raise PermissionDenied(_("Bạn không được cập nhật tiến độ nhiệm vụ này."))
+    membership = permissions.membership_of(user)
+    if not trusted:
+        # The permission rule decides, never the caller; the lead wins over coordinating.
+        unit = membership.unit if membership is not None else None
+        coordinating = not permissions.is_lead_member(user, assignment)
+    else:
+        if unit is None and membership is not None:
+            unit = membership.unit
+        if coordinating is None:
+            coordinating = unit is not None and unit.pk != assignment.lead_unit_id
     at = at or timezone.now()
     with transaction.atomic():
-        current = _lock(assignment, expected_version)
-        membership = permissions.membership_of(user)
+        # A coordinating report writes nothing on the assignment row (not its percent, "last
+        # updated" or version), so it checks no version and can never conflict with the lead
+        # unit's form; it still takes the row lock, so it reads the status a concurrent
+        # completion report or sign-off leaves.
+        current = _lock(assignment, None if coordinating else expected_version)
+        if not current.takes_progress:
+            raise ProgressClosed(current.status)
         update = ProgressUpdate.objects.create(
             assignment=current,
             author=user,
-            unit=membership.unit if membership else None,
+            unit=unit,
             created_at=at,
             note=note,
             percent=percent,
             difficulties=difficulties,
             proposals=proposals,
             is_sample=is_sample,
+            coordinating=coordinating,
         )
-        current.percent = percent
-        current.version += 1
-        current.last_update_at = at
-        current.save(update_fields=["percent", "version", "last_update_at"])
-    _refresh(assignment, current)
+        if not coordinating:
+            current.percent = percent
+            current.version += 1
+            current.last_update_at = at
+            current.save(update_fields=["percent", "version", "last_update_at"])
+    if not coordinating:
+        _refresh(assignment, current)
     return update
 
 

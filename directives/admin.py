@@ -141,7 +141,16 @@ class ProgressUpdateInline(admin.TabularInline):
     model = ProgressUpdate
     extra = 0
     can_delete = False
-    fields = ["created_at", "author", "unit", "percent", "status_before", "status_after", "note"]
+    fields = [
+        "created_at",
+        "author",
+        "unit",
+        "coordinating",
+        "percent",
+        "status_before",
+        "status_after",
+        "note",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

@@ -197,7 +197,9 @@ class Seeder:
         for step in history:
             self._apply(assignment, *step)
 
-    def _apply(self, assignment: Assignment, day: dt.date, what, note: str) -> None:
+    def _apply(self, assignment: Assignment, day: dt.date, what, note: str, unit="") -> None:
+        """One step of a history; a percent with a `unit` is that coordinating unit's own
+        report of its part (it leaves the lead's percent as it is)."""
         moment = at(day, 10)
         if isinstance(what, int):
             actions.record_progress(
@@ -208,6 +210,8 @@ class Seeder:
                 at=moment,
                 is_sample=True,
                 trusted=True,
+                unit=self.units[unit] if unit else None,
+                coordinating=bool(unit),
             )
             return
         actor = Actor.ASSIGNER if what in (Action.CONFIRM, Action.REFUSE) else Actor.LEAD
@@ -247,6 +251,12 @@ class Seeder:
             if party == "Huyện ủy Năm Căn":
                 history = [
                     (D(2020, 11, 25), s, "Bắt đầu xây dựng kế hoạch (dữ liệu mẫu)."),
+                    (
+                        D(2020, 12, 15),
+                        50,
+                        "Đã cử cán bộ hướng dẫn Huyện ủy xây dựng kế hoạch (dữ liệu mẫu).",
+                        tg,
+                    ),
                     (D(2020, 12, 28), 70, "Đang hoàn chỉnh dự thảo kế hoạch (dữ liệu mẫu)."),
                 ]
             elif party in ("Huyện ủy Ngọc Hiển", "Đảng ủy Bộ đội Biên phòng tỉnh"):
@@ -303,6 +313,13 @@ class Seeder:
             [
                 (D(2020, 11, 20), s, "Triển khai kế hoạch tuyên truyền (dữ liệu mẫu)."),
                 (D(2021, 1, 10), 80, "Đã mở chuyên mục trên Báo, Đài (dữ liệu mẫu)."),
+                # Sở TT&TT reports its own part; Báo Cà Mau, the Đài and Công an tỉnh never do.
+                (
+                    D(2021, 1, 12),
+                    60,
+                    "Đã chỉ đạo các trang thông tin điện tử đăng tin về Đại hội (dữ liệu mẫu).",
+                    "Sở Thông tin và Truyền thông",
+                ),
                 (D(2021, 1, 22), r, "Hoàn thành đợt tuyên truyền (dữ liệu mẫu)."),
                 (D(2021, 1, 26), c, "Xác nhận hoàn thành (dữ liệu mẫu)."),
             ],

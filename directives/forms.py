@@ -212,9 +212,15 @@ class ProgressForm(VersionedForm):
         help_text=_("Tối đa 5 tệp PDF, Word, Excel, JPG hoặc PNG; mỗi tệp không quá 10 MB."),
     )
 
-    def __init__(self, *args, assignment=None, **kwargs):
+    def __init__(
+        self, *args, assignment=None, coordinating: bool = False, own_percent=None, **kwargs
+    ):
         super().__init__(*args, assignment=assignment, **kwargs)
-        if assignment is not None:
+        if coordinating:
+            # A coordinating unit reports the percent of its own part, starting from its last.
+            self.fields["percent"].label = _("Tiến độ phần việc của đơn vị (%)")
+            self.fields["percent"].initial = own_percent or 0
+        elif assignment is not None:
             self.fields["percent"].initial = assignment.percent
 
 

@@ -772,6 +772,7 @@ class Generator:
                 "status_after",
                 "done_on",
                 "is_sample",
+                "coordinating",
             ],
             buffers["updates"],
         )
@@ -949,6 +950,7 @@ class Generator:
                         "",
                         None,
                         False,
+                        False,  # every generated report is the lead unit's (author, lead)
                     )
                 )
             else:
@@ -972,6 +974,7 @@ class Generator:
                         after,
                         # The reported day, on the report and on its confirmation (as_of).
                         self.iso(reported) if step in ("report_done", "confirm") else None,
+                        False,
                         False,
                     )
                 )

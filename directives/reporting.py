@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -87,6 +88,29 @@ def list_condition(kind: str, on: dt.date) -> Q:
     if kind == ListKind.OPEN:
         return ~finished
     raise ValueError(kind)
+
+
+def silent_coordinating_units(on: dt.date) -> Coalesce:
+    """Per assignment, how many of its coordinating units had sent no report of their own by
+    the end of the day `on`: one correlated count, so a list shows it without a query per row."""
+    from directives.models import ProgressUpdate
+
+    through = Assignment.coordinating_units.through
+    reported = ProgressUpdate.objects.filter(
+        assignment_id=OuterRef("assignment_id"),
+        unit_id=OuterRef("unit_id"),
+        coordinating=True,
+        created_at__lt=end_of_day(on),
+    )
+    silent = (
+        through.objects.filter(assignment_id=OuterRef("pk"))
+        .exclude(Exists(reported))
+        .order_by()
+        .values("assignment_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(silent), Value(0), output_field=IntegerField())
 
 
 def pending_extensions_on(on: dt.date) -> QuerySet:

@@ -1,11 +1,13 @@
 """Domain models, one file each, re-exported here."""
 
 from .assignment import (
+    TAKES_PROGRESS,
     TRANSITIONS,
     Action,
     Actor,
     Assignment,
     AssignmentQuerySet,
+    ProgressClosed,
     ReportGroup,
     Standing,
     Status,
@@ -26,6 +28,7 @@ from .tally import AssignmentTally
 from .unit import Unit, UnitKind
 
 __all__ = [
+    "TAKES_PROGRESS",
     "TRANSITIONS",
     "Action",
     "Actor",
@@ -42,6 +45,7 @@ __all__ = [
     "ExtensionRequest",
     "Membership",
     "Notification",
+    "ProgressClosed",
     "ProgressUpdate",
     "Reminder",
     "ReportGroup",

@@ -87,6 +87,31 @@ class TransitionError(Exception):
     """A workflow action that the rules do not allow; the message is for the user."""
 
 
+# Only work under way takes progress reports (issue 13): once the lead unit has reported
+# completion the numbers wait for the leader, done work is closed, and suspended work is paused.
+# There is no "ghi chú bổ sung" after completion: the timeline stays closed until a leader
+# reopens the assignment.
+TAKES_PROGRESS = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS})
+
+PROGRESS_CLOSED_MESSAGES = {
+    Status.AWAITING_SIGNOFF: _(
+        "Nhiệm vụ đang chờ xác nhận hoàn thành: không nhận thêm báo cáo tiến độ."
+    ),
+    Status.DONE: _("Nhiệm vụ đã hoàn thành: không nhận thêm báo cáo tiến độ."),
+    Status.SUSPENDED: _("Nhiệm vụ đang tạm hoãn: không nhận thêm báo cáo tiến độ."),
+}
+
+
+class ProgressClosed(TransitionError):
+    """A progress report on work that takes none now (see TAKES_PROGRESS); nothing is written."""
+
+    def __init__(self, status: str):
+        super().__init__(
+            PROGRESS_CLOSED_MESSAGES.get(status, _("Nhiệm vụ không nhận báo cáo tiến độ lúc này."))
+        )
+        self.status = status
+
+
 class Standing(models.TextChoices):
     """Standing against the deadline, derived for a given date (domain.md §3)."""
 
@@ -359,8 +384,9 @@ class AssignmentQuerySet(SearchColumnsQuerySet):
         Annotates, as they stood then: `asof_status`, `asof_redo`, `asof_percent`,
         `asof_deadline`, `asof_basis`, `asof_extensions`, `asof_reported_on` (the day the lead
         unit reported done, for work awaiting sign-off or done then), `asof_completed_on`,
-        `asof_last_update` (latest progress update), `asof_since` (that, or when the assignment
-        was first recorded), `asof_note` and `asof_note_at` (latest update, sign-offs aside); then
+        `asof_last_update` (latest update of the lead unit's), `asof_since` (that, or when the
+        assignment was first recorded), `asof_note` and `asof_note_at` (the lead's latest update,
+        sign-offs aside); coordinating units' own reports count in none of them; then
         `standing_value` and `report_group_value` by the same rules as `with_standing`.
         Assignments not yet recorded on that day are left out. Today is no special case: the
         same history gives the current picture, with the stored values as the fallback for rows
@@ -373,7 +399,10 @@ class AssignmentQuerySet(SearchColumnsQuerySet):
 
         end = end_of_day(on)
         updates = ProgressUpdate.objects.filter(assignment=OuterRef("pk"))
-        before = updates.filter(created_at__lt=end).order_by("-created_at", "-pk")
+        # The percent, "last updated" and latest note are the lead unit's: a coordinating
+        # unit's report of its own part never stands for the assignment (issue 13).
+        lead_rows = updates.filter(coordinating=False)
+        before = lead_rows.filter(created_at__lt=end).order_by("-created_at", "-pk")
         reports = before.exclude(status_after=Status.DONE)
         moves = updates.exclude(status_after="")
         changes = DeadlineChange.objects.filter(assignment=OuterRef("pk"))
@@ -434,7 +463,7 @@ class AssignmentQuerySet(SearchColumnsQuerySet):
                 ),
                 asof_percent=Coalesce(
                     value_then(
-                        updates,
+                        lead_rows,
                         "created_at",
                         end,
                         then=F("percent"),
@@ -679,6 +708,16 @@ class Assignment(SearchColumnsMixin, models.Model):
     def days_left(self, *, on: dt.date) -> int | None:
         """Days until the deadline (negative when overdue); None without a deadline."""
         return None if self.deadline is None else (self.deadline - on).days
+
+    @property
+    def takes_progress(self) -> bool:
+        """Whether progress may be reported now (the one rule: TAKES_PROGRESS)."""
+        return self.status in TAKES_PROGRESS
+
+    @property
+    def progress_closed_message(self) -> str:
+        """Why no progress is taken now, for the user; empty when it is."""
+        return "" if self.takes_progress else str(ProgressClosed(self.status))
 
     def allowed_actions(self, actor: str | None) -> list[str]:
         return [

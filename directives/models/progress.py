@@ -69,6 +69,14 @@ class ProgressUpdate(SearchColumnsMixin, models.Model):
     is_sample = models.BooleanField(
         _("dữ liệu mẫu"), default=False, help_text=_("Dữ liệu minh họa của bản demo.")
     )
+    # A coordinating unit's report of its own part (domain.md §3, "Progress has an owner"): its
+    # percent is of that part, so it never moves the assignment's percent or "last updated",
+    # and the as-of history, the stale list and the exports read only the other rows.
+    coordinating = models.BooleanField(
+        _("báo cáo của đơn vị phối hợp"),
+        default=False,
+        help_text=_("Phần việc của đơn vị phối hợp; không tính vào tiến độ của nhiệm vụ."),
+    )
 
     # Folded note, difficulties and proposals for search (directives.search); written once,
     # with the row (save and bulk_create both fill it).

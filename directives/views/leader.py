@@ -44,7 +44,7 @@ from directives.models import (
     ReportGroup,
     TransitionError,
 )
-from directives.reporting import Report, build_report
+from directives.reporting import Report, build_report, silent_coordinating_units
 
 DASHBOARD = "directives/leader/dashboard.html"
 LIST = "directives/leader/assignments.html"
@@ -164,6 +164,8 @@ def dashboard_assignments(request: HttpRequest) -> TemplateResponse:
     rows = (
         report.listed()
         .select_related("directive", "lead_unit")
+        # Leaders see which coordinating units never reported, in the same query.
+        .annotate(silent_coordinating=silent_coordinating_units(report.on))
         .order_by("directive__position", "asof_deadline", "lead_unit__path", "pk")
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -51,6 +51,7 @@ from directives.models import (
     DeadlineChange,
     Directive,
     ExtensionRequest,
+    ProgressClosed,
     ProgressUpdate,
     Reminder,
     Standing,
@@ -189,7 +190,9 @@ def _list_rows(user, ids: list[int], today: dt.date, lead_scope: Q | None) -> li
         row.status_label = status_labels.get(row.status, row.status)
         row.standing_label = standing_labels.get(row.standing_value, "")
         row.detail_url = reverse("assignment_detail", args=[row.pk])
-        row.progress_url = reverse("assignment_progress", args=[row.pk]) if row.can_log else ""
+        # Awaiting sign-off, done and suspended work takes no progress (TAKES_PROGRESS).
+        offered = row.can_log and row.takes_progress
+        row.progress_url = reverse("assignment_progress", args=[row.pk]) if offered else ""
     return rows
 
 
@@ -314,16 +317,69 @@ def _timeline(assignment: Assignment) -> tuple[list[TimelineEntry], list[Extensi
     return entries, requests
 
 
+@dataclass
+class CoordinatingReport:
+    """A coordinating unit and its latest report of its own part (None: it never reported)."""
+
+    unit: Any
+    latest: ProgressUpdate | None
+
+
+def _coordinating_reports(units: list, timeline: list[TimelineEntry]) -> list[CoordinatingReport]:
+    """Each coordinating unit with its latest own report, read from the timeline already
+    fetched (newest first), so the page asks nothing more however many units there are."""
+    latest: dict[int, ProgressUpdate] = {}
+    for entry in timeline:
+        item = entry.item
+        if isinstance(item, ProgressUpdate) and item.coordinating and item.unit_id is not None:
+            latest.setdefault(item.unit_id, item)
+    return [CoordinatingReport(unit, latest.get(unit.pk)) for unit in units]
+
+
 def _live_context(assignment: Assignment, today: dt.date) -> dict[str, Any]:
     timeline, requests = _timeline(assignment)
+    coordinating_units = list(assignment.coordinating_units.all())
     return {
         "timeline": timeline,
         "deadline_changes": list(
             DeadlineChange.objects.filter(assignment=assignment).select_related("changed_by")
         ),
         "extension_requests": requests,
-        "coordinating_units": list(assignment.coordinating_units.all()),
+        "coordinating_units": coordinating_units,
+        "coordinating_reports": _coordinating_reports(coordinating_units, timeline),
         "standing": assignment.standing(on=today),
+    }
+
+
+def _progress_context(
+    user, assignment: Assignment, *, form: ProgressForm | None = None, coordinating_reports=None
+) -> dict[str, Any]:
+    """The progress form as this user may use it: the lead unit's percent of the assignment, or
+    a coordinating unit's report of its own part; none at all when the assignment takes no
+    progress now (awaiting sign-off, done, suspended), with the reason instead."""
+    coordinating = not permissions.is_lead_member(user, assignment)
+    if form is None and assignment.takes_progress:
+        own = None
+        if coordinating:
+            membership = permissions.membership_of(user)
+            unit_id = membership.unit_id if membership is not None else None
+            if coordinating_reports is not None:
+                own = next((r.latest for r in coordinating_reports if r.unit.pk == unit_id), None)
+            else:
+                own = (
+                    ProgressUpdate.objects.filter(
+                        assignment=assignment, coordinating=True, unit_id=unit_id
+                    )
+                    .only("percent")
+                    .first()
+                )
+        form = ProgressForm(
+            assignment=assignment, coordinating=coordinating, own_percent=own and own.percent
+        )
+    return {
+        "progress_form": form,
+        "progress_closed": assignment.progress_closed_message,
+        "reports_coordinating": coordinating,
     }
 
 
@@ -420,8 +476,15 @@ def _detail_response(
     if not context["live_only"]:
         requests = context.get("extension_requests")
         context.update(_panel_context(request, assignment, requests, **forms))
-    if not fragment:
-        context["progress_form"] = forms.get("progress_form") or ProgressForm(assignment=assignment)
+    if not fragment and can_log:
+        context.update(
+            _progress_context(
+                request.user,
+                assignment,
+                form=forms.get("progress_form"),
+                coordinating_reports=context.get("coordinating_reports"),
+            )
+        )
     template = f"{DETAIL_TEMPLATE}#{partial}" if fragment else DETAIL_TEMPLATE
     return TemplateResponse(request, template, context)
 
@@ -446,8 +509,14 @@ def assignment_progress(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     conflict = None
     saved = False
-    if request.method == "POST":
-        form = ProgressForm(request.POST, request.FILES, assignment=assignment)
+    form = None
+    coordinating = not permissions.is_lead_member(request.user, assignment)
+    # Work that takes no progress now is refused before the form is even read, so the answer
+    # is the reason, not field errors; nothing is written (see TAKES_PROGRESS).
+    if request.method == "POST" and assignment.takes_progress:
+        form = ProgressForm(
+            request.POST, request.FILES, assignment=assignment, coordinating=coordinating
+        )
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -464,6 +533,10 @@ def assignment_progress(request: HttpRequest, pk: int) -> HttpResponse:
             except actions.VersionConflict as error:
                 conflict = _conflict(error.current)
                 form.refresh_version(error.current.version)
+            except ProgressClosed as error:
+                # The status moved while the form was being filled in.
+                assignment.status = error.status
+                form = None
             except evidence.EvidenceError as error:
                 form.add_error("files", str(error))
             except actions.PermissionDenied as error:
@@ -475,22 +548,21 @@ def assignment_progress(request: HttpRequest, pk: int) -> HttpResponse:
                         reverse("assignment_detail", args=[assignment.pk]) + "#timeline"
                     )
                 saved = True
-                form = ProgressForm(assignment=assignment)
-    else:
-        form = ProgressForm(assignment=assignment)
+                form = None
     response = TemplateResponse(
         request,
         _template(request, PROGRESS_TEMPLATE, "progress-form"),
         {
             "assignment": assignment,
-            "progress_form": form,
+            **_progress_context(request.user, assignment, form=form),
             "progress_conflict": conflict,
             "saved": saved,
             "today": timezone.localdate(),
         },
     )
     if saved or conflict:
-        _changed(response, assignment, version=saved)
+        # A coordinating report leaves the assignment's version as it was.
+        _changed(response, assignment, version=saved and not coordinating)
     return response
 
 

@@ -237,12 +237,15 @@ def test_log_progress_from_a_list_row(page, demo_live):
     note = dialog.get_by_label("Nội dung cập nhật")
     expect(note).to_be_focused()
     note.fill("Ban Tuyên giáo đã góp ý dự thảo")
-    dialog.get_by_label("Tiến độ (%)").fill("75")
+    # A coordinating unit reports its own part; the lead's 70 % stays (issue 13).
+    expect(dialog).to_contain_text("Báo cáo phần việc của đơn vị phối hợp")
+    dialog.get_by_label("Tiến độ phần việc của đơn vị (%)").fill("75")
     look_at(page, "staff-list-dialog")
     dialog.get_by_role("button", name="Lưu cập nhật").click()
     expect(dialog.get_by_text("Đã lưu cập nhật tiến độ.")).to_be_visible()
     row = page.locator("table.list tbody tr").filter(has_text="HU Năm Căn")
-    expect(row).to_contain_text("75%")
+    expect(row).to_contain_text("70%")
+    expect(row).not_to_contain_text("75%")
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     assert "?role=coordinating&status=in_progress" in page.url

@@ -18,6 +18,7 @@ from directives.models import (
     AssignmentTally,
     DeadlineChange,
     ExtensionRequest,
+    ProgressClosed,
     ReportGroup,
     Status,
     TransitionError,
@@ -83,9 +84,11 @@ class Story:
 
     def progress(self, a: Assignment):
         percent = min(100, a.percent + self.rng.randrange(0, 30))
-        actions.record_progress(
-            a, user=None, note="Cập nhật", percent=percent, at=self.tick(), trusted=True
-        )
+        # Awaiting sign-off, done and suspended work refuses it, and nothing may have changed.
+        with contextlib.suppress(ProgressClosed):
+            actions.record_progress(
+                a, user=None, note="Cập nhật", percent=percent, at=self.tick(), trusted=True
+            )
 
     def transition(self, a: Assignment):
         action = self.rng.choice(list(TRANSITIONS))

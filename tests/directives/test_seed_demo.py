@@ -74,3 +74,28 @@ def test_seed_runs_with_force_when_debug_is_off(db, settings):
     settings.DEBUG = False
     call_command("seed_demo", "--force")
     assert Document.objects.count() == 1
+
+
+def test_seed_shows_a_coordinating_units_own_report_beside_the_leads(seeded):
+    """Sở TT&TT reports its part of task 3 (60 % on 12/01/2021); the lead's 80 % stands."""
+    update = ProgressUpdate.objects.get(
+        coordinating=True, unit__name="Sở Thông tin và Truyền thông"
+    )
+    assert (update.percent, update.created_at.date()) == (60, dt.date(2021, 1, 12))
+    assert update.assignment.lead_unit.name == "Ban Tuyên giáo Tỉnh ủy"
+    as_of = Assignment.objects.filter(pk=update.assignment_id).as_of(dt.date(2021, 1, 15)).get()
+    assert as_of.asof_percent == 80
+    namcan = Assignment.objects.get(directive__number="1", lead_unit__name="Huyện ủy Năm Căn")
+    assert namcan.percent == 70
+    assert namcan.updates.filter(coordinating=True, unit__name="Ban Tuyên giáo Tỉnh ủy").exists()
+
+
+def test_seed_has_coordinating_units_that_never_reported(seeded):
+    update = ProgressUpdate.objects.get(
+        coordinating=True, unit__name="Sở Thông tin và Truyền thông"
+    )
+    reported = set(
+        update.assignment.updates.filter(coordinating=True).values_list("unit__name", flat=True)
+    )
+    silent = {u.name for u in update.assignment.coordinating_units.all() if u.name not in reported}
+    assert silent == {"Báo Cà Mau", "Đài Phát thanh - Truyền hình Cà Mau", "Công an tỉnh"}

@@ -22,7 +22,14 @@ def test_unrelated_staff_cannot_log_progress(assignment, unrelated_user):
     assert assignment.updates.count() == 0
 
 
-def test_coordinating_staff_logs_progress(assignment, coordinating_user):
-    actions.record_progress(assignment, user=coordinating_user, note="Phối hợp", percent=40)
+def test_coordinating_staff_logs_their_own_part_not_the_assignments(assignment, coordinating_user):
+    update = actions.record_progress(
+        assignment, user=coordinating_user, note="Phối hợp", percent=40
+    )
+    assert (update.coordinating, update.unit, update.percent) == (
+        True,
+        coordinating_user.membership.unit,
+        40,
+    )
     assignment.refresh_from_db()
-    assert assignment.percent == 40
+    assert (assignment.percent, assignment.last_update_at, assignment.version) == (0, None, 1)

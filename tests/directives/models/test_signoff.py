@@ -372,7 +372,7 @@ def test_tally_agrees_with_a_recount_across_report_confirm_undo_reopen(work, ass
 
 
 def test_migration_backfills_the_reported_date_and_recounts(work):
-    migration = importlib.import_module("directives.migrations.0008_signoff_history")
+    migration = importlib.import_module("directives.migrations.0009_signoff_history")
     # Rows as they were written before the column existed: no done_on.
     ProgressUpdate.objects.create(
         assignment=work,
@@ -396,7 +396,7 @@ def test_migration_backfills_the_reported_date_and_recounts(work):
         status=Status.DONE, completed_on=D(2021, 1, 11), reported_done_on=D(2021, 1, 11)
     )
     # The models as the migration sees them (plain managers, as in a real migrate).
-    state = MigrationLoader(connection).project_state(("directives", "0008_signoff_history"))
+    state = MigrationLoader(connection).project_state(("directives", "0009_signoff_history"))
     migration.backfill_done_on(state.apps, None)
     by_status = dict(ProgressUpdate.objects.values_list("status_after", "done_on"))
     assert by_status[Status.AWAITING_SIGNOFF] == D(2021, 1, 11)

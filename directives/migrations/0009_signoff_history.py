@@ -70,7 +70,7 @@ def recount_tally(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("directives", "0007_scale_tally_and_indexes"),
+        ("directives", "0008_progress_owner"),
     ]
 
     operations = [
