@@ -50,7 +50,15 @@ def numbers(assignment: Assignment) -> tuple:
 
 def move(assignment, action, when=None):
     actor = Actor.ASSIGNER if action in (Action.CONFIRM, Action.SUSPEND) else Actor.LEAD
-    actions.transition(assignment, action, user=None, note="x", at=when, acting_as=actor)
+    actions.transition(
+        assignment,
+        action,
+        user=None,
+        note="x",
+        at=when,
+        acting_as=actor,
+        confirm_below=action == Action.CONFIRM,  # these tests are not about the percent
+    )
 
 
 CLOSING = {
