@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -198,11 +199,20 @@ def transition(
         below = current.status == Status.AWAITING_SIGNOFF and current.percent < 100
         if action == Action.CONFIRM and actor == required and below and not confirm_below:
             raise ConfirmBelowFull(current.percent)
+        restored_percent = None
         if action == Action.UNDO_CONFIRM and actor == required:
-            refusal = _undo_refusal(latest_move(current), current, user, at=at)
+            move = latest_move(current)
+            refusal = _undo_refusal(move, current, user, at=at)
             if refusal:
                 raise TransitionError(refusal)
+            # The confirmation set 100 %; the unit's own figure comes back with the undo.
+            earlier = current.updates.filter(
+                Q(created_at__lt=move.created_at) | Q(created_at=move.created_at, pk__lt=move.pk)
+            ).order_by("-created_at", "-pk")
+            restored_percent = earlier.values_list("percent", flat=True).first()
         before, after = current.apply_transition(action, actor=actor, on=_local_date(at))
+        if restored_percent is not None:
+            current.percent = restored_percent
         membership = permissions.membership_of(user)
         update = ProgressUpdate.objects.create(
             assignment=current,

@@ -72,8 +72,11 @@ def list_condition(kind: str, on: dt.date) -> Q:
     if kind == ListKind.OVERDUE:
         return Q(report_group_value=ReportGroup.OVERDUE_UNFINISHED)
     if kind == ListKind.DUE:
-        return ~finished & Q(
-            asof_deadline__gte=on, asof_deadline__lte=on + dt.timedelta(days=DUE_WITHIN_DAYS)
+        # A completion reported on time has stopped its clock: it waits in the awaiting list.
+        return (
+            ~finished
+            & ~Q(standing_value=Standing.AWAITING)
+            & Q(asof_deadline__gte=on, asof_deadline__lte=on + dt.timedelta(days=DUE_WITHIN_DAYS))
         )
     if kind == ListKind.AWAITING:
         return Q(asof_status=Status.AWAITING_SIGNOFF)

@@ -219,16 +219,23 @@ def confirmed(work, assigner):
     return work
 
 
-def test_undo_within_the_window_by_the_same_leader_goes_back_to_awaiting(confirmed, assigner):
+def test_undo_within_the_window_by_the_same_leader_goes_back_to_awaiting(work, assigner):
+    reported(work, D(2021, 1, 8), percent=70)
+    actions.transition(
+        work, Action.CONFIRM, user=assigner, note="", at=at(D(2021, 1, 20), 20), confirm_below=True
+    )
+    confirmed = work
     actions.transition(
         confirmed, Action.UNDO_CONFIRM, user=assigner, note="", at=at(D(2021, 1, 21), 9)
     )
     confirmed.refresh_from_db()
-    assert (confirmed.status, confirmed.completed_on, confirmed.reported_done_on) == (
-        Status.AWAITING_SIGNOFF,
-        None,
-        D(2021, 1, 8),
-    )
+    # As it was before the confirmation, the unit's own percent included.
+    assert (
+        confirmed.status,
+        confirmed.completed_on,
+        confirmed.reported_done_on,
+        confirmed.percent,
+    ) == (Status.AWAITING_SIGNOFF, None, D(2021, 1, 8), 70)
     # History: done on 20/01, awaiting (on time) again from 21/01.
     assert as_of(confirmed, D(2021, 1, 20)).standing_value == Standing.DONE_ON_TIME
     after = as_of(confirmed, D(2021, 1, 21))

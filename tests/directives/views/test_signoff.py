@@ -326,3 +326,14 @@ def test_completion_report_with_a_bad_file_writes_nothing(assignment, staff_user
     assert (assignment.status, assignment.version) == (Status.NOT_STARTED, version)
     assert not ProgressUpdate.objects.exists() and not Attachment.objects.exists()
     assert stored_files(media_root) == []
+
+
+def test_an_on_time_report_due_later_is_not_in_the_due_soon_list(assignment, leader_user):
+    Assignment.objects.filter(pk=assignment.pk).update(
+        deadline=timezone.localdate() + dt.timedelta(days=3)
+    )
+    work = report(assignment, reported_days_ago=1)
+    response = signed_in(leader_user).get(reverse("dashboard"), {"doc": work.directive.document_id})
+    board = response.context["board"]
+    assert [a.pk for a in board.due] == []
+    assert [a.pk for a in board.awaiting] == [work.pk]
