@@ -10,7 +10,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -201,15 +200,19 @@ def transition(
             raise ConfirmBelowFull(current.percent)
         restored_percent = None
         if action == Action.UNDO_CONFIRM and actor == required:
-            move = latest_move(current)
-            refusal = _undo_refusal(move, current, user, at=at)
+            refusal = _undo_refusal(latest_move(current), current, user, at=at)
             if refusal:
                 raise TransitionError(refusal)
-            # The confirmation set 100 %; the unit's own figure comes back with the undo.
-            earlier = current.updates.filter(
-                Q(created_at__lt=move.created_at) | Q(created_at=move.created_at, pk__lt=move.pk)
-            ).order_by("-created_at", "-pk")
-            restored_percent = earlier.values_list("percent", flat=True).first()
+        if action in (Action.UNDO_CONFIRM, Action.REOPEN) and actor == required:
+            # The confirmation set 100 %; the lead unit's own latest figure comes back (never a
+            # coordinating unit's report of its part, nor a confirmation's 100 %).
+            restored_percent = (
+                current.updates.filter(coordinating=False)
+                .exclude(status_after=Status.DONE)
+                .order_by("-created_at", "-pk")
+                .values_list("percent", flat=True)
+                .first()
+            )
         before, after = current.apply_transition(action, actor=actor, on=_local_date(at))
         if restored_percent is not None:
             current.percent = restored_percent
@@ -598,40 +601,7 @@ def record_progress_with_files(
     `evidence.EvidenceError` and leaves no trace. The files are stored only after the update row
     exists, and removed again if the transaction fails, so no orphan file stays in MEDIA_ROOT.
     """
-    from django.core.files.storage import default_storage
-
-    from directives import evidence
-    from directives.models import Attachment
-
-    if len(files) > evidence.MAX_FILES:
-        raise evidence.EvidenceError(
-            _("Chỉ được đính kèm tối đa %(n)d tệp.") % {"n": evidence.MAX_FILES}
-        )
-    checked = [(upload, evidence.check_upload(upload)) for upload in files]
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            update = record_progress(assignment, user=user, **fields)
-            for upload, kind in checked:
-                attachment = Attachment(
-                    assignment_id=assignment.pk,
-                    update=update,
-                    name=evidence.check_name(upload.name),
-                    extension=kind.extension,
-                    content_type=kind.content_type,
-                    size=upload.size,
-                    sha256=evidence.sha256_of(upload),
-                    uploaded_by=user,
-                    uploaded_at=update.created_at,
-                )
-                attachment.file.save(upload.name, upload, save=False)
-                stored.append(attachment.file.name)
-                attachment.save()
-    except BaseException:
-        for name in stored:
-            default_storage.delete(name)
-        raise
-    return update
+    return _with_evidence(record_progress, assignment, user=user, files=files, **fields)
 
 
 def transition_with_files(
@@ -644,6 +614,12 @@ def transition_with_files(
 ) -> ProgressUpdate:
     """`transition` plus up to five evidence files on its history row (the lead unit's
     completion report), all or nothing, like `record_progress_with_files`."""
+    return _with_evidence(transition, assignment, action, user=user, files=files, **fields)
+
+
+def _with_evidence(write, *args, user, files, **fields) -> ProgressUpdate:
+    """Run `write` (which returns a history row) and attach the checked files to that row, in one
+    transaction; files already stored are removed again if anything fails."""
     from django.core.files.storage import default_storage
 
     from directives import evidence
@@ -656,7 +632,7 @@ def transition_with_files(
     stored: list[str] = []
     try:
         with transaction.atomic():
-            update = transition(assignment, action, user=user, **fields)
+            update = write(*args, user=user, **fields)
             _store_evidence(update, checked, user=user, stored=stored)
     except BaseException:
         for name in stored:

@@ -415,3 +415,31 @@ def test_migration_backfills_the_reported_date_and_recounts(work):
     AssignmentTally.objects.update(count=0)
     migration.recount_tally(state.apps, types.SimpleNamespace(connection=connection))
     assert aggregates.differences() == []
+
+
+@pytest.mark.parametrize("action", [Action.UNDO_CONFIRM, Action.REOPEN])
+def test_undo_and_reopen_bring_back_the_lead_units_percent_not_a_coordinating_one(
+    work, assigner, action
+):
+    """The confirmation set 100 %; what comes back is the lead's own latest report (70 %), not a
+    coordinating unit's report of its part made after it (10 %)."""
+    from tests.factories import UnitFactory
+
+    helper = UnitFactory(name="Đơn vị phối hợp thử")
+    work.coordinating_units.add(helper)
+    reported(work, D(2021, 1, 8), percent=70)
+    # A coordinating unit's own report before the completion: it never stands for the lead.
+    ProgressUpdate.objects.create(
+        assignment=work,
+        unit=helper,
+        coordinating=True,
+        note="Phần của đơn vị phối hợp",
+        percent=10,
+        created_at=at(D(2021, 1, 9)),
+    )
+    actions.transition(
+        work, Action.CONFIRM, user=assigner, note="", at=at(D(2021, 1, 20)), confirm_below=True
+    )
+    actions.transition(work, action, user=assigner, note="Xem lại", at=at(D(2021, 1, 20), 12))
+    work.refresh_from_db()
+    assert work.percent == 70
