@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from directives import params
 from directives.models import Action
 
 DECISIONS = {
@@ -24,7 +25,7 @@ class DecisionForm(forms.Form):
 class TransitionForm(DecisionForm):
     action = forms.ChoiceField(choices=list(DECISIONS.items()))
     note = forms.CharField(label=_("Lý do"), required=False, max_length=2000)
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = params.IntegerParamField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def clean(self):
         cleaned = super().clean()
