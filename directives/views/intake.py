@@ -194,6 +194,9 @@ def _create(request, source_text: str, forms: dict, units: list[Unit]):
         for form in forms["assignment_formset"]:
             data = form.cleaned_data
             key = data["directive"]
+            if key >= len(directive_data):
+                # The hidden field points past the reviewed directives: a tampered form.
+                raise _RowError(_("Phiên nhập văn bản không hợp lệ; hãy bắt đầu lại."))
             if not data["include"] or not directive_data[key]["include"]:
                 continue
             lead = unit_of(data["lead"])
