@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 
 def permissions_policy(get_response: Callable[[HttpRequest], HttpResponse]):
@@ -29,11 +30,20 @@ def permissions_policy(get_response: Callable[[HttpRequest], HttpResponse]):
 _DATE_PARTS = {"year": (1901, 2099), "month": (1, 12), "day": (1, 31)}
 
 
-def admin_date_hierarchy(get_response: Callable[[HttpRequest], HttpResponse]):
-    """Refuse (400) an admin date-hierarchy parameter that is not a plain number in range."""
+def parameters(get_response: Callable[[HttpRequest], HttpResponse]):
+    """Refuse (400) what no page can take, before any view reads it:
+
+    - a NUL character in a URL parameter: PostgreSQL refuses it in any text it is sent, so a
+      search term or an admin filter holding one answered 500 there (posted forms refuse it
+      field by field, with their own message);
+    - an admin date-hierarchy parameter that is not a plain number in range.
+    """
     from directives import params
 
     def middleware(request: HttpRequest) -> HttpResponse:
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                raise params.BadParameter(_("Tham số chứa ký tự không hợp lệ."))
         if request.path.startswith("/admin/"):
             for key in request.GET:
                 part = key.rpartition("__")[2]

@@ -110,8 +110,9 @@ def _context(request, forms: dict, payload: str, unknown: list[str], **extra) ->
 
 
 def _directive_key(form) -> int | None:
+    value = form["directive"].value()  # the initial 0 of an unbound form, or posted text
     try:
-        return params.parse_int(form["directive"].value() or "", maximum=10_000)
+        return params.parse_int("" if value is None else value, maximum=10_000)
     except params.ParamError:
         return None
 
