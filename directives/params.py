@@ -32,6 +32,7 @@ MAX_PAGE = 10_000  # no list is browsed further; a larger page number is refused
 
 _UNSIGNED = re.compile(r"[0-9]{1,19}")
 _SIGNED = re.compile(r"[-+]?[0-9]{1,19}")
+_NEGATIVE = re.compile(r"-?[0-9]{1,19}")
 _ISO_DATE = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})")
 _VN_DATE = re.compile(r"(?P<day>[0-9]{1,2})/(?P<month>[0-9]{1,2})/(?P<year>[0-9]{4})")
 
@@ -197,8 +198,10 @@ class IntegerParamField(forms.IntegerField):
         if value in self.empty_values:
             return None
         text = str(value).strip()
-        if not (_SIGNED if self.signed else _UNSIGNED).fullmatch(text):
+        if not (_SIGNED if self.signed else _NEGATIVE).fullmatch(text):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        # A minus sign reads as the number it is, so that min_value says what the range is
+        # ("from 0 to 100") rather than "not a number"; it is refused all the same.
         return int(text)
 
 
