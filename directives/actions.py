@@ -575,6 +575,7 @@ def renew_calendar_feed(user, *, at: dt.datetime | None = None):
 
     at = at or timezone.now()
     with transaction.atomic():
+        _lock_user(user)
         CalendarFeed.objects.active().filter(user=user).update(revoked_at=at)
         return CalendarFeed.objects.create(user=user, created_at=at)
 
@@ -583,9 +584,20 @@ def revoke_calendar_feed(user, *, at: dt.datetime | None = None) -> bool:
     """Stop `user`'s secret calendar address; False when there was none."""
     from directives.models import CalendarFeed
 
-    return bool(
-        CalendarFeed.objects.active().filter(user=user).update(revoked_at=at or timezone.now())
-    )
+    with transaction.atomic():
+        _lock_user(user)
+        return bool(
+            CalendarFeed.objects.active().filter(user=user).update(revoked_at=at or timezone.now())
+        )
+
+
+def _lock_user(user) -> None:
+    """Serialise a user's calendar-address changes: without it two quick "renew" clicks both
+    revoke nothing yet and both insert, and the second breaks the one-active-address rule
+    (IntegrityError, a 500). The second now waits, then revokes the first one's address."""
+    from django.contrib.auth import get_user_model
+
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
 
 
 def record_progress_with_files(

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from directives import actions, calendar
+from directives import actions, calendar, params
 from directives.admin_history import AuditHistoryAdmin
 from directives.admin_widgets import SafeAutocompleteMixin
 from directives.calendar import DeadlinePhraseError, ResolvedDeadline, resolve_deadline
@@ -261,13 +261,11 @@ class AssignmentAdminForm(forms.ModelForm):
             if self.is_bound
             else self.instance.directive_id
         )
-        if not directive_id:
-            return None
-        directive = (
-            Directive.objects.select_related("document")
-            .filter(pk=directive_id if str(directive_id).isdigit() else None)
-            .first()
-        )
+        try:
+            directive_id = params.parse_int(directive_id or "", minimum=1, maximum=params.MAX_ID)
+        except params.ParamError:
+            return None  # no id, or not one: the directive field reports it
+        directive = Directive.objects.select_related("document").filter(pk=directive_id).first()
         return directive.document.issue_date if directive else None
 
 

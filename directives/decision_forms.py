@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from directives import params
 from directives.models import Action
 
 DECISIONS = {
@@ -26,10 +27,10 @@ class DecisionForm(forms.Form):
 class TransitionForm(DecisionForm):
     action = forms.ChoiceField(choices=list(DECISIONS.items()))
     note = forms.CharField(label=_("Lý do"), required=False, max_length=2000)
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = params.IntegerParamField(required=False, min_value=1, widget=forms.HiddenInput)
     # The second step of a confirmation below 100 %: the percent the leader was shown (a button
     # of the dashboard's second step, or a checkbox on the assignment page).
-    confirm_below = forms.IntegerField(required=False, min_value=0, max_value=100)
+    confirm_below = params.IntegerParamField(required=False, min_value=0, max_value=100)
     # "assignment": answer with the assignment page rather than the dashboard.
     back_to = forms.ChoiceField(choices=[("", ""), ("assignment", "")], required=False)
 

@@ -8,7 +8,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from directives import evidence
+from directives import evidence, params
 from directives.fields import DeadlineField
 from directives.models import Standing, Status
 
@@ -90,7 +90,7 @@ class AssignmentFilterForm(forms.Form):
     directive = forms.TypedChoiceField(
         label=_("Nhiệm vụ"),
         required=False,
-        coerce=int,
+        coerce=params.to_int,
         empty_value=None,
         widget=ManyOptionsSelect,
     )
@@ -118,7 +118,7 @@ class AssignmentFilterForm(forms.Form):
 
 
 class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = params.IntegerParamField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, assignment=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,7 +183,7 @@ class ProgressForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Hãy nhập nội dung cập nhật tiến độ.")},
     )
-    percent = forms.IntegerField(
+    percent = params.IntegerParamField(
         label=_("Tiến độ (%)"),
         min_value=0,
         max_value=100,

@@ -12,6 +12,7 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from directives import params
 from directives.fields import DeadlineField
 from directives.importers.conclusion import (
     MAX_TEXT_BYTES,
@@ -79,9 +80,8 @@ class SourceForm(forms.Form):
 class DocumentForm(forms.Form):
     number = forms.CharField(label=_("Số/ký hiệu"), max_length=60, required=False)
     subject = forms.CharField(label=_("Trích yếu"), max_length=500)
-    issue_date = forms.DateField(
+    issue_date = params.DateParamField(
         label=_("Ngày ban hành"),
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         widget=forms.DateInput(format="%d/%m/%Y"),
         help_text=_("dd/mm/yyyy"),
     )
@@ -131,7 +131,7 @@ def unit_choices(units: list[Unit], unknown: list[str]) -> list[tuple[str, str]]
 
 
 class AssignmentForm(forms.Form):
-    directive = forms.IntegerField(widget=forms.HiddenInput)
+    directive = params.IntegerParamField(widget=forms.HiddenInput, max_value=10_000)
     include = forms.BooleanField(label=_("Tạo phân công"), required=False, initial=True)
     lead = forms.ChoiceField(label=_("Đơn vị chủ trì"), required=False)
     coordinating = forms.MultipleChoiceField(

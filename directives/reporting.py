@@ -19,7 +19,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from directives import permissions
+from directives import params, permissions
 from directives.models import (
     Assignment,
     DeadlineChange,
@@ -186,17 +186,17 @@ class ReportFilterForm(forms.Form):
     already read (one query each) and the form only checks values against them.
     """
 
-    doc = forms.TypedChoiceField(label=_("Văn bản"), coerce=int, required=False)
-    directive = forms.TypedChoiceField(label=_("Nhiệm vụ"), coerce=int, required=False)
+    doc = forms.TypedChoiceField(label=_("Văn bản"), coerce=params.to_int, required=False)
+    directive = forms.TypedChoiceField(label=_("Nhiệm vụ"), coerce=params.to_int, required=False)
     unit = forms.TypedChoiceField(
-        label=_("Đơn vị (gồm cả đơn vị trực thuộc)"), coerce=int, required=False
+        label=_("Đơn vị (gồm cả đơn vị trực thuộc)"), coerce=params.to_int, required=False
     )
-    due_from = forms.DateField(
+    due_from = params.DateParamField(
         label=_("Thời hạn từ ngày"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    due_to = forms.DateField(
+    due_to = params.DateParamField(
         label=_("đến ngày"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -206,7 +206,7 @@ class ReportFilterForm(forms.Form):
         required=False,
         choices=[("", _("Tất cả tình trạng")), *Standing.choices],
     )
-    on = forms.DateField(
+    on = params.DateParamField(
         label=_("Số liệu tính đến ngày"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -214,7 +214,7 @@ class ReportFilterForm(forms.Form):
     # Narrowing used by the links behind the numbers (lists only, not shown as fields).
     group = forms.ChoiceField(required=False, choices=[("", ""), *ReportGroup.choices])
     list = forms.ChoiceField(required=False, choices=[("", ""), *ListKind.choices()])
-    lead = forms.TypedChoiceField(coerce=int, required=False)
+    lead = forms.TypedChoiceField(coerce=params.to_int, required=False)
     basis = forms.CharField(required=False, max_length=300)
 
     def __init__(self, data, *, documents, directives, units, today: dt.date, depth_base: int):
@@ -271,6 +271,13 @@ class Report:
     kind: str = ""
     basis: str = ""
     expand: list[int] = field(default_factory=list)
+    # Set when the as-of date asked for does not exist or is in the future: the page then says
+    # so and shows no figures, rather than today's under a wrong date.
+    on_error: str = ""
+
+    @property
+    def has_figures(self) -> bool:
+        return self.document is not None and not self.on_error
 
     @property
     def is_today(self) -> bool:
@@ -418,6 +425,22 @@ def _units_of(document: Document, scope: Unit | None) -> QuerySet:
     return units.order_by("path")
 
 
+def as_of_date(text: str, today: dt.date) -> tuple[dt.date, str]:
+    """The as-of date asked for, and a message when it cannot be shown (today is then returned
+    only so that links still work; the caller must not show figures under it)."""
+    if not text:
+        return today, ""
+    try:
+        on = params.parse_date(text)
+    except params.ParamError as error:
+        return today, str(error)
+    if on > today:
+        return today, str(
+            _("Ngày %(date)s ở tương lai: chưa có số liệu.") % {"date": on.strftime("%d/%m/%Y")}
+        )
+    return on, ""
+
+
 def build_report(user, data: QueryDict, *, today: dt.date | None = None) -> Report:
     """Read and check the filters of a request; invalid values are reported and ignored."""
     today = today or timezone.localdate()
@@ -427,9 +450,9 @@ def build_report(user, data: QueryDict, *, today: dt.date | None = None) -> Repo
     documents = list(newest[:DOCUMENT_CHOICES])
     by_id = {d.pk: d for d in documents}
     try:
-        wanted = int(data.get("doc", ""))
-    except ValueError:
-        wanted = None
+        wanted = params.parse_int(data.get("doc") or "", minimum=1, maximum=params.MAX_ID)
+    except params.ParamError:
+        wanted = None  # the form reports it next to the document filter; the newest is shown
     document = by_id.get(wanted) if wanted is not None else None
     if wanted is not None and document is None:
         document = newest.filter(pk=wanted).first()
@@ -454,10 +477,10 @@ def build_report(user, data: QueryDict, *, today: dt.date | None = None) -> Repo
     cleaned = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
     units_by_id = {u.pk: u for u in units}
     directives_by_id = {d.pk: d for d in directives}
-    expand = []
-    for value in data.getlist("expand"):
-        if value.isdigit() and int(value) in units_by_id and int(value) not in expand:
-            expand.append(int(value))
+    expand = params.ids_in(data.getlist("expand"), units_by_id)
+    on, on_error = as_of_date(data.get("on") or "", today)
+    if on_error:
+        form.errors.pop("on", None)  # said once, above the figures
     report = Report(
         user=user,
         form=form,
@@ -467,7 +490,8 @@ def build_report(user, data: QueryDict, *, today: dt.date | None = None) -> Repo
         units=units,
         scope=scope,
         today=today,
-        on=cleaned.get("on") or today,
+        on=on,
+        on_error=on_error,
         directive=directives_by_id.get(cleaned.get("directive")),
         unit=units_by_id.get(cleaned.get("unit")),
         lead=units_by_id.get(cleaned.get("lead")),

@@ -35,7 +35,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext_lazy
 
 from directives import permissions
-from directives.models import Document, Unit
+from directives.models import Assignment, Document, Unit
 from directives.text import fold_char, search_key
 
 MAX_QUERY_LENGTH = 200
@@ -139,6 +139,9 @@ class Results:
     groups: list[Group] = field(default_factory=list)
     document: Document | None = None
     too_short: bool = False
+    # The same words find something the user may not see: the page says its results are
+    # limited to the user's scope (never how much is hidden).
+    scope_hides: bool = False
 
     @property
     def count(self) -> int:
@@ -262,6 +265,7 @@ def search(
     *,
     document: Document | None = None,
     page: int = 1,
+    explain_scope: bool = False,
 ) -> Results:
     """Hits for `q` that `user` may see, grouped by kind (in Kind order), `limit` per kind.
 
@@ -289,7 +293,29 @@ def search(
         hits, has_more = source.fetch(scope, words, offset=offset, limit=limit)
         if hits:
             results.groups.append(Group(source.kind, hits, has_more))
+    if explain_scope and words and any(source.kind != Kind.UNIT for source in sources):
+        results.scope_hides = hides_matches(user, words, document)
     return results
+
+
+def hides_matches(user, words: list[str], document: Document | None = None) -> bool:
+    """Whether the words match an assignment the user may not see, or its directive or document.
+
+    One EXISTS query, and none for users who see everything; it answers yes or no, never how
+    many, so the page can say "limited to what you may see" without revealing hidden work.
+    """
+    if permissions.sees_everything(user):
+        return False
+    patterns = terms(words)
+    matching = (
+        _has_all("search_text", patterns)
+        | _has_all("directive__search_text", patterns)
+        | _has_all("directive__document__search_text", patterns)
+    )
+    rows = Assignment.objects.filter(matching).exclude(permissions.visible_assignments_filter(user))
+    if document is not None:
+        rows = rows.filter(directive__document=document)
+    return rows.exists()
 
 
 def hit_url(kind: str, obj) -> str | None:

@@ -38,7 +38,11 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     """400, or 413 when the request body is over the limits (nothing was read, nothing written)."""
     if isinstance(exception, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):
         return render_error("errors/413.html", 413)
-    return render_error("errors/400.html", 400)
+    from directives.params import BadParameter
+
+    # A refused parameter says which one and why (directives.params); nothing else is echoed.
+    detail = str(exception) if isinstance(exception, BadParameter) else ""
+    return render_error("errors/400.html", 400, {"detail": detail})
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

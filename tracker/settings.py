@@ -79,6 +79,7 @@ MIDDLEWARE = [
     # and the lockout page (axes last, as its documentation asks).
     "csp.middleware.CSPMiddleware",
     "tracker.middleware.permissions_policy",
+    "tracker.middleware.parameters",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -32,8 +32,9 @@ from directives.templatetags.tracker import deadline_label, vndate_weekday
 
 # lunar_vn covers 1900–2100; a month grid may reach into the neighbouring years.
 FIRST_YEAR, LAST_YEAR = 1901, 2099
-_MONTH_ISO = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})")
-_MONTH_VI = re.compile(r"(?P<month>\d{1,2})/(?P<year>\d{4})")
+# ASCII digits only: `\d` would let '٢٠٢١-٠٢' through (see directives.params).
+_MONTH_ISO = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})")
+_MONTH_VI = re.compile(r"(?P<month>[0-9]{1,2})/(?P<year>[0-9]{4})")
 
 WEEKDAYS = (
     gettext_lazy("Thứ Hai"),

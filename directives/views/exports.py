@@ -33,6 +33,7 @@ from directives.dashboard import (
     total_of,
 )
 from directives.models import Assignment, ReportGroup, Standing, Status
+from directives.params import BadParameter
 from directives.reporting import (
     Counts,
     Report,
@@ -218,7 +219,12 @@ def counted_lines(report: Report) -> Iterator[tuple[Line, str, int]]:
 def _require_reader(request: HttpRequest) -> Report:
     if not permissions.can_view_dashboard(request.user):
         raise PermissionDenied
-    return build_report(request.user, _with_defaults(request.GET))
+    report = build_report(request.user, _with_defaults(request.GET))
+    if report.on_error:
+        # A file has no place for the message: refuse it rather than give today's figures
+        # under a date that does not exist or has not come yet.
+        raise BadParameter(f"on: {report.on_error}")
+    return report
 
 
 def _filename(report: Report, extension: str) -> str:

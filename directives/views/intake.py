@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from directives import actions
+from directives import actions, params
 from directives.fields import known_events
 from directives.importers.conclusion import DocumentParseError
 from directives.importers.proposals import propose
@@ -110,10 +110,10 @@ def _context(request, forms: dict, payload: str, unknown: list[str], **extra) ->
 
 
 def _directive_key(form) -> int | None:
-    value = form["directive"].value()
+    value = form["directive"].value()  # the initial 0 of an unbound form, or posted text
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        return params.parse_int("" if value is None else value, maximum=10_000)
+    except params.ParamError:
         return None
 
 
@@ -161,8 +161,8 @@ def _confirm(request: HttpRequest) -> HttpResponse:
 def _posted_unknown_names(request: HttpRequest) -> list[str]:
     """The unknown names travel as the hidden name fields of the unknown-unit formset."""
     try:
-        total = min(int(request.POST.get("unk-TOTAL_FORMS", "0")), 500)
-    except ValueError:
+        total = min(params.parse_int(request.POST.get("unk-TOTAL_FORMS") or "0"), 500)
+    except params.ParamError:
         total = 0
     return [request.POST.get(f"unk-{i}-name", "") for i in range(total)]
 
@@ -181,16 +181,23 @@ def _create(request, source_text: str, forms: dict, units: list[Unit]):
 
         def unit_of(value: str) -> Unit | None:
             kind, _sep, ident = value.partition(":")
+            try:
+                number = params.parse_int(ident, maximum=params.MAX_ID)
+            except params.ParamError:
+                return None
             if kind == "u":
-                return by_pk.get(int(ident))
-            if kind == "n" and ident.isdigit() and int(ident) < len(resolved):
-                return resolved[int(ident)]
+                return by_pk.get(number)
+            if kind == "n" and number < len(resolved):
+                return resolved[number]
             return None
 
         rows = []
         for form in forms["assignment_formset"]:
             data = form.cleaned_data
             key = data["directive"]
+            if key >= len(directive_data):
+                # The hidden field points past the reviewed directives: a tampered form.
+                raise _RowError(_("Phiên nhập văn bản không hợp lệ; hãy bắt đầu lại."))
             if not data["include"] or not directive_data[key]["include"]:
                 continue
             lead = unit_of(data["lead"])

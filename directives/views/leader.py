@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from directives import actions, freshness, permissions
+from directives import actions, freshness, params, permissions
 from directives.charts import rate_bars, stacked_bars, weekly_lines
 from directives.dashboard import GROUP_ORDER, Dashboard
 from directives.decision_forms import (
@@ -66,7 +66,7 @@ def _partial(request: HttpRequest, page: str, name: str) -> str:
 def _dashboard_context(report: Report, **extra) -> dict:
     board = Dashboard(report)
     charts = {}
-    if report.document is not None:
+    if report.has_figures:
         charts = {
             "directives": stacked_bars(
                 "chart-directives",
@@ -161,14 +161,16 @@ def dashboard_assignments(request: HttpRequest) -> TemplateResponse:
     """The assignments a dashboard number counts: the same filters, narrowed by group or list."""
     _require_reader(request)
     report = build_report(request.user, _with_defaults(request.GET))
+    number = params.page_param(request.GET)
+    # No rows under a date that does not exist or has not come yet (the page says why).
     rows = (
-        report.listed()
+        (report.listed().none() if report.on_error else report.listed())
         .select_related("directive", "lead_unit")
         # Leaders see which coordinating units never reported, in the same query.
         .annotate(silent_coordinating=silent_coordinating_units(report.on))
         .order_by("directive__position", "asof_deadline", "lead_unit__path", "pk")
     )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(rows, PAGE_SIZE).get_page(number)
     return TemplateResponse(
         request,
         _partial(request, LIST, "assignment-list"),
@@ -187,9 +189,18 @@ def _with_defaults(data: QueryDict) -> QueryDict:
 
 
 # --- decisions --------------------------------------------------------------------------
+def _filters(request: HttpRequest) -> Report:
+    """The dashboard the decision was taken from (its `filters` hidden field), read BEFORE the
+    decision is written: reading it never fails (a bad filter is dropped with its message), and
+    were it ever to, the request would fail with nothing written, so a retry repeats nothing."""
+    filters = QueryDict(str(request.POST.get("filters", ""))[:2000])
+    return build_report(request.user, _with_defaults(filters))
+
+
 def _answer(
     request: HttpRequest,
     form: DecisionForm,
+    report: Report,
     *,
     done: str = "",
     error: str = "",
@@ -205,8 +216,6 @@ def _answer(
     htmx gets the region, focus on the outcome (or on the field in error); without JavaScript
     a success redirects back to the dashboard and an error shows the page with the error.
     """
-    filters = QueryDict(str(form.data.get("filters", ""))[:2000])
-    report = build_report(request.user, _with_defaults(filters))
     if done and not request.htmx:
         messages.success(request, done)
         return redirect(reverse("dashboard") + "?" + report.query())
@@ -262,13 +271,14 @@ def assignment_decide(request: HttpRequest, pk: int) -> HttpResponse:
     percent, and writes nothing. From the assignment page (`back_to`), the answer is that page.
     """
     assignment = _decidable_assignment(request, pk)
+    report = _filters(request)
     form = TransitionForm(request.POST)
     key = f"{request.POST.get('origin', '')}-{request.POST.get('action', '')}-{assignment.pk}"
     to_page = request.POST.get("back_to") == "assignment"
     if not form.is_valid():
         if to_page:
             return _page_answer(request, assignment, error=_first_error(form))
-        return _answer(request, form, failed=key)
+        return _answer(request, form, report, failed=key)
     action = form.cleaned_data["action"]
     try:
         actions.transition(
@@ -283,16 +293,16 @@ def assignment_decide(request: HttpRequest, pk: int) -> HttpResponse:
         if to_page:
             return _page_answer(request, assignment, error=str(error))
         # Nothing written: the same item comes back with the question and its second button.
-        return _answer(request, form, failed=key, below=error.percent)
+        return _answer(request, form, report, failed=key, below=error.percent)
     except (TransitionError, actions.VersionConflict) as error:
         if to_page:
             return _page_answer(request, assignment, error=str(error))
-        return _answer(request, form, error=str(error))
+        return _answer(request, form, report, error=str(error))
     done = str(DONE_MESSAGES[action]) % {"name": _name(assignment)}
     if to_page:
         return _page_answer(request, assignment, done=done)
     undo = assignment if action == Action.CONFIRM else None
-    return _answer(request, form, done=done, undo=undo)
+    return _answer(request, form, report, done=done, undo=undo)
 
 
 def _first_error(form) -> str:
@@ -315,17 +325,19 @@ def _page_answer(
 def assignment_urge(request: HttpRequest, pk: int) -> HttpResponse:
     """Urge (đôn đốc) the lead unit with a message; it is logged and notified."""
     assignment = _decidable_assignment(request, pk)
+    report = _filters(request)
     form = UrgeForm(request.POST)
     if not form.is_valid():
         key = f"{request.POST.get('origin', '')}-urge-{assignment.pk}"
-        return _answer(request, form, failed=key)
+        return _answer(request, form, report, failed=key)
     try:
         actions.urge(assignment, user=request.user, message=form.cleaned_data["message"])
     except TransitionError as error:
-        return _answer(request, form, error=str(error))
+        return _answer(request, form, report, error=str(error))
     return _answer(
         request,
         form,
+        report,
         done=_("Đã đôn đốc %(unit)s: %(name)s.")
         % {"unit": assignment.lead_unit, "name": _name(assignment)},
     )
@@ -344,16 +356,17 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not permissions.is_assigner(request.user, extension.assignment):
         raise PermissionDenied
+    report = _filters(request)
     form = ExtensionDecisionForm(request.POST)
     if not form.is_valid():
-        return _answer(request, form, failed=f"ext-{request.POST.get('decision', '')}-{pk}")
+        return _answer(request, form, report, failed=f"ext-{request.POST.get('decision', '')}-{pk}")
     approve = form.cleaned_data["decision"] == "approve"
     try:
         actions.decide_extension(
             extension, user=request.user, approve=approve, note=form.cleaned_data["note"]
         )
     except TransitionError as error:
-        return _answer(request, form, error=str(error))
+        return _answer(request, form, report, error=str(error))
     name = _name(extension.assignment)
     if approve:
         done = _("Đã đồng ý gia hạn đến %(date)s: %(name)s.") % {
@@ -362,4 +375,4 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
         }
     else:
         done = _("Đã không đồng ý gia hạn: %(name)s.") % {"name": name}
-    return _answer(request, form, done=done)
+    return _answer(request, form, report, done=done)

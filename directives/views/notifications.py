@@ -20,7 +20,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from directives import actions, permissions
+from directives import actions, params, permissions
 
 LIST_TEMPLATE = "directives/notifications/list.html"
 PER_PAGE = 30
@@ -37,7 +37,7 @@ def _show(value: str | None) -> str:
     return value if value in SHOW_CHOICES else "all"
 
 
-def _list_response(request: HttpRequest, *, show: str, page: str | None) -> TemplateResponse:
+def _list_response(request: HttpRequest, *, show: str, page: int) -> TemplateResponse:
     notifications = permissions.own_notifications(request.user).select_related("reminder")
     if show == "unread":
         notifications = notifications.filter(read_at__isnull=True)
@@ -60,13 +60,17 @@ def _list_response(request: HttpRequest, *, show: str, page: str | None) -> Temp
 @vary_on_headers("HX-Request")
 def notification_list(request: HttpRequest) -> TemplateResponse:
     return _list_response(
-        request, show=_show(request.GET.get("show")), page=request.GET.get("page")
+        request, show=_show(request.GET.get("show")), page=_page(request, request.GET)
     )
+
+
+def _page(request: HttpRequest, data) -> int:
+    return params.lenient_int(request, data, "page", default=1, minimum=1, maximum=params.MAX_PAGE)
 
 
 def _after_marking(request: HttpRequest) -> HttpResponse:
     show = _show(request.POST.get("show"))
-    page = request.POST.get("page") or "1"
+    page = _page(request, request.POST)
     if request.htmx:
         response = _list_response(request, show=show, page=page)
         response["HX-Trigger"] = "notifications-changed"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from directives import permissions, search
+from directives import params, permissions, search
 from directives.text import shorten
 
 DROPDOWN_LIMIT = 3  # hits per kind under the header's box
@@ -37,24 +37,29 @@ class SearchForm(forms.Form):
         choices=[("", _("Tất cả các loại")), *search.Kind.choices],
         widget=forms.Select(attrs={"class": "search-filter"}),
     )
-    document = forms.ModelChoiceField(
+    document = params.IdChoiceField(
         label=_("Văn bản"),
         required=False,
         queryset=None,
         empty_label=_("Tất cả văn bản"),
         widget=forms.Select(attrs={"class": "search-filter"}),
     )
-    page = forms.IntegerField(required=False, min_value=1, max_value=500)
+    page = params.IntegerParamField(required=False, min_value=1, max_value=500)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["document"]
         field.queryset = permissions.visible_documents(user)
         offered = list(field.queryset.newest_first()[:DOCUMENT_CHOICES])
-        selected = str(self.data.get("document") or "")
-        if selected.isdigit() and all(str(d.pk) != selected for d in offered):
+        try:
+            selected = params.parse_int(
+                self.data.get("document") or "", minimum=1, maximum=params.MAX_ID
+            )
+        except params.ParamError:
+            selected = None  # the field reports it and the search ignores it
+        if selected is not None and all(d.pk != selected for d in offered):
             # A visible document older than the list (reached by a link) is offered too.
-            offered += list(field.queryset.filter(pk=int(selected)))
+            offered += list(field.queryset.filter(pk=selected))
         field.widget.choices = [("", field.empty_label)] + [
             (d.pk, shorten(str(d), 90)) for d in offered
         ]
@@ -73,10 +78,18 @@ def search_results(request: HttpRequest) -> TemplateResponse:
         results = search.search(request.user, q, limit=DROPDOWN_LIMIT)
     elif kind:
         results = search.search(
-            request.user, q, [kind], PAGE_LIMIT, document=document, page=data.get("page") or 1
+            request.user,
+            q,
+            [kind],
+            PAGE_LIMIT,
+            document=document,
+            page=data.get("page") or 1,
+            explain_scope=True,
         )
     else:
-        results = search.search(request.user, q, limit=OVERVIEW_LIMIT, document=document)
+        results = search.search(
+            request.user, q, limit=OVERVIEW_LIMIT, document=document, explain_scope=True
+        )
     template = "directives/search/search.html"
     if fragment:
         template += "#search-dropdown" if dropdown else "#search-results"
@@ -90,5 +103,8 @@ def search_results(request: HttpRequest) -> TemplateResponse:
             "kind": kind,
             "page": page,
             "has_next": bool(kind and results.groups and results.groups[0].has_more),
+            # The results region replaces the hint under the box too (out of band), so the
+            # hint never promises a match the user's scope has just not found.
+            "hint_out_of_band": bool(fragment and not dropdown),
         },
     )

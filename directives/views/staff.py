@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from directives import actions, evidence, permissions
+from directives import actions, evidence, params, permissions
 from directives.audit import assignment_audit
 from directives.forms import (
     AssignmentFilterForm,
@@ -120,8 +120,12 @@ def _directive_choices(visible, selected: str = "") -> list[tuple[int, str]]:
             *columns
         )[:DIRECTIVE_CHOICES]
     )
-    if selected.isdigit() and all(row[0] != int(selected) for row in directives):
-        directives += list(theirs.filter(pk=int(selected)).values_list(*columns))
+    try:
+        wanted = params.parse_int(selected, minimum=1, maximum=params.MAX_ID)
+    except params.ParamError:
+        wanted = None  # the filter reports it next to the field and ignores it
+    if wanted is not None and all(row[0] != wanted for row in directives):
+        directives += list(theirs.filter(pk=wanted).values_list(*columns))
     several = len({row[3] for row in directives}) > 1
     choices = []
     for pk, number, title, _document, document_number, issue_date in directives:
@@ -225,10 +229,9 @@ def assignment_list(request: HttpRequest) -> TemplateResponse:
         rows = rows.filter(standing_value=filters["standing"])
 
     # No COUNT: fetch one row more than a page to know whether a next page exists.
-    try:
-        page = max(1, min(int(request.GET.get("page", "1")), 10_000))
-    except ValueError:
-        page = 1
+    page = params.lenient_int(
+        request, request.GET, "page", default=1, minimum=1, maximum=params.MAX_PAGE
+    )
     offset = (page - 1) * PAGE_SIZE
     # The page's ids first, then those rows with what they show: joining the directive and the
     # unit, and asking the per-row questions, for every visible row before the LIMIT costs
@@ -429,13 +432,26 @@ def _leader_context(request: HttpRequest, assignment: Assignment) -> dict[str, A
 
 def _conflict(current: Assignment) -> dict[str, Any]:
     """What the other person changed: the latest update, the status and percent now."""
+    latest = (
+        ProgressUpdate.objects.filter(assignment=current).select_related("author", "unit").first()
+    )
     return {
         "assignment": current,
-        "latest": ProgressUpdate.objects.filter(assignment=current)
-        .select_related("author", "unit")
-        .first(),
+        "latest": latest,
+        "who": _author_label(latest) if latest is not None else "",
         "pending": current.extension_requests.filter(state=ExtensionRequest.State.PENDING).first(),
     }
+
+
+def _author_label(update: ProgressUpdate) -> str:
+    """Who wrote an update, for the conflict note: the person; their unit when the person is
+    gone (a deleted account) or the history was seeded; "Hệ thống" when neither is known."""
+    author = update.author
+    if author is not None:
+        return author.get_full_name() or author.username
+    if update.unit_id is not None:
+        return update.unit.name
+    return _("Hệ thống")
 
 
 def _detail_response(
