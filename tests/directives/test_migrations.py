@@ -44,11 +44,16 @@ def history(apps):
     Assignment = apps.get_model("directives", "Assignment")
     ProgressUpdate = apps.get_model("directives", "ProgressUpdate")
     ExtensionRequest = apps.get_model("directives", "ExtensionRequest")
+    # Historical models do not compute the materialised path; write it as Unit.save would
+    # (later migrations read it).
     root = Unit.objects.create(name="Tỉnh", short_name="T", kind="province", path="")
-    root.path = f"/{root.pk}/"
+    root.path = f"{root.pk:06d}/"
     root.save()
-    lead = Unit.objects.create(name="Huyện ủy", kind="party_committee", parent=root, path="x")
-    helper = Unit.objects.create(name="Ban Tuyên giáo", kind="party_board", parent=root, path="y")
+    lead = Unit.objects.create(name="Huyện ủy", kind="party_committee", parent=root, path="")
+    helper = Unit.objects.create(name="Ban Tuyên giáo", kind="party_board", parent=root, path="")
+    for unit in (lead, helper):
+        unit.path = f"{root.path}{unit.pk:06d}/"
+        unit.save()
     document = Document.objects.create(subject="Kết luận", issue_date=dt.date(2020, 11, 17))
     directive = Directive.objects.create(document=document, number="1", position=1, title="x")
 
@@ -120,8 +125,11 @@ def test_0008_gives_zero_and_no_date_without_a_lead_report_and_100_when_done(old
     Directive = old_apps.get_model("directives", "Directive")
     Assignment = old_apps.get_model("directives", "Assignment")
     ProgressUpdate = old_apps.get_model("directives", "ProgressUpdate")
-    lead = Unit.objects.create(name="Sở A", kind="department", path="a")
-    helper = Unit.objects.create(name="Sở B", kind="department", path="b")
+    lead = Unit.objects.create(name="Sở A", kind="department", path="")
+    helper = Unit.objects.create(name="Sở B", kind="department", path="")
+    for unit in (lead, helper):  # the path is the chain of ids (later migrations read it)
+        unit.path = f"{unit.pk:06d}/"
+        unit.save()
     document = Document.objects.create(subject="Kết luận", issue_date=dt.date(2020, 11, 17))
     directive = Directive.objects.create(document=document, number="1", position=1, title="x")
     only_theirs = Assignment.objects.create(

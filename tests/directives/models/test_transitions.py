@@ -24,6 +24,9 @@ ALLOWED = {
     # The assigner may pause work at any point before it is done, sign-off pending included.
     "suspend": ({NS, IP, AW}, SU, ASSIGNER),
     "resume": ({SU}, IP, ASSIGNER),
+    # Sign-off safeguards: who may undo, and within which window, is checked in actions.
+    "undo_confirm": ({DN}, AW, ASSIGNER),
+    "reopen": ({DN}, IP, ASSIGNER),
 }
 STATUSES = [NS, IP, AW, DN, SU]
 ACTORS = [LEAD, ASSIGNER, None]
@@ -70,5 +73,5 @@ def test_suspend_is_allowed_while_awaiting_signoff():
 
 
 def test_counts_of_the_table():
-    """9 allowed (action, status, actor) moves of the 90 combinations; the rest are refused."""
-    assert (len(ALLOWED_CASES), len(FORBIDDEN_CASES)) == (9, 81)
+    """11 allowed (action, status, actor) moves of the 120 combinations; the rest are refused."""
+    assert (len(ALLOWED_CASES), len(FORBIDDEN_CASES)) == (11, 109)
