@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 import pytest
 
@@ -102,3 +103,11 @@ def demo(db, settings):
     settings.DEBUG = True
     call_command("seed_demo")
     settings.DEBUG = False
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The input sweep's size and time, when it ran (tests/test_input_sweep.py)."""
+    sweep = sys.modules.get("tests.test_input_sweep")
+    line = sweep.summary() if sweep is not None else None
+    if line:
+        terminalreporter.write_line(line)

@@ -486,11 +486,12 @@ def test_input_sweep(world, db, name):
     probe()
 
 
-def test_sweep_size_is_reported(capsys):
-    """Prints the sweep's size and time (read by the integrator; not an assertion on time)."""
-    with capsys.disabled():
-        print(
-            f"\ninput sweep: {STATS['requests']} requests in {STATS['seconds']:.1f} s "
-            f"({len(ALL_NAMES)} URLs, {len(ROLES)} roles, {len(ALWAYS)} fixed + {GENERATED} "
-            "generated values per parameter)"
-        )
+def summary() -> str | None:
+    """The sweep's size and time, for the end of the test run (tests/conftest.py prints it)."""
+    if not STATS["requests"]:
+        return None
+    return (
+        f"input sweep: {STATS['requests']} requests in {STATS['seconds']:.1f} s "
+        f"({len(ALL_NAMES)} URLs, {len(ROLES)} roles, {len(ALWAYS)} fixed + {GENERATED} "
+        "generated values per parameter)"
+    )
