@@ -61,7 +61,8 @@ def test_leader_filters_decides_looks_back_and_downloads(page, decisions_waiting
     page.wait_for_url(f"{live.url}/dashboard/")
     expect(page.get_by_role("heading", name="Tổng quan thực hiện nhiệm vụ")).to_be_visible()
     expect(count(page, "total")).to_have_text("25")
-    expect(count(page, "overdue_unfinished")).to_have_text("7")
+    # Six: the election task was reported done on time and only waits for the leader.
+    expect(count(page, "overdue_unfinished")).to_have_text("6")
     assert serious_violations(page) == []
     screenshot(page, "dashboard-1280")
 
@@ -84,6 +85,12 @@ def test_leader_filters_decides_looks_back_and_downloads(page, decisions_waiting
 
     awaiting = page.get_by_role("region", name=re.compile(r"^Chờ xác nhận hoàn thành"))
     awaiting.get_by_role("button", name="Xác nhận hoàn thành", exact=True).click()
+    # Reported at 60 %: the second step states the percent, and nothing is written before it.
+    expect(
+        page.get_by_text("Tiến độ đơn vị báo cáo là 60 %. Vẫn xác nhận hoàn thành?")
+    ).to_be_visible()
+    expect(count(page, "overdue_unfinished")).to_have_text("2")
+    page.get_by_role("button", name="Vẫn xác nhận hoàn thành (60 %)").click()
     expect(count(page, "overdue_unfinished")).to_have_text("1")
     expect(count(page, "done_late")).to_have_text("1")
     expect(page.locator("#decision-result")).to_contain_text("Đã xác nhận hoàn thành")
