@@ -146,9 +146,13 @@ def latest_move(assignment: Assignment) -> ProgressUpdate | None:
     )
 
 
-def can_undo_confirm(assignment: Assignment, user, *, at: dt.datetime) -> bool:
-    """Whether `user` may undo the confirmation now: it is the latest move, theirs, and recent."""
-    return _undo_refusal(latest_move(assignment), assignment, user, at=at) is None
+def can_undo_confirm(assignment: Assignment, user, *, at: dt.datetime, move=...) -> bool:
+    """Whether `user` may undo the confirmation now: it is the latest move, theirs, and recent.
+
+    `move`: the latest move when the caller has read it already (None: there is none)."""
+    if move is ...:
+        move = latest_move(assignment)
+    return _undo_refusal(move, assignment, user, at=at) is None
 
 
 def _undo_refusal(move, assignment: Assignment, user, *, at: dt.datetime) -> str | None:

@@ -420,7 +420,7 @@ def _leader_context(request: HttpRequest, assignment: Assignment) -> dict[str, A
     allowed = assignment.allowed_actions(Actor.ASSIGNER)
     now = timezone.now()
     move = actions.latest_move(assignment) if assignment.status == Status.DONE else None
-    can_undo = move is not None and actions.can_undo_confirm(assignment, user, at=now)
+    can_undo = move is not None and actions.can_undo_confirm(assignment, user, at=now, move=move)
     return {
         "can_confirm": Action.CONFIRM in allowed,
         "below": assignment.percent < 100,
