@@ -26,7 +26,8 @@ from django.db.models import Count  # noqa: E402
 from django.http import QueryDict  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from directives.dashboard import Dashboard  # noqa: E402
+from directives.leaders.dashboard import Dashboard  # noqa: E402
+from directives.leaders.reporting import build_report  # noqa: E402
 from directives.models import (  # noqa: E402
     Assignment,
     AssignmentTally,
@@ -34,7 +35,6 @@ from directives.models import (  # noqa: E402
     ProgressUpdate,
     Unit,
 )
-from directives.reporting import build_report  # noqa: E402
 
 
 def user(name: str):

@@ -41,6 +41,8 @@ from django.utils import timezone  # noqa: E402
 from django.utils.crypto import get_random_string  # noqa: E402
 from pages import BASELINE, PAGES, Page  # noqa: E402
 
+from directives.leaders.reporting import build_report  # noqa: E402
+from directives.leaders.views import _with_defaults  # noqa: E402
 from directives.models import (  # noqa: E402
     TAKES_PROGRESS,
     Assignment,
@@ -50,8 +52,6 @@ from directives.models import (  # noqa: E402
     Status,
     Unit,
 )
-from directives.reporting import build_report  # noqa: E402
-from directives.views.leader import _with_defaults  # noqa: E402
 
 SESSIONS_PER_USER = 8
 POST_VARIANTS = 60

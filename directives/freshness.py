@@ -2,7 +2,7 @@
 
 Why: a leader's dashboard region costs one big query and a large template, and leaders reload it
 far more often than the document it shows changes. The rendered region is kept in the shared
-cache under a key that contains this token (`directives.views.leader`), so the first request
+cache under a key that contains this token (`directives.leaders.views`), so the first request
 after any write computes it afresh and the others reuse it — never a stale picture.
 
 How it stays right: every write to a model a cached page may show calls `data_changed()` —

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from directives.views import calendar, exports, home, leader, notifications, ops, staff
+from directives.leaders import exports
+from directives.leaders import views as leader
+from directives.views import calendar, home, notifications, ops, staff
 from directives.views import search as search_views
 
 urlpatterns = [

@@ -99,6 +99,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "tracker.context_processors.csp_nonce",
             ],
+            # Leaders' numbers live in one package (directives/leaders/), tags included.
+            "libraries": {"leader": "directives.leaders.templatetags"},
         },
     },
 ]

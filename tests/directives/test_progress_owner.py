@@ -20,6 +20,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from directives import actions
+from directives.leaders.reporting import ListKind, list_condition
 from directives.models import (
     Action,
     Actor,
@@ -30,7 +31,6 @@ from directives.models import (
     ProgressUpdate,
     Status,
 )
-from directives.reporting import ListKind, list_condition
 from tests.evidence_files import upload
 
 D = dt.date

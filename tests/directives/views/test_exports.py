@@ -239,7 +239,7 @@ def test_csv_has_a_bom_the_same_rows_and_defused_formulas(leader, formula_texts)
 
 
 def test_csv_cell_starting_with_a_formula_sign_is_prefixed():
-    from directives.views.exports import _csv_safe
+    from directives.leaders.exports import _csv_safe
 
     assert [_csv_safe(text) for text in [*FORMULAS, "Bình thường"]] == [
         *["'" + text for text in FORMULAS],
@@ -289,9 +289,9 @@ def test_excel_summary_adds_up_to_the_narrowed_dashboard(leader, params):
     """The summary is counted while the rows stream; it must say what the dashboard says."""
     from django.http import QueryDict
 
-    from directives.dashboard import GROUP_ORDER, Dashboard
-    from directives.reporting import build_report
-    from directives.views.leader import _with_defaults
+    from directives.leaders.dashboard import GROUP_ORDER, Dashboard
+    from directives.leaders.reporting import build_report
+    from directives.leaders.views import _with_defaults
 
     sheet = workbook(leader.get(reverse("report_xlsx"), params))["Tổng hợp"]
     query = QueryDict(mutable=True)

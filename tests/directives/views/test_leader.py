@@ -759,7 +759,7 @@ def test_the_document_filter_offers_the_newest_and_any_older_one_by_link(
     client, leader_user, province
 ):
     """Years of documents: the filter reads the newest hundred; an older one still opens."""
-    from directives.reporting import DOCUMENT_CHOICES
+    from directives.leaders.reporting import DOCUMENT_CHOICES
     from tests.factories import DocumentFactory
 
     first = D(2025, 1, 1)  # after any document a seeded module may have left

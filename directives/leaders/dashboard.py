@@ -19,8 +19,7 @@ from django.db.models import BooleanField, ExpressionWrapper
 from django.urls import reverse
 from django.utils.functional import cached_property
 
-from directives.models import ReportGroup, Status, Unit
-from directives.reporting import (
+from directives.leaders.reporting import (
     LIST_COUNTS,
     LIST_LIMIT,
     Counts,
@@ -29,6 +28,7 @@ from directives.reporting import (
     list_condition,
     pending_extensions_on,
 )
+from directives.models import ReportGroup, Status, Unit
 
 # The order groups are shown and stacked in: done first, then what is still open.
 GROUP_ORDER = [

@@ -28,8 +28,6 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from directives import actions, freshness, params, permissions
-from directives.charts import rate_bars, stacked_bars, weekly_lines
-from directives.dashboard import GROUP_ORDER, Dashboard
 from directives.decision_forms import (
     DECISIONS,
     DecisionForm,
@@ -37,6 +35,9 @@ from directives.decision_forms import (
     TransitionForm,
     UrgeForm,
 )
+from directives.leaders.charts import rate_bars, stacked_bars, weekly_lines
+from directives.leaders.dashboard import GROUP_ORDER, Dashboard
+from directives.leaders.reporting import Report, build_report, silent_coordinating_units
 from directives.models import (
     Action,
     Assignment,
@@ -44,7 +45,6 @@ from directives.models import (
     ReportGroup,
     TransitionError,
 )
-from directives.reporting import Report, build_report, silent_coordinating_units
 
 DASHBOARD = "directives/leader/dashboard.html"
 LIST = "directives/leader/assignments.html"

@@ -25,23 +25,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from directives import permissions
-from directives.dashboard import (
+from directives.leaders.dashboard import (
     GROUP_ORDER,
     Dashboard,
     directive_counts,
     top_directive_id,
     total_of,
 )
-from directives.models import Assignment, ReportGroup, Standing, Status
-from directives.params import BadParameter
-from directives.reporting import (
+from directives.leaders.reporting import (
     Counts,
     Report,
     build_report,
     document_label,
     pending_extensions_on,
 )
-from directives.views.leader import _with_defaults
+from directives.leaders.views import _with_defaults
+from directives.models import Assignment, ReportGroup, Standing, Status
+from directives.params import BadParameter
 
 CHUNK = 1000
 # Characters XML (and so Excel) cannot hold; pasted text sometimes carries them.
