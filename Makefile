@@ -54,7 +54,7 @@ test: install ## Install the dev extra, lint, check migrations, run every test
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	@$(MAKE) --no-print-directory browser-check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 browser-check: ## Say whether the browser tests will run (Debian's Chromium)
 	@if [ -x /usr/bin/chromium ]; then echo "Chromium: /usr/bin/chromium — browser tests will run."; \

@@ -105,9 +105,28 @@ def demo(db, settings):
     settings.DEBUG = False
 
 
-def pytest_terminal_summary(terminalreporter):
-    """The input sweep's size and time, when it ran (tests/test_input_sweep.py)."""
+def _sweep_summary() -> str | None:
     sweep = sys.modules.get("tests.test_input_sweep")
-    line = sweep.summary() if sweep is not None else None
+    return sweep.summary() if sweep is not None else None
+
+
+def pytest_sessionfinish(session):
+    """Under pytest-xdist a worker hands its sweep summary to the controller, which prints it."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    line = _sweep_summary()
+    if workeroutput is not None and line:
+        workeroutput["sweep_summary"] = line
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    line = getattr(node, "workeroutput", {}).get("sweep_summary")
     if line:
+        node.config._sweep_summaries = [*getattr(node.config, "_sweep_summaries", []), line]
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The input sweep's size and time, when it ran (tests/test_input_sweep.py)."""
+    lines = getattr(config, "_sweep_summaries", None) or [_sweep_summary()]
+    for line in filter(None, lines):
         terminalreporter.write_line(line)
