@@ -15,6 +15,8 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from directives.operations.proxies import parse_networks
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -241,12 +243,17 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOF
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tracker.auth.lockout_response"
-# One answer to "from which address?" for the lockout and the audit trail.
-AXES_CLIENT_IP_CALLABLE = "tracker.auth.client_ip"
+# One answer to "from which address?" for the lockout, the audit trail, the logs and /metrics.
+AXES_CLIENT_IP_CALLABLE = "directives.operations.proxies.client_ip"
 AXES_USERNAME_CALLABLE = "tracker.auth.lockout_username"
-# Behind a reverse proxy the client address is the last X-Forwarded-For entry the proxy added;
-# otherwise the header is the client's own claim and is ignored.
-TRACKER_TRUST_X_FORWARDED_FOR = env_bool("DJANGO_BEHIND_PROXY")
+# X-Forwarded-For is believed only from these addresses/networks (our reverse proxies), read
+# from the right (directives/operations/proxies.py); from anyone else it is the client's own
+# claim and ignored. DJANGO_BEHIND_PROXY=1 alone means "nginx on this host" (127.0.0.1, ::1),
+# which is what deploy/ ships; a proxy on another host must be named here.
+TRACKER_TRUSTED_PROXIES = parse_networks(
+    env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1" if env_bool("DJANGO_BEHIND_PROXY") else ""),
+    "DJANGO_TRUSTED_PROXIES",
+)
 
 # Content Security Policy (django-csp 4): nothing inline, nothing evaluated. Scripts come from
 # our own origin or carry the per-request nonce ({% htmx_script %} adds it).
