@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Body limits from the headers, before the CSRF check (or anything) reads the body.
+    "directives.operations.limits.request_limits",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -278,8 +280,22 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
-# Friendly error pages; a request body over the limit is refused with 400 before any view runs.
+# Request limits, held before a body is read (directives/operations/limits.py): a body over the
+# limit gets the 413 page from its Content-Length alone. Forms: DJANGO_MAX_REQUEST_BYTES. Files
+# (signed-in users only): DJANGO_MAX_UPLOAD_BYTES in all, DJANGO_MAX_UPLOAD_FILE_BYTES each —
+# evidence takes 5 files of 10 MB. The upload handler first in the chain keeps no more than that.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DJANGO_MAX_REQUEST_BYTES", str(2_621_440)))
+TRACKER_MAX_UPLOAD_FILE_BYTES = int(
+    os.environ.get("DJANGO_MAX_UPLOAD_FILE_BYTES", str(10 * 1024 * 1024))
+)
+TRACKER_MAX_UPLOAD_BYTES = int(os.environ.get("DJANGO_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+FILE_UPLOAD_HANDLERS = [
+    "directives.operations.limits.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Where files over 2.5 MB wait while a request is parsed (default: the system's temporary folder).
+FILE_UPLOAD_TEMP_DIR = os.environ.get("DJANGO_FILE_UPLOAD_TEMP_DIR") or None
 
 # Backups (manage.py backup / make backup) go here unless told otherwise.
 BACKUP_ROOT = Path(os.environ.get("DJANGO_BACKUP_ROOT", BASE_DIR / "var" / "backups"))
