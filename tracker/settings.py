@@ -307,7 +307,8 @@ LOGGING["loggers"] = {"axes": {"handlers": ["console"], "level": "WARNING", "pro
 # may live in one process. Sessions are rows in the database; the cache is Redis when a URL is
 # given, else a database table (`manage.py createcachetable`); uploads go to DJANGO_MEDIA_ROOT,
 # which must then be a shared path (or object storage through django-storages).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database sessions, asking an unreachable database once per request, not twice.
+SESSION_ENGINE = "directives.operations.sessions"
 CACHE_URL = os.environ.get("DJANGO_CACHE_URL") or os.environ.get("REDIS_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
@@ -324,14 +325,33 @@ else:
         }
     }
 
+# Fail fast while PostgreSQL is away: a new connection gives up after DJANGO_DB_CONNECT_TIMEOUT
+# seconds (libpq's minimum is 2), and a request waits at most DJANGO_DB_POOL_TIMEOUT for a pooled
+# one, then gets the 503 page — instead of holding a worker for 10 s or more.
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
+        os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "2")
+    )
 # PostgreSQL connection pool (psycopg_pool, built into Django 5.1+): one pool per app-server
 # process; persistent connections (CONN_MAX_AGE) and the pool exclude each other.
 if env_bool("DJANGO_DB_POOL") and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+    DATABASES["default"]["OPTIONS"]["pool"] = {
         "min_size": int(os.environ.get("DJANGO_DB_POOL_MIN_SIZE", "1")),
         "max_size": int(os.environ.get("DJANGO_DB_POOL_MAX_SIZE", "4")),
-        "timeout": int(os.environ.get("DJANGO_DB_POOL_TIMEOUT", "10")),
+        "timeout": float(os.environ.get("DJANGO_DB_POOL_TIMEOUT", "2")),
+        # How long the pool keeps retrying a lost connection by itself (with growing pauses)
+        # before leaving it to the next request, which tries at once. psycopg_pool's 5 minutes
+        # would let those pauses grow to minutes, and the app stay down that long after the
+        # database is back; as long as one request's wait, the first request after it returns
+        # gets through.
+        "reconnect_timeout": float(
+            os.environ.get(
+                "DJANGO_DB_POOL_RECONNECT_TIMEOUT", os.environ.get("DJANGO_DB_POOL_TIMEOUT", "2")
+            )
+        ),
     }
+    # CONN_HEALTH_CHECKS (on, above) makes Django give the pool a check: a connection broken by
+    # a database restart is replaced when it is handed out.
 # The proxy's health checks speak plain HTTP to the app servers.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
