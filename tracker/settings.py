@@ -299,6 +299,10 @@ FILE_UPLOAD_TEMP_DIR = os.environ.get("DJANGO_FILE_UPLOAD_TEMP_DIR") or None
 
 # Backups (manage.py backup / make backup) go here unless told otherwise.
 BACKUP_ROOT = Path(os.environ.get("DJANGO_BACKUP_ROOT", BASE_DIR / "var" / "backups"))
+# Optional encryption of backups (age, through pyrage): public keys here on the server; the secret
+# key only where a backup is restored.
+BACKUP_AGE_RECIPIENTS = env_list("DJANGO_BACKUP_AGE_RECIPIENTS")
+BACKUP_AGE_IDENTITY = os.environ.get("DJANGO_BACKUP_AGE_IDENTITY", "")
 CSRF_FAILURE_VIEW = "tracker.errors.csrf_failure"
 AXES_VERBOSE = False
 # Axes logs every sign-in at INFO; keep its warnings (failures, lockouts) only.
