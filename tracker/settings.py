@@ -66,6 +66,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Operations (issue 22): a request id for the logs, then request counts and latency for
+    # /metrics — outermost, so refusals by any other middleware are logged and counted too.
+    "directives.operations.logs.request_context",
+    "directives.operations.metrics.observe",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -202,10 +206,28 @@ TRACKER_SIGNOFF_UNDO_HOURS = int(os.environ.get("TRACKER_SIGNOFF_UNDO_HOURS", "2
 if TRACKER_SIGNOFF_UNDO_HOURS < 0:
     raise ImproperlyConfigured("TRACKER_SIGNOFF_UNDO_HOURS takes whole hours, 0 or more.")
 
+# Logs on standard error. Every record carries the request id and the client's address
+# (directives/operations/logs.py); DJANGO_LOG_FORMAT=json writes one JSON object per line and a
+# line per request, for a log collector.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("DJANGO_LOG_FORMAT is 'text' (the default) or 'json'.")
+TRACKER_ACCESS_LOG = LOG_FORMAT == "json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "directives.operations.logs.RequestContextFilter"}},
+    "formatters": {
+        "text": {"format": "%(message)s"},
+        "json": {"()": "directives.operations.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 
@@ -307,6 +329,12 @@ CSRF_FAILURE_VIEW = "tracker.errors.csrf_failure"
 AXES_VERBOSE = False
 # Axes logs every sign-in at INFO; keep its warnings (failures, lockouts) only.
 LOGGING["loggers"] = {"axes": {"handlers": ["console"], "level": "WARNING", "propagate": False}}
+# Prometheus metrics at /metrics, for these addresses/networks only (the client's address as
+# directives/operations/proxies.py finds it). Several gunicorn workers: set
+# PROMETHEUS_MULTIPROC_DIR to an empty folder (deploy/theodoi.service does).
+TRACKER_METRICS_ALLOWED = parse_networks(
+    env_list("DJANGO_METRICS_ALLOWED", "127.0.0.1,::1"), "DJANGO_METRICS_ALLOWED"
+)
 # Several app servers over one database (docs: README "Deployment"): nothing that a request needs
 # may live in one process. Sessions are rows in the database; the cache is Redis when a URL is
 # given, else a database table (`manage.py createcachetable`); uploads go to DJANGO_MEDIA_ROOT,
@@ -358,4 +386,4 @@ if env_bool("DJANGO_DB_POOL") and DATABASES["default"]["ENGINE"].endswith("postg
     # CONN_HEALTH_CHECKS (on, above) makes Django give the pool a check: a connection broken by
     # a database restart is replaced when it is handed out.
 # The proxy's health checks speak plain HTTP to the app servers.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
