@@ -19,6 +19,8 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.signals import request_finished
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
 from directives.operations.proxies import client_ip, is_in
@@ -42,31 +44,35 @@ def request_context(get_response: Callable[[HttpRequest], HttpResponse]):
 
     def middleware(request: HttpRequest) -> HttpResponse:
         request.id = request_id_for(request)
-        token = _CONTEXT.set({"request_id": request.id, "client": client_ip(request)})
+        # Kept until the response is finished (below), so Django's own "Not Found: …" and
+        # "Request Entity Too Large: …" lines, written after the middleware returns, carry it.
+        _CONTEXT.set({"request_id": request.id, "client": client_ip(request)})
         started = time.perf_counter()
-        try:
-            response = get_response(request)
-            response["X-Request-ID"] = request.id
-            if settings.TRACKER_ACCESS_LOG:
-                match = getattr(request, "resolver_match", None)
-                access_log.info(
-                    "%s %s %s",
-                    request.method,
-                    request.path,
-                    response.status_code,
-                    extra={
-                        "method": request.method,
-                        "path": request.path,
-                        "status": response.status_code,
-                        "view": match.view_name if match else None,
-                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    },
-                )
-            return response
-        finally:
-            _CONTEXT.reset(token)
+        response = get_response(request)
+        response["X-Request-ID"] = request.id
+        if settings.TRACKER_ACCESS_LOG:
+            match = getattr(request, "resolver_match", None)
+            access_log.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "view": match.view_name if match else None,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+        return response
 
     return middleware
+
+
+@receiver(request_finished, dispatch_uid="forget_request_context")
+def _forget_request_context(**kwargs) -> None:
+    _CONTEXT.set(None)  # what a worker logs between requests belongs to none of them
 
 
 class RequestContextFilter(logging.Filter):

@@ -38,10 +38,11 @@ def answer(request, logger):
     return request_context(view)(request)
 
 
-def test_every_record_made_during_a_request_carries_its_id_and_client(json_lines):
+def test_every_record_made_during_a_request_carries_its_id_and_client(json_lines, db):
     logger, lines = json_lines
     request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.5")
     response = answer(request, logger)
+    response.close()  # what the server does once the response is sent
     logger.warning("ngoài yêu cầu")
     inside, outside = lines()
     assert inside["request_id"] == response["X-Request-ID"] and len(inside["request_id"]) == 32
@@ -75,6 +76,24 @@ def test_the_proxys_request_id_is_kept_only_from_a_trusted_proxy(json_lines, set
 
 def test_every_response_carries_a_request_id(client, db):
     assert len(client.get(reverse("login"))["X-Request-ID"]) == 32
+
+
+def test_djangos_own_lines_after_the_response_carry_the_id_and_later_ones_do_not(
+    client, db, json_lines
+):
+    logger, lines = json_lines
+    django_request = logging.getLogger("django.request")
+    handler = logger.handlers[-1]
+    django_request.addHandler(handler)
+    try:
+        response = client.get("/khong-co-trang-nay/")  # "Not Found: …" after the middleware
+    finally:
+        django_request.removeHandler(handler)
+    logger.warning("giữa hai yêu cầu")
+    not_found, between = lines()
+    assert not_found["message"].startswith("Not Found")
+    assert not_found["request_id"] == response["X-Request-ID"]
+    assert between["request_id"] is None
 
 
 def test_log_format_json_writes_json_lines_with_a_line_per_request():
