@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.test_settings import PRODUCTION, manage
+from tests.test_settings import PRODUCTION, ROOT, manage
 
 SHOW = (
     "from django.conf import settings as s; "
@@ -36,3 +36,28 @@ def test_db_pool_switches_on_for_postgresql_only():
     assert max_age == "0"
     _, _, pool, _ = show(DATABASE_URL="sqlite:///unused.sqlite3", DJANGO_DB_POOL="1")
     assert pool == "None"
+
+
+PROXIES = (
+    "from django.conf import settings as s; print([str(n) for n in s.TRACKER_TRUSTED_PROXIES])"
+)
+
+
+def trusted_proxies(**env: str) -> str:
+    result = manage("shell", "-v", "0", "-c", PROXIES, env={**PRODUCTION, **env})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_behind_proxy_alone_trusts_nginx_on_this_host_only():
+    assert trusted_proxies() == "[]"  # no proxy: X-Forwarded-For is never read
+    assert trusted_proxies(DJANGO_BEHIND_PROXY="1") == "['127.0.0.1/32', '::1/128']"
+    assert (
+        trusted_proxies(DJANGO_BEHIND_PROXY="1", DJANGO_TRUSTED_PROXIES="10.0.0.5, 10.0.1.0/24")
+        == "['10.0.0.5/32', '10.0.1.0/24']"
+    )
+
+
+def test_shipped_socket_listens_on_this_host_only():
+    lines = (ROOT / "deploy" / "theodoi.socket").read_text().splitlines()
+    assert [line for line in lines if line.startswith("Listen")] == ["ListenStream=127.0.0.1:8000"]
