@@ -96,7 +96,7 @@ def test_djangos_own_lines_after_the_response_carry_the_id_and_later_ones_do_not
     assert between["request_id"] is None
 
 
-def test_log_format_json_writes_json_lines_with_a_line_per_request():
+def test_log_format_json_writes_json_lines_with_a_line_per_request(tmp_path):
     code = (
         "import logging; from django.test import Client; "
         "logging.getLogger('directives').warning('xin chào'); "
@@ -106,7 +106,12 @@ def test_log_format_json_writes_json_lines_with_a_line_per_request():
         "shell",
         "-c",
         code,
-        env={**PRODUCTION, "DJANGO_LOG_FORMAT": "json", "DJANGO_LOG_LEVEL": "INFO"},
+        env={
+            **PRODUCTION,
+            "DJANGO_LOG_FORMAT": "json",
+            "DJANGO_LOG_LEVEL": "INFO",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        },
     )
     assert result.returncode == 0, result.stderr
     entries = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
