@@ -9,6 +9,12 @@ An archive (`tracker-<engine>-<time>.tar.gz`) holds:
 
 Restore goes only into an empty database (and an empty MEDIA_ROOT), refuses an archive whose
 checksums or paths are wrong, and afterwards compares every table's row count with the manifest.
+
+An archive holds password hashes, sessions and calendar-feed tokens, so it is private: written
+with mode 0600 (set explicitly, whatever the umask) into a folder of mode 0700. With
+DJANGO_BACKUP_AGE_RECIPIENTS (age public keys) it is also encrypted (`….tar.gz.age`, through
+pyrage); restoring it needs the matching secret key in DJANGO_BACKUP_AGE_IDENTITY, which belongs
+where restores are done, not on the server.
 """
 
 from __future__ import annotations
@@ -37,8 +43,76 @@ POSTGRES_FILE = "database.dump"
 MEDIA = "media"
 
 
+ENCRYPTED_SUFFIX = ".age"
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+
+
 class BackupError(Exception):
     """The backup or restore cannot go ahead; the message says why, in one line."""
+
+
+def _private_folder(folder: Path, *, make_private: bool) -> None:
+    """Create `folder` (and missing parents) with mode 0700; an existing folder is made 0700
+    only when it is our own (BACKUP_ROOT), never a folder the operator chose for one file."""
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    for path in reversed(missing):
+        path.mkdir(mode=PRIVATE_FOLDER)
+        os.chmod(path, PRIVATE_FOLDER)  # mkdir's mode is reduced by the umask: set it outright
+    if make_private:
+        os.chmod(folder, PRIVATE_FOLDER)
+
+
+def _open_private(path: Path):
+    """A new file only its owner can read, whatever the umask."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+    os.fchmod(descriptor, PRIVATE_FILE)
+    return os.fdopen(descriptor, "wb")
+
+
+def readable_by_others(path: Path) -> bool:
+    """Whether the file's group or anyone else may read it."""
+    return bool(path.stat().st_mode & 0o044)
+
+
+def _recipients() -> list:
+    keys = [k.strip() for k in settings.BACKUP_AGE_RECIPIENTS if k.strip()]
+    if not keys:
+        return []
+    from pyrage import RecipientError, x25519
+
+    try:
+        return [x25519.Recipient.from_str(key) for key in keys]
+    except RecipientError as error:
+        raise BackupError(
+            f"DJANGO_BACKUP_AGE_RECIPIENTS: khóa công khai age không hợp lệ ({error})."
+        ) from error
+
+
+def _decrypt(archive: Path, into: Path) -> Path:
+    """Decrypt an `.age` archive into `into` with the key in DJANGO_BACKUP_AGE_IDENTITY."""
+    import pyrage
+
+    key = settings.BACKUP_AGE_IDENTITY.strip()
+    if not key:
+        raise BackupError(
+            "Bản sao lưu đã mã hóa: hãy đặt khóa bí mật age vào DJANGO_BACKUP_AGE_IDENTITY."
+        )
+    try:
+        identity = pyrage.x25519.Identity.from_str(key)
+    except pyrage.IdentityError as error:
+        raise BackupError(
+            "DJANGO_BACKUP_AGE_IDENTITY không phải khóa bí mật age hợp lệ."
+        ) from error
+    plain = into / "archive.tar.gz"
+    try:
+        with archive.open("rb") as source, _open_private(plain) as sink:
+            pyrage.decrypt_io(source, sink, [identity])
+    except (pyrage.DecryptError, OSError) as error:
+        raise BackupError(
+            f"Không giải mã được {archive.name}: sai khóa hoặc tệp hỏng ({error})."
+        ) from error
+    return plain
 
 
 @dataclass(frozen=True)
@@ -149,9 +223,14 @@ def backup(output: Path | None = None, *, using: str = "default") -> Result:
     engine = connection.vendor
     if engine not in ("sqlite", "postgresql"):
         raise BackupError(f"Không hỗ trợ sao lưu cơ sở dữ liệu {engine}.")
+    recipients = _recipients()
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    output = Path(output or Path(settings.BACKUP_ROOT) / f"tracker-{engine}-{stamp}.tar.gz")
-    output.parent.mkdir(parents=True, exist_ok=True)
+    suffix = ".tar.gz" + (ENCRYPTED_SUFFIX if recipients else "")
+    chosen = output is not None
+    output = Path(output or Path(settings.BACKUP_ROOT) / f"tracker-{engine}-{stamp}{suffix}")
+    if recipients and not output.name.endswith(ENCRYPTED_SUFFIX):
+        output = output.with_name(output.name + ENCRYPTED_SUFFIX)
+    _private_folder(output.parent, make_private=not chosen)
     media_root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
@@ -177,7 +256,8 @@ def backup(output: Path | None = None, *, using: str = "default") -> Result:
             "files": files,
         }
         partial = output.with_name(output.name + ".partial")
-        with tarfile.open(partial, "w:gz") as archive:
+        plain = work / "archive.tar.gz" if recipients else partial
+        with _open_private(plain) as sink, tarfile.open(fileobj=sink, mode="w:gz") as archive:
             data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
             info = tarfile.TarInfo(MANIFEST)
             info.size, info.mtime = len(data), int(dt.datetime.now().timestamp())
@@ -185,6 +265,11 @@ def backup(output: Path | None = None, *, using: str = "default") -> Result:
             archive.add(database, arcname=database.name)
             for name in files:
                 archive.add(media_root / name, arcname=f"{MEDIA}/{name}", recursive=False)
+        if recipients:
+            import pyrage
+
+            with plain.open("rb") as source, _open_private(partial) as sink:
+                pyrage.encrypt_io(source, sink, recipients)
         partial.replace(output)  # never a half-written archive under the final name
     return Result(output, tables, files)
 
@@ -276,7 +361,9 @@ def restore(archive: Path, *, using: str = "default") -> Result:
     media_root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
-        manifest = read_archive(Path(archive), work)
+        archive = Path(archive)
+        readable = _decrypt(archive, work) if archive.name.endswith(ENCRYPTED_SUFFIX) else archive
+        manifest = read_archive(readable, work)
         if manifest["engine"] != connection.vendor:
             raise BackupError(
                 f"Bản sao lưu của {manifest['engine']} không khôi phục được vào "

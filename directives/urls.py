@@ -2,6 +2,7 @@ from django.urls import path
 
 from directives.leaders import exports
 from directives.leaders import views as leader
+from directives.operations import metrics
 from directives.views import calendar, home, notifications, ops, staff
 from directives.views import search as search_views
 
@@ -59,5 +60,7 @@ urlpatterns = [
     path("dashboard/report.csv", exports.report_csv, name="report_csv"),
     path("dashboard/print/", exports.report_print, name="report_print"),
     path("healthz", ops.healthz, name="healthz"),
+    # Prometheus metrics, for the monitoring host only (DJANGO_METRICS_ALLOWED).
+    path("metrics", metrics.metrics, name="metrics"),
     path("bench/baseline/", ops.baseline, name="baseline"),
 ]

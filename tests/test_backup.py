@@ -15,7 +15,14 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from directives.backup import media_checksums, row_counts, sqlite_row_counts
+from directives.backup import (
+    BackupError,
+    backup,
+    media_checksums,
+    restore,
+    row_counts,
+    sqlite_row_counts,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -198,3 +205,119 @@ def test_make_backup_and_restore_call_the_commands():
     assert 'manage.py restore "/tmp/sao-luu.tar.gz"' in make_dry_run(
         "restore", "FILE=/tmp/sao-luu.tar.gz"
     )
+
+
+# --- private archives (issue 22) ----------------------------------------------------------------
+
+
+@pytest.fixture
+def open_umask():
+    """The usual umask, under which a plain open() makes files everyone can read."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_archives_are_private_whatever_the_umask(transactional_db, settings, tmp_path, open_umask):
+    settings.BACKUP_ROOT = tmp_path / "backups"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    result = backup()
+    assert mode(result.archive) == 0o600
+    assert mode(settings.BACKUP_ROOT) == 0o700
+    assert not (settings.BACKUP_ROOT / f"{result.archive.name}.partial").exists()
+
+
+def test_an_existing_backup_folder_is_made_private(
+    transactional_db, settings, tmp_path, open_umask
+):
+    settings.BACKUP_ROOT = tmp_path / "backups"
+    settings.BACKUP_ROOT.mkdir(mode=0o755)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    backup()
+    assert mode(settings.BACKUP_ROOT) == 0o700
+
+
+def test_a_chosen_file_is_private_and_its_folder_left_alone(
+    transactional_db, settings, tmp_path, open_umask
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    result = backup(shared / "today.tar.gz")
+    assert mode(result.archive) == 0o600
+    assert mode(shared) == 0o755  # the operator's folder: not ours to change
+
+
+def test_restore_warns_about_an_archive_others_can_read(transactional_db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    archive = backup(tmp_path / "backup.tar.gz").archive
+    archive.chmod(0o644)
+    errors = io.StringIO()
+    with pytest.raises(CommandError, match="không trống"):  # the warning comes first regardless
+        call_command("restore", str(archive), stdout=io.StringIO(), stderr=errors)
+    assert "để người khác đọc được (quyền 644)" in errors.getvalue()
+    assert f"chmod 600 {archive}" in errors.getvalue()
+    archive.chmod(0o600)
+    errors = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("restore", str(archive), stdout=io.StringIO(), stderr=errors)
+    assert "Cảnh báo" not in errors.getvalue()
+
+
+# --- optional encryption (age, through pyrage) ---------------------------------------------------
+
+
+@pytest.fixture
+def age_key(settings):
+    pyrage = pytest.importorskip("pyrage")
+    identity = pyrage.x25519.Identity.generate()
+    settings.BACKUP_AGE_RECIPIENTS = [str(identity.to_public())]
+    return str(identity)
+
+
+def test_encrypted_backup_restores_with_the_key_from_the_environment(
+    seeded, media, tmp_path, empty_database, age_key
+):
+    result = backup(tmp_path / "backup.tar.gz")
+    assert result.archive.name == "backup.tar.gz.age"
+    assert mode(result.archive) == 0o600
+    content = result.archive.read_bytes()
+    assert content.startswith(b"age-encryption.org/v1")
+    assert "Báo cáo tiến độ".encode() not in content and b"pbkdf2_sha256" not in content
+
+    target = tmp_path / "restored-media"
+    refused = manage("restore", str(result.archive), database_url=empty_database, media_root=target)
+    assert refused.returncode != 0 and "DJANGO_BACKUP_AGE_IDENTITY" in refused.stderr
+
+    os.environ["DJANGO_BACKUP_AGE_IDENTITY"] = age_key
+    try:
+        restored = manage(
+            "restore", str(result.archive), database_url=empty_database, media_root=target
+        )
+    finally:
+        del os.environ["DJANGO_BACKUP_AGE_IDENTITY"]
+    assert restored.returncode == 0, restored.stderr
+    assert restored_row_counts(empty_database) == result.tables
+    assert media_checksums(target) == media_checksums(media)
+
+
+def test_an_encrypted_backup_is_refused_with_the_wrong_key(
+    transactional_db, media, tmp_path, settings, age_key
+):
+    import pyrage
+
+    archive = backup(tmp_path / "backup.tar.gz").archive
+    settings.BACKUP_AGE_IDENTITY = str(pyrage.x25519.Identity.generate())
+    with pytest.raises(BackupError, match="Không giải mã được"):
+        restore(archive)
+
+
+def test_a_bad_public_key_is_a_clear_error(transactional_db, settings, tmp_path):
+    settings.BACKUP_AGE_RECIPIENTS = ["age1khong-phai-khoa"]
+    with pytest.raises(BackupError, match="DJANGO_BACKUP_AGE_RECIPIENTS"):
+        backup(tmp_path / "backup.tar.gz")
+    assert list(tmp_path.iterdir()) == []

@@ -120,6 +120,7 @@ PARAMS: dict[str, Row] = {
     "password_change_done": Row(),
     "set_language": Row(get=("next",), post=("language", "next")),
     "healthz": Row(),
+    "metrics": Row(),
     "baseline": Row(),
     "admin:index": Row(),
     "admin:login": Row(get=("next",), post=("username", "password", "next")),

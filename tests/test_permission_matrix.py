@@ -204,6 +204,14 @@ MATRIX: dict[str, dict] = {
         "HEAD": roles(NOT_ALLOWED),
         "POST": roles(NOT_ALLOWED),
     },
+    # Prometheus metrics: no sign-in (the monitor has no session); the address decides
+    # (DJANGO_METRICS_ALLOWED, default this host — the test client's 127.0.0.1). Other addresses:
+    # tests/directives/operations/test_metrics.py.
+    "metrics": {
+        "GET": EVERYONE_OK,
+        "HEAD": roles(NOT_ALLOWED),
+        "POST": roles(NOT_ALLOWED),
+    },
     "baseline": {
         "GET": SIGNED_IN_OK,
         "HEAD": SIGNED_IN_NOT_ALLOWED,

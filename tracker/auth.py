@@ -3,26 +3,10 @@
 from __future__ import annotations
 
 from axes.backends import AxesStandaloneBackend
-from django.conf import settings
 from django.http import HttpRequest
 
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The address a request came from, for the lockout and the audit trail ("from where").
-
-    Without a trusted reverse proxy, X-Forwarded-For is whatever the client typed and is
-    ignored (otherwise a guesser could claim a new address for every try). Behind the proxy
-    (DJANGO_BEHIND_PROXY=1) it is the last entry, the one our proxy appended.
-    """
-    if request is None:
-        return None
-    meta = request.META
-    if settings.TRACKER_TRUST_X_FORWARDED_FOR:
-        forwarded = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [part for part in forwarded if part]
-        if forwarded:
-            return forwarded[-1]
-    return meta.get("REMOTE_ADDR") or None
+# The client's address has one home (trusted proxies only); kept importable from here.
+from directives.operations.proxies import client_ip  # noqa: F401
 
 
 class LockoutBackend(AxesStandaloneBackend):

@@ -15,6 +15,8 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from directives.operations.proxies import parse_networks
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -64,6 +66,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Operations (issue 22): a request id for the logs, then request counts and latency for
+    # /metrics — outermost, so refusals by any other middleware are logged and counted too.
+    "directives.operations.logs.request_context",
+    "directives.operations.metrics.observe",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -71,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Body limits from the headers, before the CSRF check (or anything) reads the body.
+    "directives.operations.limits.request_limits",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -198,10 +206,28 @@ TRACKER_SIGNOFF_UNDO_HOURS = int(os.environ.get("TRACKER_SIGNOFF_UNDO_HOURS", "2
 if TRACKER_SIGNOFF_UNDO_HOURS < 0:
     raise ImproperlyConfigured("TRACKER_SIGNOFF_UNDO_HOURS takes whole hours, 0 or more.")
 
+# Logs on standard error. Every record carries the request id and the client's address
+# (directives/operations/logs.py); DJANGO_LOG_FORMAT=json writes one JSON object per line and a
+# line per request, for a log collector.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("DJANGO_LOG_FORMAT is 'text' (the default) or 'json'.")
+TRACKER_ACCESS_LOG = LOG_FORMAT == "json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "directives.operations.logs.RequestContextFilter"}},
+    "formatters": {
+        "text": {"format": "%(message)s"},
+        "json": {"()": "directives.operations.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 
@@ -241,12 +267,17 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOF
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tracker.auth.lockout_response"
-# One answer to "from which address?" for the lockout and the audit trail.
-AXES_CLIENT_IP_CALLABLE = "tracker.auth.client_ip"
+# One answer to "from which address?" for the lockout, the audit trail, the logs and /metrics.
+AXES_CLIENT_IP_CALLABLE = "directives.operations.proxies.client_ip"
 AXES_USERNAME_CALLABLE = "tracker.auth.lockout_username"
-# Behind a reverse proxy the client address is the last X-Forwarded-For entry the proxy added;
-# otherwise the header is the client's own claim and is ignored.
-TRACKER_TRUST_X_FORWARDED_FOR = env_bool("DJANGO_BEHIND_PROXY")
+# X-Forwarded-For is believed only from these addresses/networks (our reverse proxies), read
+# from the right (directives/operations/proxies.py); from anyone else it is the client's own
+# claim and ignored. DJANGO_BEHIND_PROXY=1 alone means "nginx on this host" (127.0.0.1, ::1),
+# which is what deploy/ ships; a proxy on another host must be named here.
+TRACKER_TRUSTED_PROXIES = parse_networks(
+    env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1" if env_bool("DJANGO_BEHIND_PROXY") else ""),
+    "DJANGO_TRUSTED_PROXIES",
+)
 
 # Content Security Policy (django-csp 4): nothing inline, nothing evaluated. Scripts come from
 # our own origin or carry the per-request nonce ({% htmx_script %} adds it).
@@ -271,20 +302,45 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
-# Friendly error pages; a request body over the limit is refused with 400 before any view runs.
+# Request limits, held before a body is read (directives/operations/limits.py): a body over the
+# limit gets the 413 page from its Content-Length alone. Forms: DJANGO_MAX_REQUEST_BYTES. Files
+# (signed-in users only): DJANGO_MAX_UPLOAD_BYTES in all, DJANGO_MAX_UPLOAD_FILE_BYTES each —
+# evidence takes 5 files of 10 MB. The upload handler first in the chain keeps no more than that.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DJANGO_MAX_REQUEST_BYTES", str(2_621_440)))
+TRACKER_MAX_UPLOAD_FILE_BYTES = int(
+    os.environ.get("DJANGO_MAX_UPLOAD_FILE_BYTES", str(10 * 1024 * 1024))
+)
+TRACKER_MAX_UPLOAD_BYTES = int(os.environ.get("DJANGO_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+FILE_UPLOAD_HANDLERS = [
+    "directives.operations.limits.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Where files over 2.5 MB wait while a request is parsed (default: the system's temporary folder).
+FILE_UPLOAD_TEMP_DIR = os.environ.get("DJANGO_FILE_UPLOAD_TEMP_DIR") or None
 
 # Backups (manage.py backup / make backup) go here unless told otherwise.
 BACKUP_ROOT = Path(os.environ.get("DJANGO_BACKUP_ROOT", BASE_DIR / "var" / "backups"))
+# Optional encryption of backups (age, through pyrage): public keys here on the server; the secret
+# key only where a backup is restored.
+BACKUP_AGE_RECIPIENTS = env_list("DJANGO_BACKUP_AGE_RECIPIENTS")
+BACKUP_AGE_IDENTITY = os.environ.get("DJANGO_BACKUP_AGE_IDENTITY", "")
 CSRF_FAILURE_VIEW = "tracker.errors.csrf_failure"
 AXES_VERBOSE = False
 # Axes logs every sign-in at INFO; keep its warnings (failures, lockouts) only.
 LOGGING["loggers"] = {"axes": {"handlers": ["console"], "level": "WARNING", "propagate": False}}
+# Prometheus metrics at /metrics, for these addresses/networks only (the client's address as
+# directives/operations/proxies.py finds it). Several gunicorn workers: set
+# PROMETHEUS_MULTIPROC_DIR to an empty folder (deploy/theodoi.service does).
+TRACKER_METRICS_ALLOWED = parse_networks(
+    env_list("DJANGO_METRICS_ALLOWED", "127.0.0.1,::1"), "DJANGO_METRICS_ALLOWED"
+)
 # Several app servers over one database (docs: README "Deployment"): nothing that a request needs
 # may live in one process. Sessions are rows in the database; the cache is Redis when a URL is
 # given, else a database table (`manage.py createcachetable`); uploads go to DJANGO_MEDIA_ROOT,
 # which must then be a shared path (or object storage through django-storages).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database sessions, asking an unreachable database once per request, not twice.
+SESSION_ENGINE = "directives.operations.sessions"
 CACHE_URL = os.environ.get("DJANGO_CACHE_URL") or os.environ.get("REDIS_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
@@ -301,14 +357,33 @@ else:
         }
     }
 
+# Fail fast while PostgreSQL is away: a new connection gives up after DJANGO_DB_CONNECT_TIMEOUT
+# seconds (libpq's minimum is 2), and a request waits at most DJANGO_DB_POOL_TIMEOUT for a pooled
+# one, then gets the 503 page — instead of holding a worker for 10 s or more.
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
+        os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "2")
+    )
 # PostgreSQL connection pool (psycopg_pool, built into Django 5.1+): one pool per app-server
 # process; persistent connections (CONN_MAX_AGE) and the pool exclude each other.
 if env_bool("DJANGO_DB_POOL") and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+    DATABASES["default"]["OPTIONS"]["pool"] = {
         "min_size": int(os.environ.get("DJANGO_DB_POOL_MIN_SIZE", "1")),
         "max_size": int(os.environ.get("DJANGO_DB_POOL_MAX_SIZE", "4")),
-        "timeout": int(os.environ.get("DJANGO_DB_POOL_TIMEOUT", "10")),
+        "timeout": float(os.environ.get("DJANGO_DB_POOL_TIMEOUT", "2")),
+        # How long the pool keeps retrying a lost connection by itself (with growing pauses)
+        # before leaving it to the next request, which tries at once. psycopg_pool's 5 minutes
+        # would let those pauses grow to minutes, and the app stay down that long after the
+        # database is back; as long as one request's wait, the first request after it returns
+        # gets through.
+        "reconnect_timeout": float(
+            os.environ.get(
+                "DJANGO_DB_POOL_RECONNECT_TIMEOUT", os.environ.get("DJANGO_DB_POOL_TIMEOUT", "2")
+            )
+        ),
     }
+    # CONN_HEALTH_CHECKS (on, above) makes Django give the pool a check: a connection broken by
+    # a database restart is replaced when it is handed out.
 # The proxy's health checks speak plain HTTP to the app servers.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]

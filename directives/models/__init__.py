@@ -24,6 +24,7 @@ from .extension import ExtensionRequest
 from .membership import Membership, Role
 from .progress import AppendOnlyError, DeadlineChange, ProgressUpdate
 from .reminder import Notification, Reminder
+from .reminder_run import ReminderRun
 from .tally import AssignmentTally
 from .unit import Unit, UnitKind
 
@@ -48,6 +49,7 @@ __all__ = [
     "ProgressClosed",
     "ProgressUpdate",
     "Reminder",
+    "ReminderRun",
     "ReportGroup",
     "Role",
     "Standing",

@@ -58,7 +58,7 @@ def _stamp_who_and_where(sender, history_instance, **kwargs):
     """Fill "from where" from the request the middleware exposes (None outside requests)."""
     if not isinstance(history_instance, AuditBase):
         return
-    from tracker.auth import client_ip
+    from directives.operations.proxies import client_ip
 
     request = getattr(HistoricalRecords.context, "request", None)
     history_instance.history_ip = client_ip(request)

@@ -6,12 +6,14 @@ hour sends nothing twice. See directives/reminders.py for what is sent when.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from directives import reminders
+from directives.models import ReminderRun
 
 
 def parse_moment(text: str) -> dt.datetime:
@@ -44,7 +46,24 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"Thời điểm “{now}” không hợp lệ: hãy ghi YYYY-MM-DDTHH:MM.", returncode=1
                 ) from None
-        summary = reminders.run(moment)
+        started = timezone.now()
+        try:
+            summary = reminders.run(moment)
+        except Exception:
+            # A run that failed is recorded too (if the database lets us), then fails as before.
+            with contextlib.suppress(Exception):
+                ReminderRun.objects.create(
+                    started_at=started, finished_at=timezone.now(), succeeded=False
+                )
+            raise
+        # What /metrics reports as the last successful run (directives/operations/metrics.py).
+        ReminderRun.objects.create(
+            started_at=started,
+            finished_at=timezone.now(),
+            reminders=summary.reminders,
+            emailed=summary.emailed,
+            email_failures=summary.email_failures,
+        )
         self.stdout.write(
             f"Đôn đốc: {summary.reminders} (thông báo: {summary.notifications}); "
             f"tổng hợp tuần: {summary.digests}; e-mail đã gửi: {summary.emailed}, "
