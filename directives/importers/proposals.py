@@ -64,6 +64,7 @@ class ProposedAssignment:
     source: str = ""  # the sentence the lead was read from
     lead_confidence: str = ""  # exact, alias, relative or fuzzy (units.EXACT …)
     confidence: dict[int, str] = field(default_factory=dict)  # coordinating unit pk → confidence
+    phrases: dict[int, str] = field(default_factory=dict)  # coordinating unit pk → its words
     unknown_levels: dict[str, str] = field(default_factory=dict)  # unknown name → level it needs
     other_deadlines: list[ProposedDeadline] = field(default_factory=list)  # later in the text
 
@@ -572,6 +573,7 @@ class _Group:
     unknown_coordinating: list[str] = field(default_factory=list)
     sentences: list[str] = field(default_factory=list)
     confidence: dict[int, str] = field(default_factory=dict)
+    phrases: dict[int, str] = field(default_factory=dict)
     levels: dict[str, str] = field(default_factory=dict)
 
     def add_coordinating(self, named: _Named) -> None:
@@ -579,6 +581,7 @@ class _Group:
             if unit not in self.coordinating and unit not in self.lead.units:
                 self.coordinating.append(unit)
                 self.confidence[unit.pk] = named.confidence.get(unit.pk, "")
+                self.phrases[unit.pk] = named.phrase_of.get(unit.pk, "")
         for name in named.unknown:
             if name not in self.unknown_coordinating:
                 self.unknown_coordinating.append(name)
@@ -653,6 +656,7 @@ def propose_directive(
             "deadline": deadline,
             "source": source,
             "confidence": group.confidence,
+            "phrases": group.phrases,
             "other_deadlines": later,
         }
         for item in group.lead.order:

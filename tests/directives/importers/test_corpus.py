@@ -15,7 +15,6 @@ from directives.importers.conclusion import parse_conclusion
 from directives.importers.proposals import propose
 from directives.importers.units import UnitIndex
 from tests.directives.importers.scoring import Score, score
-from tests.directives.importers.tree import build_local_units
 
 CORPUS = Path(__file__).parent / "corpus"
 ROOT = Path(__file__).resolve().parents[3]
@@ -25,18 +24,6 @@ EXPECTED = sorted(CORPUS.glob("*.json"))
 # the parser learnt where the issuer stands.
 FIRST = [p for p in EXPECTED if int(p.name[:2]) < 8]
 ISSUERS = [p for p in EXPECTED if int(p.name[:2]) >= 8]
-
-
-@pytest.fixture
-def corpus_units(db):
-    """The demo's unit tree and events: what the corpus names."""
-    from directives.demo import EVENTS, build_units
-    from directives.models import Event
-
-    build_units()
-    build_local_units()
-    for name, start, end in EVENTS:
-        Event.objects.create(name=name, date=start, end_date=end)
 
 
 def _source(expected_file: Path) -> Path:
