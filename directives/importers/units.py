@@ -537,6 +537,24 @@ class UnitIndex:
         self._longest = max(len(k) for k in [*self._keys, *self._groups, ("x",)])
 
     @classmethod
+    def from_units(cls, units) -> UnitIndex:
+        """The index of Unit objects already loaded (no query)."""
+        return cls(
+            [
+                UnitRef(
+                    u.pk,
+                    u.name,
+                    u.kind,
+                    u.short_name,
+                    tuple(u.alias_list()),
+                    parent=u.parent_id,
+                    path=u.path,
+                )
+                for u in units
+            ]
+        )
+
+    @classmethod
     def from_db(cls) -> UnitIndex:
         """Every active unit of the database."""
         from directives.models import Unit
@@ -746,6 +764,39 @@ class UnitIndex:
             mentions.append(Mention(start, end, text[start:end], units, label, confidence))
             i += size
         return mentions
+
+
+# The kind of unit a name's head says it is, for a unit the review page offers to create.
+_KIND_BY_HEAD: tuple[tuple[str, str], ...] = (
+    ("uy ban nhan dan", "committee"),
+    ("hoi dong nhan dan", "council"),
+    ("uy ban mat tran", "mass_org"),
+    ("uy ban kiem tra", "party_board"),
+    ("dang uy", "party_committee"),
+    ("huyen uy", "party_committee"),
+    ("thanh uy", "party_committee"),
+    ("dang doan", "party_group"),
+    ("ban can su", "party_group"),
+    ("van phong", "agency"),
+    ("so", "department"),
+    ("phong", "department"),
+    ("hoi", "mass_org"),
+    ("doan", "mass_org"),
+    ("huyen doan", "mass_org"),
+    ("lien doan", "mass_org"),
+)
+
+
+def kind_for(name: str, level: str = PROVINCE) -> str:
+    """The kind a unit named ``name`` most likely is ("agency" when the head says nothing);
+    a board ("Ban …") of a Party committee is a party board, of anything else an agency."""
+    words = canon(name).split()
+    for head, kind in _KIND_BY_HEAD:
+        if words[: len(head.split())] == head.split():
+            return kind
+    if words[:1] == ["ban"] and ("uy" in words or level != PROVINCE):
+        return "party_board"
+    return "agency"
 
 
 def _strip_level_end(words: list[str]) -> list[str]:
