@@ -7,6 +7,7 @@ field (django.core.signing), and every proposal is an ordinary form field the ad
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import forms
 from django.contrib import admin
@@ -146,6 +147,17 @@ LEVEL = {
 }
 
 
+# The level word a same-level name takes, as written ("cùng cấp" of a district is "huyện").
+SAME_LEVEL_WORD = {
+    "tinh": "tỉnh",
+    "huyen": "huyện",
+    "thanh pho": "thành phố",
+    "thi xa": "thị xã",
+    "xa": "xã",
+    "thi tran": "thị trấn",
+}
+
+
 def unknown_choices(unknown: list[str]) -> list[tuple[str, str]]:
     return [(f"n:{i}", str(n)) for i, n in enumerate(unknown)]
 
@@ -171,7 +183,9 @@ class AssignmentForm(forms.Form):
         queryset=Unit.objects.active(),
         required=False,
         widget=AutocompleteSelectMultiple(
-            Assignment._meta.get_field("coordinating_units"), admin.site
+            Assignment._meta.get_field("coordinating_units"),
+            admin.site,
+            attrs={"data-width": "100%"},  # a select2 option; no inline style under the CSP
         ),
         help_text=_("Gõ vài chữ của tên đơn vị rồi Enter để thêm; chọn được nhiều đơn vị."),
     )
@@ -202,7 +216,10 @@ class AssignmentForm(forms.Form):
     def __init__(self, *args, choices=(), unknown=(), start: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead"].choices = [("", _("— chọn đơn vị —")), *choices]
-        self.fields["coordinating_unknown"].choices = list(unknown)
+        # Only the names the text gave for this row: forty rows each listing every unknown name
+        # would bury the page.
+        mine = {str(v) for v in self["coordinating_unknown"].value() or []}
+        self.fields["coordinating_unknown"].choices = [c for c in unknown if c[0] in mine]
         self.fields["deadline"].start = start
 
     def confidence_label(self) -> str:
@@ -371,7 +388,17 @@ def initial_data(proposal: DocumentProposal, units: list[Unit], index: UnitIndex
         level = level or placement.level
         parent = placement.parent_for(level)
         place = placement.place_name(level)
-        suggested = name if not place or canon(place) in canon(name) else f"{name} {place}"
+        if "cung cap" in canon(name):
+            # "Hội đồng nhân dân cùng cấp" of a district: "Hội đồng nhân dân huyện Năm Căn".
+            shown = SAME_LEVEL_WORD.get(" ".join(placement.same_level), "")
+            name_shown = re.sub(r"(?i)cùng\s+cấp", shown, name) if shown else name
+        else:
+            name_shown = name
+        suggested = (
+            name_shown
+            if not place or canon(place) in canon(name_shown)
+            else f"{name_shown} {place}"
+        )
         unknown_rows.append(
             {
                 "name": name,

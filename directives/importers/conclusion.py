@@ -42,11 +42,14 @@ class ParsedDirective:
     text: str
     section: str = ""
     custom_title: str = ""  # set when an admin corrects the title during review
+    proposed_title: str = ""  # the task's head phrase, when the proposals found who does it
 
     @property
     def title(self) -> str:
         if self.custom_title:
             return shorten(self.custom_title, 300)
+        if self.proposed_title:
+            return self.proposed_title
         # A short first paragraph is the item's own heading ("1. Về chăm lo an sinh xã hội").
         first_paragraph = self.text.split("\n\n", 1)[0]
         first_sentence = re.split(r"(?<=[.;:])\s", first_paragraph, maxsplit=1)[0]

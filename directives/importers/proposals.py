@@ -41,6 +41,7 @@ from directives.importers.units import (
     level_of_name,
     starts_with_head,
 )
+from directives.text import shorten
 
 URGENT_BASIS = "Khẩn trương (văn bản không nêu ngày)"
 ONGOING_BASIS = "Thường xuyên (văn bản không nêu ngày)"
@@ -498,6 +499,7 @@ class _Roles:
     coordinating: _Named | None = None
     subject_coordinates: bool = False
     subject_coordinating: _Named | None = None  # "A phối hợp với B …": B, when A ends up leading
+    task_start: int = 0  # folded offset where the task's own words begin, after the units
 
 
 # "X được đề nghị …": a body outside the issuer's line is asked, not assigned.
@@ -515,9 +517,11 @@ def _roles(sentence: _Sentence) -> _Roles:
         if before and before[-1] in _NOT_GIAO:
             continue
         start = match.end()
-        named = _named_in(sentence, start, _span_end(sentence, start, lead_limit))
+        end = _span_end(sentence, start, lead_limit)
+        named = _named_in(sentence, start, end)
         if named:
             lead = named
+            roles.task_start = end
             break
     if lead is None and (chu_tri := _CHU_TRI.search(folded)):
         head = _LEAD_IN.match(folded)
@@ -531,6 +535,7 @@ def _roles(sentence: _Sentence) -> _Roles:
         named = _named_in(sentence, start, chu_tri.start())
         if named:
             lead = named
+            roles.task_start = chu_tri.end()
     if lead is None:
         head = _LEAD_IN.match(folded)
         start = head.end() if head else 0
@@ -542,21 +547,55 @@ def _roles(sentence: _Sentence) -> _Roles:
             end = _span_end(sentence, start)
             named = _named_in(sentence, start, end)
             if named and end < len(folded) and not _ASKED.match(folded[end:]):
+                roles.task_start = end
                 if folded[end:].startswith("phoi hop"):
                     roles.subject_coordinates = True
                     roles.coordinating = named
                     if coord:
                         after = coord.end()
-                        roles.subject_coordinating = _named_in(
-                            sentence, after, _span_end(sentence, after)
-                        )
+                        stop = _span_end(sentence, after)
+                        roles.subject_coordinating = _named_in(sentence, after, stop)
+                        roles.task_start = stop
                     return roles
                 lead = named
     roles.lead = lead
     if coord:
         start = coord.end()
-        roles.coordinating = _named_in(sentence, start, _span_end(sentence, start))
+        stop = _span_end(sentence, start)
+        roles.coordinating = _named_in(sentence, start, stop)
+        between = folded[roles.task_start : coord.start()].strip(" ,")
+        if lead is not None and between in ("", "chu tri"):
+            # "A chủ trì, phối hợp với B <the task>": the task begins after B.
+            roles.task_start = max(roles.task_start, stop)
     return roles
+
+
+# Where a task's head phrase ends: its deadline, the report that follows it, or a new clause.
+_TITLE_END = re.compile(
+    r"(?:[,;:(]\s*(?:hoan thanh|xong|bao cao|trinh|thuc hien|de|nham|gui|phoi hop)\b"
+    r"|[;:(]"
+    r"|\s(?:truoc ngay|truoc tet|truoc thoi diem|cham nhat|han chot|trong quy|trong thang"
+    r"|trong \d+ ngay|ngay tu dau|khan truong|thuong xuyen)\b)"
+)
+_TITLE_LEAD = re.compile(
+    r"[\s,]*(?:(?:chu tri|phoi hop|va|cung|de|co trach nhiem|khan truong)\b[\s,]*)*"
+)
+
+
+def _head_phrase(sentence: _Sentence, start: int) -> str:
+    """The task's own words as a clerk would name it: after the units that do it, up to its
+    deadline or the report that follows ("Rà soát nhu cầu vật tư, trang thiết bị phòng, chống
+    dịch"); "" when too little is left."""
+    folded = sentence.folded
+    lead_in = _TITLE_LEAD.match(folded, start)
+    start = lead_in.end() if lead_in else start
+    stop = _TITLE_END.search(folded, start)
+    end = stop.start() if stop else len(folded)
+    text = sentence.text[sentence.index[start] : sentence.index[min(end, len(folded))]]
+    text = text.strip(" ,.;:")
+    if len(text.split()) < 3:
+        return ""
+    return shorten(text[:1].upper() + text[1:], 120)
 
 
 def _prepare(text: str, index: UnitIndex, placement: Placement) -> _Sentence:
@@ -621,9 +660,12 @@ def propose_directive(
     placement = placement or index.placement(None)
     preamble: list[str] = []
     groups: list[_Group] = []
+    title = ""
     for text in _clauses(directive.text, index, placement, start, events):
         sentence = _prepare(text, index, placement)
         roles = _roles(sentence)
+        if not title and not groups and not preamble and (roles.lead or roles.subject_coordinates):
+            title = _head_phrase(sentence, roles.task_start)
         if roles.subject_coordinates and not groups:
             # "Sở Tài chính, Sở KH&ĐT phối hợp bố trí …" with nobody before them: they do it,
             # with whoever they are to work with.
@@ -636,6 +678,7 @@ def propose_directive(
             preamble.append(text)
         if roles.coordinating and (groups or roles.lead):
             groups[-1].add_coordinating(roles.coordinating)
+    directive.proposed_title = title
     shared = find_deadline(" ".join(preamble), start=start, events=events)
     if not groups:
         deadline = find_deadline(directive.text, start=start, events=events)

@@ -83,3 +83,16 @@ def test_issuers_corpus_share_by_field_kind(corpus_units, capsys):
     assert len(ISSUERS) >= 10
     for kind in ("lead", "coordinating", "deadline"):
         assert total.kind_share(kind) >= 0.95, (kind, total.misses)
+
+
+def test_short_names_are_the_tasks_head_phrase(corpus_units):
+    """What a clerk would write: the task's own words, without the units that do it, the
+    deadline or the report that follows (issue 20, item 4)."""
+    _expected, actual = _run(CORPUS / "08-vp-ubnd-thong-bao-ket-luan.json")
+    assert [d["title"] for d in actual["directives"]] == [
+        "Rà soát nhu cầu vật tư, trang thiết bị phòng, chống dịch",
+        "Xây dựng kế hoạch tổ chức năm học 2021 - 2022 bảo đảm an toàn",
+        "Hoàn thiện hồ sơ khu cách ly tập trung",
+        "Tham mưu kiện toàn Ban Chỉ đạo phòng, chống dịch của tỉnh",
+        "Theo dõi, đôn đốc việc thực hiện",
+    ]

@@ -151,3 +151,11 @@ def test_review_queries_do_not_grow_with_the_tree_or_the_text(admin_client):
     )
     assert _review_queries(admin_client, longer) == small
     assert Document.objects.count() == 0
+
+
+def test_same_level_council_is_offered_with_the_districts_name(admin_client):
+    Unit.objects.filter(name="Hội đồng nhân dân huyện Năm Căn").delete()
+    text = (CORPUS / "09-huyen-uy-nam-can-thong-bao-ket-luan.txt").read_text(encoding="utf-8")
+    council = _unknown(_parse(admin_client, text))["Hội đồng nhân dân cùng cấp"]
+    assert council["new_name"].value() == "Hội đồng nhân dân huyện Năm Căn"
+    assert (council["kind"].value(), council["level"].value()) == ("council", "district")
