@@ -355,6 +355,7 @@ class _Sentence:
     mentions: list[Mention]
     ranges: list[tuple[int, int]] = field(default_factory=list)  # mentions, folded offsets
     level: str = "province"  # the issuer's level: unknown names without a level word need it
+    pairs: frozenset[tuple[str, str]] = frozenset()  # word pairs of known unit names
 
     def __post_init__(self) -> None:
         self.ranges = [
@@ -401,7 +402,12 @@ def _span_end(sentence: _Sentence, start: int, limit: int | None = None) -> int:
             return position + punct.start()
         following = [w for w, _ in words[i : i + 3]]
         original_char = original[sentence.index[at]] if at < len(sentence.index) else ""
-        if original_char.islower():
+        # "Đào tạo" in "Phòng Giáo dục và Đào tạo": a lower-case word after a capitalised one,
+        # as the pair stands in some unit's name, is still the name, not the verb "tạo".
+        previous = words[i - 1] if i else ("", 0)
+        capitalised_before = bool(i) and original[sentence.index[previous[1]]].isupper()
+        in_a_name = capitalised_before and (previous[0], word) in sentence.pairs
+        if original_char.islower() and not in_a_name:
             for stop in _STOPS:
                 if tuple(following[: len(stop)]) == stop and not (
                     stop == ("can",) and following[1:2] == ["su"]
@@ -602,6 +608,7 @@ def _prepare(text: str, index: UnitIndex, placement: Placement) -> _Sentence:
     folded, mapping = fold_with_map(text)
     sentence = _Sentence(text, folded, mapping, index.scan(text, placement))
     sentence.level = placement.level
+    sentence.pairs = index.name_pairs
     return sentence
 
 

@@ -573,6 +573,11 @@ class UnitIndex:
         ]
         return cls(refs)
 
+    @property
+    def name_pairs(self) -> set[tuple[str, str]]:
+        """Consecutive words of every known unit name ("dao tao" of "Đào tạo")."""
+        return self._pairs
+
     def by_pk(self, pk: int | None) -> UnitRef | None:
         return self._by_pk.get(pk) if pk is not None else None
 

@@ -24,6 +24,8 @@ EXPECTED = sorted(CORPUS.glob("*.json"))
 # the parser learnt where the issuer stands.
 FIRST = [p for p in EXPECTED if int(p.name[:2]) < 8]
 ISSUERS = [p for p in EXPECTED if int(p.name[:2]) >= 8]
+# 19 on were written after the parser changed and scored before any tuning to them.
+HELD_OUT = [p for p in EXPECTED if int(p.name[:2]) >= 19]
 
 
 def _source(expected_file: Path) -> Path:
@@ -80,6 +82,7 @@ def test_issuers_corpus_share_by_field_kind(corpus_units, capsys):
     total = _total(ISSUERS)
     with capsys.disabled():
         _report("Issuers' corpus (08–)", ISSUERS, total)
+        _report("  of which held out (19–)", HELD_OUT, _total(HELD_OUT))
     assert len(ISSUERS) >= 10
     for kind in ("lead", "coordinating", "deadline"):
         assert total.kind_share(kind) >= 0.95, (kind, total.misses)
