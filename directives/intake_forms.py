@@ -158,6 +158,20 @@ SAME_LEVEL_WORD = {
 }
 
 
+class UnitAutocomplete(AutocompleteSelectMultiple):
+    """The admin's autocomplete of units, with its search box named for screen readers
+    (static/js/intake.js) and no "clear all" cross, which select2 puts inside its list."""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs=extra_attrs)
+        attrs["data-allow-clear"] = "false"
+        return attrs
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["js/intake.js"])
+
+
 def unknown_choices(unknown: list[str]) -> list[tuple[str, str]]:
     return [(f"n:{i}", str(n)) for i, n in enumerate(unknown)]
 
@@ -182,7 +196,7 @@ class AssignmentForm(forms.Form):
         label=_("Đơn vị phối hợp"),
         queryset=Unit.objects.active(),
         required=False,
-        widget=AutocompleteSelectMultiple(
+        widget=UnitAutocomplete(
             Assignment._meta.get_field("coordinating_units"),
             admin.site,
             attrs={"data-width": "100%"},  # a select2 option; no inline style under the CSP
