@@ -143,6 +143,18 @@ def last_working_day_before_tet(year: int) -> dt.date:
     return day
 
 
+def last_working_day_before_new_year(year: int) -> dt.date:
+    """Return the last working day before the official New Year's Day (Tết Dương lịch) break of
+    ``year``: the same rule as :func:`last_working_day_before_tet`. From 31 December of the year
+    before we step back over every day off (the break may start on a weekend): Thu 31/12/2020 for
+    2021, Fri 30/12/2022 for 2023 (31/12/2022 was a Saturday).
+    """
+    day = dt.date(year, 1, 1) - _ONE_DAY
+    while not is_working_day(day):
+        day -= _ONE_DAY
+    return day
+
+
 def to_lunar(d: dt.date) -> LunarDate:
     """Convert the solar date ``d`` to the Vietnamese lunar calendar (1900–2100)."""
     lunar = lunar_vn.solar_to_lunar(d)
@@ -425,7 +437,8 @@ def resolve_deadline(
       date itself, as offices read "trước ngày 31/12" as "by 31/12";
     * "trước Tết Nguyên đán 2021", "trước Tết Tân Sửu": the last working day before the Tết break;
       a can-chi year is the first one with that name from the lunar year of ``start`` on;
-    * "trước Tết Dương lịch 2021": 31/12/2020;
+    * "trước Tết Dương lịch 2021": the last working day before the New Year's Day break
+      (31/12/2020; 30/12/2022 for 2023, when 31 December is a Saturday);
     * "trước <event>": the day before the event, since the work must be done when it opens;
     * "trong tháng 12/2020", "trong quý IV/2020" (or "quý 4/2020"): the last day of the period;
     * "5 ngày làm việc kể từ 08/02/2021", "trong 5 ngày làm việc": see :func:`add_working_days`.
@@ -456,7 +469,9 @@ def _resolve(
 
     if m := _TET_DUONG_LICH.fullmatch(text):
         year = int(m["year"])
-        return ResolvedDeadline(dt.date(year - 1, 12, 31), f"Trước Tết Dương lịch {year}")
+        return ResolvedDeadline(
+            last_working_day_before_new_year(year), f"Trước Tết Dương lịch {year}"
+        )
 
     if _TET_WITHOUT_YEAR.fullmatch(text):
         raise DeadlinePhraseError(

@@ -7,8 +7,11 @@ field (django.core.signing), and every proposal is an ordinary form field the ad
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
@@ -23,8 +26,18 @@ from directives.importers.conclusion import (
 )
 from directives.importers.files import ACCEPTED, read_upload
 from directives.importers.proposals import DocumentProposal
-from directives.importers.units import canon
-from directives.models import Unit, UnitKind
+from directives.importers.units import (
+    ALIAS,
+    DISTRICT,
+    EXACT,
+    FUZZY,
+    PROVINCE,
+    RELATIVE,
+    UnitIndex,
+    canon,
+    kind_for,
+)
+from directives.models import Assignment, Unit, UnitKind
 
 SALT = "directives.intake.source"
 SET_DURING_IMPORT = "ấn định khi nhập văn bản"
@@ -120,6 +133,49 @@ class BaseDirectiveFormSet(forms.BaseFormSet):
 DirectiveFormSet = forms.formset_factory(DirectiveForm, formset=BaseDirectiveFormSet, extra=0)
 
 
+# How sure a proposed unit is, in words (units.EXACT …); anything below exact is highlighted.
+CONFIDENCE = {
+    EXACT: _("khớp đúng tên"),
+    ALIAS: _("khớp tên gọi khác"),
+    RELATIVE: _("suy ra từ cơ quan ban hành"),
+    FUZZY: _("khớp gần đúng, cần kiểm tra"),
+}
+LEVEL = {
+    PROVINCE: _("cấp tỉnh"),
+    DISTRICT: _("cấp huyện"),
+    "commune": _("cấp xã"),
+}
+
+
+# The level word a same-level name takes, as written ("cùng cấp" of a district is "huyện").
+SAME_LEVEL_WORD = {
+    "tinh": "tỉnh",
+    "huyen": "huyện",
+    "thanh pho": "thành phố",
+    "thi xa": "thị xã",
+    "xa": "xã",
+    "thi tran": "thị trấn",
+}
+
+
+class UnitAutocomplete(AutocompleteSelectMultiple):
+    """The admin's autocomplete of units, with its search box named for screen readers
+    (static/js/intake.js) and no "clear all" cross, which select2 puts inside its list."""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs=extra_attrs)
+        attrs["data-allow-clear"] = "false"
+        return attrs
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["js/intake.js"])
+
+
+def unknown_choices(unknown: list[str]) -> list[tuple[str, str]]:
+    return [(f"n:{i}", str(n)) for i, n in enumerate(unknown)]
+
+
 def unit_choices(units: list[Unit], unknown: list[str]) -> list[tuple[str, str]]:
     """Known units ("u:<pk>"), then the names the text gave that no unit matches ("n:<i>")."""
     known = [(f"u:{u.pk}", u.name) for u in units]
@@ -134,11 +190,24 @@ class AssignmentForm(forms.Form):
     directive = params.IntegerParamField(widget=forms.HiddenInput, max_value=10_000)
     include = forms.BooleanField(label=_("Tạo phân công"), required=False, initial=True)
     lead = forms.ChoiceField(label=_("Đơn vị chủ trì"), required=False)
-    coordinating = forms.MultipleChoiceField(
+    # The admin's own autocomplete (select2, shipped with Django): type to find a unit, Enter
+    # to add it, Backspace to remove the last; it renders only the units chosen, not every unit.
+    coordinating = forms.ModelMultipleChoiceField(
         label=_("Đơn vị phối hợp"),
+        queryset=Unit.objects.active(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
-        help_text=_("Giữ Ctrl (hoặc ⌘) để chọn nhiều đơn vị."),
+        widget=UnitAutocomplete(
+            Assignment._meta.get_field("coordinating_units"),
+            admin.site,
+            attrs={"data-width": "100%"},  # a select2 option; no inline style under the CSP
+        ),
+        help_text=_("Gõ vài chữ của tên đơn vị rồi Enter để thêm; chọn được nhiều đơn vị."),
+    )
+    coordinating_unknown = forms.MultipleChoiceField(
+        label=_("Phối hợp: tên chưa có trong danh mục"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Xử lý các tên này ở mục “Tên đơn vị chưa có trong danh mục”."),
     )
     # Own help text: the shared one holds "<năm>", which the form templates render as a tag.
     deadline = DeadlineField(
@@ -152,19 +221,38 @@ class AssignmentForm(forms.Form):
     flag = forms.CharField(widget=forms.HiddenInput, required=False)
     source = forms.CharField(widget=forms.HiddenInput, required=False)
     deadline_phrase = forms.CharField(widget=forms.HiddenInput, required=False)
+    # What the parser was sure of, carried through the round trip so a page with errors still
+    # shows it: the lead's confidence and the coordinating units matched below exact.
+    confidence = forms.CharField(widget=forms.HiddenInput, required=False)
+    doubtful_coordinating = forms.CharField(widget=forms.HiddenInput, required=False)
+    other_deadlines = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, choices=(), start: dt.date | None = None, **kwargs):
+    def __init__(self, *args, choices=(), unknown=(), start: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead"].choices = [("", _("— chọn đơn vị —")), *choices]
-        # The chosen coordinating units first, so they show without scrolling the list.
-        chosen = set(self["coordinating"].value() or [])
-        self.fields["coordinating"].choices = sorted(choices, key=lambda c: c[0] not in chosen)
+        # Only the names the text gave for this row: forty rows each listing every unknown name
+        # would bury the page.
+        mine = {str(v) for v in self["coordinating_unknown"].value() or []}
+        self.fields["coordinating_unknown"].choices = [c for c in unknown if c[0] in mine]
         self.fields["deadline"].start = start
 
-    def chosen_coordinating(self) -> list[str]:
-        """Names of the coordinating units currently chosen, for the summary under the list."""
-        labels = dict(self.fields["coordinating"].choices)
-        return [str(labels[v]) for v in self["coordinating"].value() or [] if v in labels]
+    def confidence_label(self) -> str:
+        value = self["confidence"].value() or ""
+        lead = str(self["lead"].value() or "")
+        if lead.startswith("n:"):
+            return str(_("chưa có trong danh mục"))
+        return str(CONFIDENCE.get(value, ""))
+
+    def doubtful(self) -> bool:
+        """Anything below an exact match, or a name the tree lacks: highlighted on the page."""
+        value = self["confidence"].value() or ""
+        lead = str(self["lead"].value() or "")
+        return (
+            bool(value and value != EXACT)
+            or lead.startswith("n:")
+            or bool(self["doubtful_coordinating"].value())
+            or bool(self["coordinating_unknown"].value())
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -191,6 +279,9 @@ class UnknownUnitForm(forms.Form):
     MAP, CREATE, IGNORE = "map", "create", "ignore"
 
     name = forms.CharField(label=_("Tên trong văn bản"), max_length=200, widget=forms.HiddenInput)
+    # The level of the tree the name needs ("huyện" in the name, or the issuer's level): a name is
+    # never mapped to another level's unit.
+    level = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
     action = forms.ChoiceField(
         label=_("Xử lý"),
         choices=[
@@ -210,6 +301,12 @@ class UnknownUnitForm(forms.Form):
     save_alias = forms.BooleanField(
         label=_("Lưu tên này làm tên gọi khác của đơn vị"), required=False, initial=True
     )
+    new_name = forms.CharField(
+        label=_("Tên đơn vị mới"),
+        max_length=200,
+        required=False,
+        help_text=_("Khi chọn “Tạo đơn vị mới”: tên đầy đủ, kèm tên địa phương."),
+    )
     kind = forms.ChoiceField(
         label=_("Loại đơn vị mới"),
         choices=UnitKind.choices,
@@ -223,8 +320,12 @@ class UnknownUnitForm(forms.Form):
         help_text=_("Khi chọn “Tạo đơn vị mới”."),
     )
 
-    def __init__(self, *args, can_create: bool = True, **kwargs):
+    def __init__(self, *args, can_create: bool = True, levels=None, **kwargs):
         super().__init__(*args, **kwargs)
+        level = self["level"].value() or ""
+        if levels is not None and level in levels:
+            # Only units of the level the name needs can be chosen.
+            self.fields["unit"].queryset = Unit.objects.active().filter(pk__in=levels[level])
         if not can_create:
             self.fields["action"].choices = [
                 c for c in self.fields["action"].choices if c[0] != self.CREATE
@@ -235,47 +336,92 @@ class UnknownUnitForm(forms.Form):
         action, name = cleaned.get("action"), cleaned.get("name", "")
         if action == self.MAP and cleaned.get("unit") is None:
             self.add_error("unit", _("Hãy chọn đơn vị mà tên này chỉ đến."))
-        exists = action == self.CREATE and Unit.objects.filter(name__iexact=name).exists()
+        new_name = (cleaned.get("new_name") or "").strip() or name
+        cleaned["new_name"] = new_name
+        exists = action == self.CREATE and Unit.objects.filter(name__iexact=new_name).exists()
         if exists:
             self.add_error(
                 "action",
-                _("Đã có đơn vị tên “%(name)s”: hãy chọn “Là đơn vị đã có”.") % {"name": name},
+                _("Đã có đơn vị tên “%(name)s”: hãy chọn “Là đơn vị đã có”.") % {"name": new_name},
             )
         return cleaned
+
+    def level_label(self) -> str:
+        return str(LEVEL.get(self["level"].value() or "", ""))
 
 
 UnknownUnitFormSet = forms.formset_factory(UnknownUnitForm, extra=0)
 
 
-def initial_data(proposal: DocumentProposal, units: list[Unit]) -> dict:
+def initial_data(proposal: DocumentProposal, units: list[Unit], index: UnitIndex) -> dict:
     """Initial values of every review form, from the parser's proposal."""
     doc = proposal.document
     unknown = proposal.unknown_names
     folded_unknown = [canon(n) for n in unknown]
 
-    def ref(unit_ref, name: str = "") -> str:
-        if unit_ref is not None:
-            return f"u:{unit_ref.pk}"
+    def ref(name: str) -> str:
         return f"n:{folded_unknown.index(canon(name))}" if name else ""
 
     assignments = []
     for key, item in enumerate(proposal.directives):
         for a in item.assignments:
             deadline = a.deadline
+            doubtful = [
+                f"{u.name} ({CONFIDENCE[a.confidence[u.pk]]})"
+                for u in a.coordinating
+                if a.confidence.get(u.pk, EXACT) != EXACT
+            ]
             assignments.append(
                 {
                     "directive": key,
                     "include": a.lead is not None or a.lead_unknown,
-                    "lead": ref(a.lead, a.lead_name if a.lead_unknown else ""),
-                    "coordinating": [ref(u) for u in a.coordinating]
-                    + [ref(None, n) for n in a.unknown_coordinating],
+                    "lead": f"u:{a.lead.pk}"
+                    if a.lead
+                    else ref(a.lead_name if a.lead_unknown else ""),
+                    "coordinating": [u.pk for u in a.coordinating],
+                    "coordinating_unknown": [ref(n) for n in a.unknown_coordinating],
                     "deadline": deadline.basis if deadline and deadline.date else "",
                     "flag": deadline.basis if deadline and deadline.flagged else "",
                     "source": a.source,
                     "deadline_phrase": deadline.phrase if deadline else "",
+                    "confidence": a.lead_confidence if a.lead else "",
+                    "doubtful_coordinating": "; ".join(doubtful),
+                    "other_deadlines": "; ".join(
+                        f"{d.basis} — {d.date:%d/%m/%Y}" for d in a.other_deadlines if d.date
+                    ),
                 }
             )
-    issuer = next((u for u in units if canon(u.name) == canon(doc.issuer)), None)
+    issuer_ref = proposal.issuer_unit
+    by_pk = {u.pk: u for u in units}
+    issuer = by_pk.get(issuer_ref.pk) if issuer_ref else None
+    if issuer is None:
+        issuer = next((u for u in units if canon(u.name) == canon(doc.issuer)), None)
+    placement = proposal.placement or index.placement(None)
+    unknown_rows = []
+    for name, level in proposal.unknown_levels.items():
+        level = level or placement.level
+        parent = placement.parent_for(level)
+        place = placement.place_name(level)
+        if "cung cap" in canon(name):
+            # "Hội đồng nhân dân cùng cấp" of a district: "Hội đồng nhân dân huyện Năm Căn".
+            shown = SAME_LEVEL_WORD.get(" ".join(placement.same_level), "")
+            name_shown = re.sub(r"(?i)cùng\s+cấp", shown, name) if shown else name
+        else:
+            name_shown = name
+        suggested = (
+            name_shown
+            if not place or canon(place) in canon(name_shown)
+            else f"{name_shown} {place}"
+        )
+        unknown_rows.append(
+            {
+                "name": name,
+                "level": level,
+                "new_name": suggested,
+                "kind": kind_for(name, level),
+                "parent": by_pk.get(parent.pk) if parent else None,
+            }
+        )
     return {
         "document": {
             "number": doc.number,
@@ -295,8 +441,16 @@ def initial_data(proposal: DocumentProposal, units: list[Unit]) -> dict:
             for d in proposal.directives
         ],
         "assignments": assignments,
-        "unknown": [{"name": name} for name in unknown],
+        "unknown": unknown_rows,
     }
+
+
+def unit_levels(index: UnitIndex) -> dict[str, list[int]]:
+    """Each level of the tree → the pks of its units, so a name is mapped within its level."""
+    levels: dict[str, list[int]] = {}
+    for unit in index.units:
+        levels.setdefault(unit.level, []).append(unit.pk)
+    return levels
 
 
 def rebuilt_document(source_text: str, document: dict, directives: list[dict]) -> ParsedDocument:

@@ -42,11 +42,14 @@ class ParsedDirective:
     text: str
     section: str = ""
     custom_title: str = ""  # set when an admin corrects the title during review
+    proposed_title: str = ""  # the task's head phrase, when the proposals found who does it
 
     @property
     def title(self) -> str:
         if self.custom_title:
             return shorten(self.custom_title, 300)
+        if self.proposed_title:
+            return self.proposed_title
         # A short first paragraph is the item's own heading ("1. Về chăm lo an sinh xã hội").
         first_paragraph = self.text.split("\n\n", 1)[0]
         first_sentence = re.split(r"(?<=[.;:])\s", first_paragraph, maxsplit=1)[0]
@@ -62,6 +65,8 @@ class ParsedDocument:
     signer: str = ""
     issue_date: date | None = None
     directives: list[ParsedDirective] = field(default_factory=list)
+    letterhead: list[str] = field(default_factory=list)  # lines in capitals above the title
+    signature: list[str] = field(default_factory=list)  # the signature block's lines
 
     @property
     def sha256(self) -> str:
@@ -211,6 +216,7 @@ def parse_conclusion(raw: str) -> ParsedDocument:
     if not text.strip():
         raise DocumentParseError(_("Văn bản trống."))
     paragraphs = [p for p in text.split("\n") if p.strip() and not _CAPTION.match(p)]
+    paragraphs = _ordinals_as_numbers(paragraphs)
     parsed = ParsedDocument(source_text=text.strip())
     style = _item_style(paragraphs)
     has_sections = any((m := _ROMAN.match(p)) and m["num"] == "I" for p in paragraphs)
@@ -264,6 +270,38 @@ def parse_conclusion(raw: str) -> ParsedDocument:
 
 
 _PATTERNS = {"number": _NUMBERED, "letter": _LETTERED, "bullet": _BULLET}
+
+# Items written out in words: "Thứ nhất, …", "Thứ hai, …" or "Một là, …", "Hai là, …".
+_ORDINAL_WORDS = (
+    "nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi",
+    "mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi",
+)
+_ORDINAL = (
+    re.compile(rf"^thu (?P<word>{_ORDINAL_WORDS[0]})\s*[,:.]\s+"),
+    re.compile(rf"^(?P<word>{_ORDINAL_WORDS[1]}) la\s*[,:.]\s+"),
+)
+
+
+def _ordinals_as_numbers(paragraphs: list[str]) -> list[str]:
+    """ "Thứ nhất, A…" → "1. A…" when the items are written out in words and nothing is numbered,
+    so the numbered style reads them; the item's text starts at its first word after the comma."""
+    if any(_NUMBERED.match(p) for p in paragraphs):
+        return paragraphs
+    for pattern, words in zip(_ORDINAL, _ORDINAL_WORDS, strict=True):
+        order = words.split("|")
+        out, expected = [], 0
+        for paragraph in paragraphs:
+            paragraph = paragraph.strip()
+            match = pattern.match(fold(paragraph))
+            if match and order.index(match["word"]) == expected:
+                expected += 1
+                rest = paragraph[len(match.group()) :]
+                out.append(f"{expected}. {rest[:1].upper()}{rest[1:]}")
+            else:
+                out.append(paragraph)
+        if expected >= 2:
+            return out
+    return paragraphs
 
 
 def _item_style(paragraphs: list[str]) -> str:
@@ -330,6 +368,12 @@ def _read_fields(parsed: ParsedDocument, intro: list[str], tail: list[str]) -> N
     if match := _NUMBER.search(joined):
         parsed.number = match.group(1)[:NUMBER_MAX_LENGTH]
     parsed.issuer = _issuer(intro)
+    parsed.letterhead = [
+        line
+        for line in _letterhead(intro)
+        if not _NOT_ISSUER.match(fold(line)) and line.strip() not in {"*", "---", "-----"}
+    ]
+    parsed.signature = [line for line in tail if _is_capitals(line, 12)]
     parsed.signer = (_signer(joined) or _signature_block(tail))[:SIGNER_MAX_LENGTH]
     parsed.subject = _subject(intro)
 

@@ -30,13 +30,18 @@ from dataclasses import dataclass, field
 from directives.calendar import DeadlinePhraseError, resolve_deadline
 from directives.importers.conclusion import ParsedDirective, ParsedDocument
 from directives.importers.units import (
+    EXACT,
     Mention,
+    Placement,
     UnitIndex,
     UnitRef,
     canon,
     fold_with_map,
+    head_size,
+    level_of_name,
     starts_with_head,
 )
+from directives.text import shorten
 
 URGENT_BASIS = "Khẩn trương (văn bản không nêu ngày)"
 ONGOING_BASIS = "Thường xuyên (văn bản không nêu ngày)"
@@ -58,10 +63,25 @@ class ProposedAssignment:
     unknown_coordinating: list[str] = field(default_factory=list)
     deadline: ProposedDeadline | None = None
     source: str = ""  # the sentence the lead was read from
+    lead_confidence: str = ""  # exact, alias, relative or fuzzy (units.EXACT …)
+    confidence: dict[int, str] = field(default_factory=dict)  # coordinating unit pk → confidence
+    phrases: dict[int, str] = field(default_factory=dict)  # coordinating unit pk → its words
+    unknown_levels: dict[str, str] = field(default_factory=dict)  # unknown name → level it needs
+    other_deadlines: list[ProposedDeadline] = field(default_factory=list)  # later in the text
 
     @property
     def lead_unknown(self) -> bool:
         return self.lead is None and bool(self.lead_name)
+
+    @property
+    def doubtful(self) -> bool:
+        """Anything below an exact match, or a name the tree lacks: the review page marks it."""
+        below = [self.lead_confidence, *self.confidence.values()] if self.lead else []
+        return (
+            self.lead_unknown
+            or bool(self.unknown_coordinating)
+            or any(c and c != EXACT for c in below)
+        )
 
 
 @dataclass
@@ -74,6 +94,21 @@ class DirectiveProposal:
 class DocumentProposal:
     document: ParsedDocument
     directives: list[DirectiveProposal]
+    placement: Placement | None = None
+
+    @property
+    def issuer_unit(self) -> UnitRef | None:
+        return self.placement.issuer if self.placement else None
+
+    @property
+    def unknown_levels(self) -> dict[str, str]:
+        """Each unknown name (as :attr:`unknown_names` gives it) → the level it needs."""
+        levels: dict[str, str] = {}
+        for item in self.directives:
+            for proposal in item.assignments:
+                for name, level in proposal.unknown_levels.items():
+                    levels.setdefault(canon(name), level)
+        return {n: levels.get(canon(n), "") for n in self.unknown_names}
 
     @property
     def unknown_names(self) -> list[str]:
@@ -112,6 +147,8 @@ class DocumentProposal:
                 for item in self.directives
             ],
             "unknown_units": self.unknown_names,
+            "unknown_levels": self.unknown_levels,
+            "issuer_unit": self.issuer_unit.name if self.issuer_unit else None,
         }
 
 
@@ -121,13 +158,22 @@ def _assignment_dict(proposal: ProposedAssignment) -> dict:
         "lead_unit": proposal.lead.name if proposal.lead else None,
         "lead_phrase": proposal.lead_name,
         "lead_unknown": proposal.lead_unknown,
+        "lead_confidence": proposal.lead_confidence,
+        "lead_level": proposal.lead.level if proposal.lead else "",
         "coordinating_units": [u.name for u in proposal.coordinating],
+        "coordinating_confidence": [
+            proposal.confidence.get(u.pk, "") for u in proposal.coordinating
+        ],
         "coordinating_unknown": proposal.unknown_coordinating,
         "deadline": deadline.date.isoformat() if deadline and deadline.date else None,
         "basis": deadline.basis if deadline else "",
         "deadline_phrase": deadline.phrase if deadline else "",
         "flagged": bool(deadline and deadline.flagged),
         "source_phrase": proposal.source,
+        "other_deadlines": [
+            {"deadline": d.date.isoformat() if d.date else None, "basis": d.basis}
+            for d in proposal.other_deadlines
+        ],
     }
 
 
@@ -191,6 +237,22 @@ def find_deadline(
     text: str, *, start: dt.date | None, events: Mapping[str, dt.date] | None = None
 ) -> ProposedDeadline | None:
     """The first deadline ``text`` states, else a flag for "khẩn trương"/"thường xuyên"."""
+    found = find_deadlines(text, start=start, events=events)
+    if found:
+        return found[0]
+    folded, index = fold_with_map(text)
+    flags = [
+        (m.start(), ProposedDeadline(None, basis, text[index[m.start()] : index[m.end()]], True))
+        for pattern, basis in _FLAGS
+        if (m := pattern.search(folded))
+    ]
+    return min(flags, key=lambda pair: pair[0])[1] if flags else None
+
+
+def find_deadlines(
+    text: str, *, start: dt.date | None, events: Mapping[str, dt.date] | None = None
+) -> list[ProposedDeadline]:
+    """Every dated deadline ``text`` states, in text order, each once."""
     folded, index = fold_with_map(text)
     found: list[tuple[int, ProposedDeadline]] = []
     for number, pattern in enumerate(_DEADLINE_PATTERNS):
@@ -214,14 +276,11 @@ def find_deadline(
                     ProposedDeadline(when - dt.timedelta(days=1), f"Trước {name}", phrase),
                 )
             )
-    if found:
-        return min(found, key=lambda pair: pair[0])[1]
-    flags = [
-        (m.start(), ProposedDeadline(None, basis, text[index[m.start()] : index[m.end()]], True))
-        for pattern, basis in _FLAGS
-        if (m := pattern.search(folded))
-    ]
-    return min(flags, key=lambda pair: pair[0])[1] if flags else None
+    out: list[ProposedDeadline] = []
+    for _at, deadline in sorted(found, key=lambda pair: pair[0]):
+        if all((d.date, d.basis) != (deadline.date, deadline.basis) for d in out):
+            out.append(deadline)
+    return out
 
 
 def _fold_plain(text: str) -> str:
@@ -275,7 +334,7 @@ _STOP_WORDS = (
 )
 _STOPS = tuple(tuple(s.split()) for s in _STOP_WORDS.split("|"))  # noqa: SIM905
 _LEAD_IN = re.compile(
-    r"^(?:(?:de nghi|yeu cau|giao|dong y|thong nhat|dong thoi|rieng|ngoai ra)"
+    r"^(?:(?:de nghi|yeu cau|giao|dong y|thong nhat|dong thoi|rieng|ngoai ra|chi dao)"
     r"(?: cho)?[ ,:]+)+"
 )
 _GIAO = re.compile(r"(?:^|[\s,:;(])giao (?:cho )?")
@@ -295,6 +354,8 @@ class _Sentence:
     index: list[int]
     mentions: list[Mention]
     ranges: list[tuple[int, int]] = field(default_factory=list)  # mentions, folded offsets
+    level: str = "province"  # the issuer's level: unknown names without a level word need it
+    pairs: frozenset[tuple[str, str]] = frozenset()  # word pairs of known unit names
 
     def __post_init__(self) -> None:
         self.ranges = [
@@ -341,7 +402,12 @@ def _span_end(sentence: _Sentence, start: int, limit: int | None = None) -> int:
             return position + punct.start()
         following = [w for w, _ in words[i : i + 3]]
         original_char = original[sentence.index[at]] if at < len(sentence.index) else ""
-        if original_char.islower():
+        # "Đào tạo" in "Phòng Giáo dục và Đào tạo": a lower-case word after a capitalised one,
+        # as the pair stands in some unit's name, is still the name, not the verb "tạo".
+        previous = words[i - 1] if i else ("", 0)
+        capitalised_before = bool(i) and original[sentence.index[previous[1]]].isupper()
+        in_a_name = capitalised_before and (previous[0], word) in sentence.pairs
+        if original_char.islower() and not in_a_name:
             for stop in _STOPS:
                 if tuple(following[: len(stop)]) == stop and not (
                     stop == ("can",) and following[1:2] == ["su"]
@@ -360,6 +426,8 @@ class _Named:
     phrases: list[str]
     order: list[UnitRef | str] = field(default_factory=list)  # units and unknown names, as written
     phrase_of: dict[int, str] = field(default_factory=dict)  # unit pk → the words that named it
+    confidence: dict[int, str] = field(default_factory=dict)  # unit pk → how sure the match is
+    levels: dict[str, str] = field(default_factory=dict)  # unknown name → the level it needs
 
     def __bool__(self) -> bool:
         return bool(self.units or self.unknown)
@@ -368,27 +436,37 @@ class _Named:
 def _named_in(sentence: _Sentence, start: int, end: int) -> _Named:
     """Known units, groups and unknown unit names in the folded range [start, end)."""
     lo, hi = sentence.index[start], sentence.index[min(end, len(sentence.index) - 1)]
-    units: list[UnitRef] = []
-    phrases: list[str] = []
+    named = _Named([], [], [])
     order: list[tuple[int, UnitRef | str]] = []
-    phrase_of: dict[int, str] = {}
     rest = sentence.text[lo:hi]
     for mention in sentence.mentions:
-        if lo <= mention.start and mention.end <= hi:
-            for unit in mention.units:
-                if unit not in units:
-                    units.append(unit)
-                    order.append((mention.start, unit))
-                    phrase_of[unit.pk] = mention.phrase
-            phrases.append(mention.phrase)
-            # Keep the length so positions of what is left still point into the sentence.
-            at = rest.find(mention.phrase)
-            rest = rest[:at] + "|" * len(mention.phrase) + rest[at + len(mention.phrase) :]
-    unknown = _unknown_names(rest)
-    for name in unknown:
+        if not (lo <= mention.start and mention.end <= hi):
+            continue
+        for unit in mention.units:
+            if unit not in named.units:
+                named.units.append(unit)
+                order.append((mention.start, unit))
+                named.phrase_of[unit.pk] = mention.phrase
+                named.confidence[unit.pk] = mention.confidence
+        if mention.unknown and mention.phrase not in named.unknown:
+            # A name the scan refused to match to another level's unit: unknown, with its level.
+            named.unknown.append(mention.phrase)
+            named.levels[mention.phrase] = mention.level
+            order.append((mention.start, mention.phrase))
+        named.phrases.append(mention.phrase)
+        # Keep the length so positions of what is left still point into the sentence.
+        at = rest.find(mention.phrase)
+        rest = rest[:at] + "|" * len(mention.phrase) + rest[at + len(mention.phrase) :]
+    for name in _unknown_names(rest):
+        if name in named.unknown:
+            continue
+        named.unknown.append(name)
+        named.levels[name] = level_of_name(name) or sentence.level
         order.append((lo + max(rest.find(name.split(",")[0]), 0), name))
+        named.phrases.append(name)
     order.sort(key=lambda pair: pair[0])
-    return _Named(units, unknown, phrases + unknown, [item for _, item in order], phrase_of)
+    named.order = [item for _, item in order]
+    return named
 
 
 def _unknown_names(rest: str) -> list[str]:
@@ -396,7 +474,7 @@ def _unknown_names(rest: str) -> list[str]:
     previous_was_name = False
     # Split on commas, semicolons, cut-out known names ("|") and on "và" before a capital, keeping
     # each separator so a name with a comma inside can be put back together as written.
-    parts = re.split(r"([|,;]+|\s+và\s+(?=[A-ZĐÀ-Ỹ]))", rest)
+    parts = re.split(r"([|,;]+|\s+và\s+(?=[A-ZĐÀ-Ỹ|]))", rest)
     separators = [""] + parts[1::2]
     for piece, separator in zip(parts[::2], separators, strict=True):
         piece = re.sub(r"^(?:(?:các|với|và|cùng|cho)\s+)+", "", piece.strip(), flags=re.IGNORECASE)
@@ -407,8 +485,9 @@ def _unknown_names(rest: str) -> list[str]:
                 previous_was_name = False
                 continue
         words = piece.split()
-        named = starts_with_head(piece) and piece[0].isupper()
-        if named and len(words) >= 2 and words[1][0].isupper():
+        head = head_size(piece) if piece[0].isupper() else 0
+        # A name: a head ("Sở", "Văn phòng") and a capitalised word after it ("Sở Nội vụ").
+        if head and len(words) > head and words[head][0].isupper():
             names.append(piece)
             previous_was_name = True
         elif previous_was_name and piece[0].isupper() and "|" not in separator:
@@ -425,6 +504,12 @@ class _Roles:
     lead: _Named | None = None
     coordinating: _Named | None = None
     subject_coordinates: bool = False
+    subject_coordinating: _Named | None = None  # "A phối hợp với B …": B, when A ends up leading
+    task_start: int = 0  # folded offset where the task's own words begin, after the units
+
+
+# "X được đề nghị …": a body outside the issuer's line is asked, not assigned.
+_ASKED = re.compile(r"^\s*duoc (?:de nghi|kien nghi|moi)\b")
 
 
 def _roles(sentence: _Sentence) -> _Roles:
@@ -438,9 +523,11 @@ def _roles(sentence: _Sentence) -> _Roles:
         if before and before[-1] in _NOT_GIAO:
             continue
         start = match.end()
-        named = _named_in(sentence, start, _span_end(sentence, start, lead_limit))
+        end = _span_end(sentence, start, lead_limit)
+        named = _named_in(sentence, start, end)
         if named:
             lead = named
+            roles.task_start = end
             break
     if lead is None and (chu_tri := _CHU_TRI.search(folded)):
         head = _LEAD_IN.match(folded)
@@ -454,6 +541,7 @@ def _roles(sentence: _Sentence) -> _Roles:
         named = _named_in(sentence, start, chu_tri.start())
         if named:
             lead = named
+            roles.task_start = chu_tri.end()
     if lead is None:
         head = _LEAD_IN.match(folded)
         start = head.end() if head else 0
@@ -464,22 +552,64 @@ def _roles(sentence: _Sentence) -> _Roles:
         if starts_named:
             end = _span_end(sentence, start)
             named = _named_in(sentence, start, end)
-            if named and end < len(folded):
+            if named and end < len(folded) and not _ASKED.match(folded[end:]):
+                roles.task_start = end
                 if folded[end:].startswith("phoi hop"):
                     roles.subject_coordinates = True
                     roles.coordinating = named
+                    if coord:
+                        after = coord.end()
+                        stop = _span_end(sentence, after)
+                        roles.subject_coordinating = _named_in(sentence, after, stop)
+                        roles.task_start = stop
                     return roles
                 lead = named
     roles.lead = lead
     if coord:
         start = coord.end()
-        roles.coordinating = _named_in(sentence, start, _span_end(sentence, start))
+        stop = _span_end(sentence, start)
+        roles.coordinating = _named_in(sentence, start, stop)
+        between = folded[roles.task_start : coord.start()].strip(" ,")
+        if lead is not None and between in ("", "chu tri"):
+            # "A chủ trì, phối hợp với B <the task>": the task begins after B.
+            roles.task_start = max(roles.task_start, stop)
     return roles
 
 
-def _prepare(text: str, index: UnitIndex) -> _Sentence:
+# Where a task's head phrase ends: its deadline, the report that follows it, or a new clause.
+_TITLE_END = re.compile(
+    r"(?:[,;:(]\s*(?:hoan thanh|xong|bao cao|trinh|thuc hien|de|nham|gui|phoi hop)\b"
+    r"|[;:(]"
+    r"|\s(?:truoc ngay|truoc tet|truoc thoi diem|cham nhat|han chot|trong quy|trong thang"
+    r"|trong \d+ ngay|ngay tu dau|khan truong|thuong xuyen)\b)"
+)
+_TITLE_LEAD = re.compile(
+    r"[\s,]*(?:(?:chu tri|phoi hop|va|cung|de|co trach nhiem|khan truong)\b[\s,]*)*"
+)
+
+
+def _head_phrase(sentence: _Sentence, start: int) -> str:
+    """The task's own words as a clerk would name it: after the units that do it, up to its
+    deadline or the report that follows ("Rà soát nhu cầu vật tư, trang thiết bị phòng, chống
+    dịch"); "" when too little is left."""
+    folded = sentence.folded
+    lead_in = _TITLE_LEAD.match(folded, start)
+    start = lead_in.end() if lead_in else start
+    stop = _TITLE_END.search(folded, start)
+    end = stop.start() if stop else len(folded)
+    text = sentence.text[sentence.index[start] : sentence.index[min(end, len(folded))]]
+    text = text.strip(" ,.;:")
+    if len(text.split()) < 3:
+        return ""
+    return shorten(text[:1].upper() + text[1:], 120)
+
+
+def _prepare(text: str, index: UnitIndex, placement: Placement) -> _Sentence:
     folded, mapping = fold_with_map(text)
-    return _Sentence(text, folded, mapping, index.scan(text))
+    sentence = _Sentence(text, folded, mapping, index.scan(text, placement))
+    sentence.level = placement.level
+    sentence.pairs = index.name_pairs
+    return sentence
 
 
 @dataclass
@@ -488,6 +618,41 @@ class _Group:
     coordinating: list[UnitRef] = field(default_factory=list)
     unknown_coordinating: list[str] = field(default_factory=list)
     sentences: list[str] = field(default_factory=list)
+    confidence: dict[int, str] = field(default_factory=dict)
+    phrases: dict[int, str] = field(default_factory=dict)
+    levels: dict[str, str] = field(default_factory=dict)
+
+    def add_coordinating(self, named: _Named) -> None:
+        for unit in named.units:
+            if unit not in self.coordinating and unit not in self.lead.units:
+                self.coordinating.append(unit)
+                self.confidence[unit.pk] = named.confidence.get(unit.pk, "")
+                self.phrases[unit.pk] = named.phrase_of.get(unit.pk, "")
+        for name in named.unknown:
+            if name not in self.unknown_coordinating:
+                self.unknown_coordinating.append(name)
+                self.levels[name] = named.levels.get(name, "")
+
+
+def _clauses(text: str, index: UnitIndex, placement: Placement, start, events) -> list[str]:
+    """A sentence holding two assignments, each with its deadline ("A làm X trước ngày …, B làm
+    Y trước ngày …"), split after the first deadline where a unit's name opens the rest."""
+    out: list[str] = []
+    for sentence in _sentences(text):
+        mentions = index.scan(sentence, placement)
+        cut = 0
+        for mention in mentions:
+            before = sentence[cut : mention.start]
+            if not before.rstrip().endswith(",") or not (mention.units or mention.unknown):
+                continue
+            if not sentence[mention.start].isupper():
+                continue
+            clause = before.rstrip().rstrip(",")
+            if find_deadlines(clause, start=start, events=events):
+                out.append(clause.strip())
+                cut = mention.start
+        out.append(sentence[cut:].strip())
+    return [c for c in out if c]
 
 
 def propose_directive(
@@ -496,16 +661,22 @@ def propose_directive(
     *,
     start: dt.date | None,
     events: Mapping[str, dt.date] | None = None,
+    placement: Placement | None = None,
 ) -> DirectiveProposal:
     """Proposed assignments for one directive (at least one, possibly without a lead)."""
+    placement = placement or index.placement(None)
     preamble: list[str] = []
     groups: list[_Group] = []
-    for text in _sentences(directive.text):
-        sentence = _prepare(text, index)
+    title = ""
+    for text in _clauses(directive.text, index, placement, start, events):
+        sentence = _prepare(text, index, placement)
         roles = _roles(sentence)
+        if not title and not groups and not preamble and (roles.lead or roles.subject_coordinates):
+            title = _head_phrase(sentence, roles.task_start)
         if roles.subject_coordinates and not groups:
-            # "Sở Tài chính, Sở KH&ĐT phối hợp bố trí …" with nobody before them: they do it.
-            roles.lead, roles.coordinating = roles.coordinating, None
+            # "Sở Tài chính, Sở KH&ĐT phối hợp bố trí …" with nobody before them: they do it,
+            # with whoever they are to work with.
+            roles.lead, roles.coordinating = roles.coordinating, roles.subject_coordinating
         if roles.lead:
             groups.append(_Group(roles.lead, sentences=[text]))
         elif groups:
@@ -513,35 +684,64 @@ def propose_directive(
         else:
             preamble.append(text)
         if roles.coordinating and (groups or roles.lead):
-            group = groups[-1]
-            for unit in roles.coordinating.units:
-                if unit not in group.coordinating and unit not in group.lead.units:
-                    group.coordinating.append(unit)
-            for name in roles.coordinating.unknown:
-                if name not in group.unknown_coordinating:
-                    group.unknown_coordinating.append(name)
+            groups[-1].add_coordinating(roles.coordinating)
+    directive.proposed_title = title
     shared = find_deadline(" ".join(preamble), start=start, events=events)
     if not groups:
         deadline = find_deadline(directive.text, start=start, events=events)
         return DirectiveProposal(directive, [ProposedAssignment(deadline=deadline)])
     proposals: list[ProposedAssignment] = []
     for group in groups:
-        deadline = find_deadline(" ".join(group.sentences), start=start, events=events) or shared
+        said = " ".join(group.sentences)
+        deadline = find_deadline(said, start=start, events=events) or shared
+        later = [
+            d
+            for d in find_deadlines(said, start=start, events=events)
+            if deadline is None or (d.date, d.basis) != (deadline.date, deadline.basis)
+        ]
         source = group.sentences[0]
         common = {
             "coordinating": group.coordinating,
             "unknown_coordinating": group.unknown_coordinating,
             "deadline": deadline,
             "source": source,
+            "confidence": group.confidence,
+            "phrases": group.phrases,
+            "other_deadlines": later,
         }
         for item in group.lead.order:
+            levels = {**group.levels}
             if isinstance(item, str):
-                proposals.append(ProposedAssignment(lead_name=item, **common))
+                levels[item] = group.lead.levels.get(item, "")
+                proposals.append(
+                    ProposedAssignment(lead_name=item, unknown_levels=levels, **common)
+                )
             else:
                 proposals.append(
-                    ProposedAssignment(lead=item, lead_name=group.lead.phrase_of[item.pk], **common)
+                    ProposedAssignment(
+                        lead=item,
+                        lead_name=group.lead.phrase_of[item.pk],
+                        lead_confidence=group.lead.confidence.get(item.pk, ""),
+                        unknown_levels=levels,
+                        **common,
+                    )
                 )
     return DirectiveProposal(directive, proposals)
+
+
+def locate_issuer(parsed: ParsedDocument, index: UnitIndex) -> UnitRef | None:
+    """The unit that issues ``parsed``: its letterhead, else the issuer the text names, else the
+    unit a signature line names ("TM. ỦY BAN NHÂN DÂN XÃ …")."""
+    found = index.locate(parsed.letterhead)
+    if found is None and parsed.issuer:
+        found = index.match_name(parsed.issuer)
+    if found is None:
+        signing = [_SIGNING_FOR.sub("", line) for line in parsed.signature]
+        found = index.locate([line for line in signing if line.strip()])
+    return found
+
+
+_SIGNING_FOR = re.compile(r"^(?:t/?m|kt|k/t|t/?l|tuq|q)\.?\s+", re.IGNORECASE)
 
 
 def propose(
@@ -550,9 +750,19 @@ def propose(
     *,
     events: Mapping[str, dt.date] | None = None,
 ) -> DocumentProposal:
-    """Proposals for every directive of ``parsed``; dates count from its issue date."""
+    """Proposals for every directive of ``parsed``, read against its issuer's place in the tree;
+    dates count from its issue date."""
     start = parsed.issue_date
+    issuer = locate_issuer(parsed, index)
+    if issuer is not None and index.match_name(parsed.issuer) != issuer:
+        # The letterhead names a unit more precisely than the issuer line read from the text.
+        parsed.issuer = issuer.name
+    placement = index.placement(issuer)
     return DocumentProposal(
         parsed,
-        [propose_directive(d, index, start=start, events=events) for d in parsed.directives],
+        [
+            propose_directive(d, index, start=start, events=events, placement=placement)
+            for d in parsed.directives
+        ],
+        placement,
     )

@@ -35,6 +35,8 @@ from directives.intake_forms import (
     rebuilt_document,
     sign_source,
     unit_choices,
+    unit_levels,
+    unknown_choices,
     unsign_source,
 )
 from directives.models import Document, Unit
@@ -62,7 +64,15 @@ def _units() -> list[Unit]:
     return list(Unit.objects.active().order_by("path"))
 
 
-def _forms(request: HttpRequest, units: list[Unit], unknown: list[str], *, data=None, initial=None):
+def _forms(
+    request: HttpRequest,
+    units: list[Unit],
+    unknown: list[str],
+    index: UnitIndex,
+    *,
+    data=None,
+    initial=None,
+):
     can_create = request.user.has_perm("directives.add_unit")
     choices = unit_choices(units, unknown)
     initial = initial or {}
@@ -81,13 +91,13 @@ def _forms(request: HttpRequest, units: list[Unit], unknown: list[str], *, data=
             data,
             prefix="asg",
             initial=initial.get("assignments"),
-            form_kwargs={"choices": choices, "start": start},
+            form_kwargs={"choices": choices, "unknown": unknown_choices(unknown), "start": start},
         ),
         "unknown_formset": UnknownUnitFormSet(
             data,
             prefix="unk",
             initial=initial.get("unknown"),
-            form_kwargs={"can_create": can_create},
+            form_kwargs={"can_create": can_create, "levels": unit_levels(index)},
         ),
     }
 
@@ -104,8 +114,43 @@ def _context(request, forms: dict, payload: str, unknown: list[str], **extra) ->
         "directives": directives,
         "unknown_names": unknown,
         "can_change_units": request.user.has_perm("directives.change_unit"),
+        "summary": _summary(forms, assignment_forms),
+        "media": forms["assignment_formset"].media,
         **forms,
         **extra,
+    }
+
+
+def _summary(forms: dict, assignment_forms: list) -> dict:
+    """What confirming will create, from the values the page holds (the proposals, or what the
+    admin sent back): shown above the confirm button."""
+    directive_forms = list(forms["directive_formset"])
+    kept = {
+        i for i, f in enumerate(directive_forms) if f["include"].value() not in (False, "", None)
+    }
+    rows = [
+        f
+        for f in assignment_forms
+        if f["include"].value() not in (False, "", None) and _directive_key(f) in kept
+    ]
+    unknown = list(forms["unknown_formset"])
+
+    def decided(action: str) -> list[str]:
+        return [str(f["name"].value()) for f in unknown if f["action"].value() == action]
+
+    return {
+        "directives": len(kept),
+        "assignments": len(rows),
+        "doubtful": sum(1 for f in rows if f.doubtful()),
+        "without_deadline": sum(1 for f in rows if not f["deadline"].value()),
+        "create": [
+            str(f["new_name"].value() or f["name"].value())
+            for f in unknown
+            if f["action"].value() == UnknownUnitForm.CREATE
+        ],
+        "map": decided(UnknownUnitForm.MAP),
+        "ignore": decided(UnknownUnitForm.IGNORE),
+        "undecided": [str(f["name"].value()) for f in unknown if not f["action"].value()],
     }
 
 
@@ -119,9 +164,10 @@ def _directive_key(form) -> int | None:
 
 def _review(request: HttpRequest, parsed) -> TemplateResponse:
     units = _units()
-    proposal = propose(parsed, UnitIndex.from_db(), events=known_events())
+    index = UnitIndex.from_units(units)
+    proposal = propose(parsed, index, events=known_events())
     unknown = proposal.unknown_names
-    forms = _forms(request, units, unknown, initial=initial_data(proposal, units))
+    forms = _forms(request, units, unknown, index, initial=initial_data(proposal, units, index))
     duplicate = Document.objects.filter(source_sha256=parsed.sha256).first()
     payload = sign_source(parsed.source_text)
     return TemplateResponse(
@@ -137,7 +183,7 @@ def _confirm(request: HttpRequest) -> HttpResponse:
         return redirect("admin:directives_document_import")
     unknown = _posted_unknown_names(request)
     units = _units()
-    forms = _forms(request, units, unknown, data=request.POST)
+    forms = _forms(request, units, unknown, UnitIndex.from_units(units), data=request.POST)
     valid = all(f.is_valid() for f in forms.values())
     errors: list[str] = []
     if valid:
@@ -212,7 +258,9 @@ def _create(request, source_text: str, forms: dict, units: list[Unit]):
                         "name": dict(form.fields["lead"].choices).get(data["lead"], ""),
                     }
                 )
-            coordinating = {u for u in map(unit_of, data["coordinating"]) if u and u != lead}
+            named = [by_pk.get(u.pk) for u in data["coordinating"]]
+            named += [unit_of(value) for value in data["coordinating_unknown"]]
+            coordinating = {u for u in named if u and u != lead}
             deadline, basis = form.deadline_and_basis()
             rows.append(
                 {
@@ -241,7 +289,7 @@ def _resolve_unknown(formset, user) -> list[Unit | None]:
         if data["action"] == UnknownUnitForm.CREATE:
             if not user.has_perm("directives.add_unit"):
                 raise PermissionDenied
-            unit = Unit(name=name, kind=data["kind"], parent=data["parent"])
+            unit = Unit(name=data["new_name"], kind=data["kind"], parent=data["parent"])
             unit.full_clean()
             unit.save()
             resolved.append(unit)

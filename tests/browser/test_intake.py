@@ -86,3 +86,44 @@ def test_review_page_shows_errors_next_to_fields_at_360(page, demo_live):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "intake-error-360")
     assert Document.objects.filter(number="45/TB-UBND").count() == 0
+
+
+def test_district_review_by_keyboard_only(page, demo_live):
+    """A district conclusion with names the demo tree lacks: the keyboard alone decides each
+    unknown name, adds a coordinating unit through the autocomplete and confirms."""
+    _sign_in_admin(page, demo_live)
+    page.goto(f"{demo_live.url}/admin/directives/document/import/")
+    text = (CORPUS / "09-huyen-uy-nam-can-thong-bao-ket-luan.txt").read_text(encoding="utf-8")
+    page.get_by_label("Dán toàn văn").fill(text)
+    page.get_by_label("Dán toàn văn").press("Tab")  # to the file input
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # "Phân tích văn bản"
+    page.get_by_role("heading", name="Kiểm tra và xác nhận").wait_for()
+    assert page.locator(".intake-doubt").count() >= 1
+    assert page.get_by_text("cần đơn vị cấp huyện").first.is_visible()
+    assert _serious(page) == []
+    screenshot(page, "intake-district-review-1280")
+    # Each unknown name: focus its first choice, arrow down to "Tạo đơn vị mới" (under the
+    # district, with the district's name, as proposed).
+    unknown = page.locator("fieldset.intake-unknown")
+    for i in range(unknown.count()):
+        unknown.nth(i).get_by_label("Là đơn vị đã có").focus()
+        page.keyboard.press("ArrowDown")
+    assert unknown.nth(0).get_by_label("Tạo đơn vị mới").is_checked()
+    # The autocomplete: type part of a name, Enter adds it.
+    page.locator(".intake-assignment .select2-search__field").first.focus()
+    page.keyboard.type("Dân vận")
+    page.locator(".select2-results__option--highlighted").wait_for()
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Tạo văn bản và phân công").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/admin/directives/document/*/change/")
+    document = Document.objects.get(number="45-TB/HU")
+    first = Assignment.objects.filter(directive__document=document).order_by("pk").first()
+    assert first.lead_unit.name == "UBND huyện Năm Căn"
+    assert "Ban Dân vận Tỉnh ủy" in [u.name for u in first.coordinating_units.all()]
+    created = document.directives.get(number="2").assignments.get().lead_unit
+    assert (created.name, created.parent.name) == (
+        "Ban Tuyên giáo Huyện ủy Năm Căn",
+        "Huyện ủy Năm Căn",
+    )

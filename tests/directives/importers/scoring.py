@@ -18,6 +18,17 @@ SHORTHANDS = {
     "@district_party_committees": lambda: [p for p, _, _ in DISTRICTS],
 }
 ASSIGNMENT_FIELDS = ("lead", "coordinating", "coordinating_unknown", "deadline", "basis", "flagged")
+# Each assignment field counts toward one kind in the report by field kind; everything else
+# (document fields, numbering, texts, the list of unknown names) is "other".
+FIELD_KIND = {
+    "lead": "lead",
+    "coordinating": "coordinating",
+    "coordinating_unknown": "coordinating",
+    "deadline": "deadline",
+    "basis": "deadline",
+    "flagged": "deadline",
+}
+KINDS = ("lead", "coordinating", "deadline", "other")
 
 
 @dataclass
@@ -25,11 +36,14 @@ class Score:
     right: int = 0
     total: int = 0
     misses: list[str] = field(default_factory=list)
+    kinds: dict[str, list[int]] = field(default_factory=lambda: {k: [0, 0] for k in KINDS})
 
-    def check(self, where: str, expected, actual) -> None:
+    def check(self, where: str, expected, actual, kind: str = "other") -> None:
         self.total += 1
+        self.kinds[kind][1] += 1
         if expected == actual:
             self.right += 1
+            self.kinds[kind][0] += 1
         else:
             self.misses.append(f"{where}: expected {expected!r}, got {actual!r}")
 
@@ -37,6 +51,19 @@ class Score:
         self.right += other.right
         self.total += other.total
         self.misses.extend(other.misses)
+        for kind, (right, total) in other.kinds.items():
+            self.kinds[kind][0] += right
+            self.kinds[kind][1] += total
+
+    def kind_share(self, kind: str) -> float:
+        right, total = self.kinds[kind]
+        return right / total if total else 1.0
+
+    def by_kind(self) -> str:
+        """One line: each kind's right/total and share."""
+        return ", ".join(
+            f"{kind} {r}/{t} ({r / t if t else 1.0:.1%})" for kind, (r, t) in self.kinds.items()
+        )
 
     @property
     def share(self) -> float:
@@ -97,8 +124,13 @@ def score(name: str, expected: dict, actual: dict) -> Score:
         for i, row in enumerate(expected_rows):
             have = actual_rows[i] if i < len(actual_rows) else {}
             for key in ASSIGNMENT_FIELDS:
-                result.check(f"{where} assignment {i + 1} {key}", row[key], have.get(key, "—"))
+                result.check(
+                    f"{where} assignment {i + 1} {key}",
+                    row[key],
+                    have.get(key, "—"),
+                    FIELD_KIND[key],
+                )
         for i in range(len(expected_rows), len(actual_rows)):
-            result.check(f"{where} extra assignment {i + 1}", None, actual_rows[i]["lead"])
+            result.check(f"{where} extra assignment {i + 1}", None, actual_rows[i]["lead"], "lead")
     result.check(f"{name} unknown units", expected["unknown_units"], actual["unknown_units"])
     return result

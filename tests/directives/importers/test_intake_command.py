@@ -46,7 +46,11 @@ def test_dry_run_json_prints_fields_directives_and_proposals(units, capsys):
     assert data["document"]["number"] == "45/TB-UBND"
     assert data["document"]["issue_date"] == "2021-03-05"
     first = data["directives"][0]
-    assert (first["number"], first["title"][:20]) == ("1", "Giao Sở Y tế chủ trì")
+    # The task's head phrase, not the whole first sentence with its units and deadline.
+    assert (first["number"], first["title"]) == (
+        "1",
+        "Xây dựng kế hoạch tiêm vắc xin phòng COVID-19 trên địa bàn tỉnh",
+    )
     proposal = first["assignments"][0]
     assert proposal["lead_unit"] == "Sở Y tế"
     assert "Sở Tài chính" in proposal["coordinating_units"]
