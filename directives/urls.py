@@ -2,6 +2,7 @@ from django.urls import path
 
 from directives.leaders import exports
 from directives.leaders import views as leader
+from directives.reports import views as reports
 from directives.views import calendar, home, notifications, ops, staff
 from directives.views import search as search_views
 
@@ -57,6 +58,7 @@ urlpatterns = [
     path("dashboard/extensions/<int:pk>/decide/", leader.extension_decide, name="extension_decide"),
     path("dashboard/report.xlsx", exports.report_xlsx, name="report_xlsx"),
     path("dashboard/report.csv", exports.report_csv, name="report_csv"),
+    path("dashboard/report.docx", reports.report_docx, name="report_docx"),
     path("dashboard/print/", exports.report_print, name="report_print"),
     path("healthz", ops.healthz, name="healthz"),
     path("bench/baseline/", ops.baseline, name="baseline"),

@@ -63,6 +63,14 @@ class Line:
     result: str
     completed_on: dt.date | None
     notes: str
+    # For the Word report and letters: the directive apart from its part, the standing as of
+    # the report's date, days overdue and whether an extension request waits for a decision.
+    directive_label: str = ""
+    expected_result: str = ""
+    standing: str = ""
+    status: str = ""
+    overdue_days: int = 0
+    pending_extension: bool = False
 
 
 def columns() -> list[tuple[str, int]]:
@@ -190,6 +198,7 @@ def counted_lines(report: Report) -> Iterator[tuple[Line, str, int]]:
                 when = note_at.astimezone(zone).date()
                 progress += f"\n{note} ({_date(when)})"
             notes = []
+            days = 0
             if standing == Standing.OVERDUE:
                 days = (report.on - deadline).days
                 notes.append(_("Quá hạn %(n)d ngày") % {"n": days})
@@ -217,6 +226,12 @@ def counted_lines(report: Report) -> Iterator[tuple[Line, str, int]]:
                 result=groups[group],
                 completed_on=completed_on,
                 notes="; ".join(notes),
+                directive_label=f"{directive_number}. {title}",
+                expected_result=expected_result,
+                standing=standing,
+                status=status,
+                overdue_days=days,
+                pending_extension=pending_extension,
             )
             yield line, group, top_directive_id(directive_id, parent_id)
 
@@ -317,6 +332,8 @@ def document_line(document) -> str:
             **values,
             "number": document.number,
         }
+    if values["date"] in document.subject:
+        return document.subject  # the subject already dates it
     return _("%(subject)s, ngày %(date)s") % values
 
 
