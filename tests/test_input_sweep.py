@@ -208,6 +208,9 @@ PARAMS: dict[str, Row] = {
         get=("on",), together=REPORT_LIST, base_get=lambda w: {"doc": w.document.pk}
     ),
     "report_csv": Row(get=("on",), together=REPORT_LIST, base_get=lambda w: {"doc": w.document.pk}),
+    "report_docx": Row(
+        get=("on",), together=REPORT_LIST, base_get=lambda w: {"doc": w.document.pk}
+    ),
     "report_print": Row(
         get=("on",), together=REPORT_LIST, base_get=lambda w: {"doc": w.document.pk}
     ),

@@ -297,6 +297,7 @@ MATRIX: dict[str, dict] = {
     },
     "report_xlsx": {"GET": READS_DASHBOARD, "POST": SIGNED_IN_NOT_ALLOWED},
     "report_csv": {"GET": READS_DASHBOARD, "POST": SIGNED_IN_NOT_ALLOWED},
+    "report_docx": {"GET": READS_DASHBOARD, "POST": SIGNED_IN_NOT_ALLOWED},
     "report_print": {"GET": READS_DASHBOARD, "POST": SIGNED_IN_NOT_ALLOWED},
     # --- Calendar: everyone's own month and own secret address.
     "calendar_month": {

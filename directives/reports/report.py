@@ -14,7 +14,7 @@ from directives.reports import narrative, word
 from directives.reports.forms import issuing_body, letterhead
 
 # Millimetres, adding up to the 165 mm between the margins.
-WIDTHS = [11, 50, 28, 27, 29, 20]
+WIDTHS = [13, 48, 28, 27, 29, 20]
 
 
 def columns() -> list[str]:
