@@ -72,6 +72,13 @@ class Line:
     overdue_days: int = 0
     pending_extension: bool = False
 
+    @property
+    def basis_without_date(self) -> str:
+        """The basis without the date it resolved to, for where the date stands beside it."""
+        if self.deadline is None:
+            return self.basis
+        return self.basis.replace(f" — {_date(self.deadline)}", "")
+
 
 def columns() -> list[tuple[str, int]]:
     """(heading, Excel width) of the report's columns, in order.
@@ -619,20 +626,55 @@ def report_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 # --- print ------------------------------------------------------------------------------
+def banded_lines(report: Report) -> Iterator[tuple[str, Line]]:
+    """Each line with the directive it starts, if it is the first of its directive ("" after):
+    on paper the directive is said once, above its lines, as in the Word report."""
+    labels = {d.pk: f"{d.number}. {d.title}" for d in report.directives}
+    current = None
+    for line, _group, directive in counted_lines(report):
+        band = ""
+        if directive != current:
+            current = directive
+            band = labels.get(directive, line.directive_label)
+        yield band, line
+
+
 @require_GET
 def report_print(request: HttpRequest) -> TemplateResponse:
     """The report as a page to print (A4 landscape), with its summary of counts."""
+    from directives.reports.forms import letterhead, report_recipients
+
     report = _require_reader(request)
     board = Dashboard(report, narrowed=True)
+    document = report.document
     return TemplateResponse(
         request,
         "directives/leader/print.html",
         {
             "report": report,
-            "document_label": document_label(report.document) if report.document else "",
+            "document_label": document_label(document) if document else "",
+            "document_line": document_line(document) if document else "",
+            # The same form as the Word report: header, place and date, Nơi nhận, signature.
+            "head": letterhead(document) if document else None,
+            "recipients": report_recipients(document) if document else [],
             "filters": filter_summary(report),
             "columns": [heading for heading, _width in columns()],
-            "lines": report_lines(report),
+            # On paper the deadline carries its basis and the result its date: eight columns
+            # leave room enough for 25 rows on three A4 landscape pages.
+            "print_columns": [
+                _("STT"),
+                _("Nội dung nhiệm vụ"),
+                _("Đơn vị chủ trì"),
+                _("Đơn vị phối hợp"),
+                _("Thời hạn, căn cứ"),
+                _("Tình hình thực hiện"),
+                _("Kết quả, ngày hoàn thành"),
+                _("Ghi chú"),
+            ],
+            "date_line": letterhead(document).date_line(timezone.localdate().year)
+            if document
+            else "",
+            "lines": banded_lines(report),
             "board": board,
             "summary": [(ReportGroup(g).label, board.totals[g]) for g in GROUP_ORDER],
         },

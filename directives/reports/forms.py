@@ -172,3 +172,12 @@ def letterhead(document: Document, kind: str = "BC") -> Letterhead:
         place=place,
         signing_as=_("TM. %(body)s") % {"body": _without_place(body).upper()},
     )
+
+
+def report_recipients(document: Document) -> list[str]:
+    """ "Nơi nhận" of a report: the issuing body it reports to, the lead units, the file."""
+    return [
+        _("- %(body)s (để báo cáo);") % {"body": issuing_body(document)},
+        _("- Các đơn vị chủ trì (để thực hiện);"),
+        _("- Lưu: Văn phòng."),
+    ]

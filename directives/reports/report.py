@@ -11,7 +11,7 @@ from directives.leaders.exports import _date, counted_lines, document_line, filt
 from directives.leaders.reporting import Counts, Report
 from directives.models import ReportGroup
 from directives.reports import narrative, word
-from directives.reports.forms import issuing_body, letterhead
+from directives.reports.forms import letterhead, report_recipients
 
 # Millimetres, adding up to the 165 mm between the margins.
 WIDTHS = [13, 48, 28, 27, 29, 20]
@@ -98,8 +98,9 @@ def build(report: Report) -> bytes:
         if line.coordinating:
             content += "\n" + _("Phối hợp: %(units)s") % {"units": line.coordinating}
         deadline = _date(line.deadline)
-        if line.basis and line.basis != deadline:
-            deadline = f"{deadline}\n({line.basis})" if deadline else line.basis
+        basis = line.basis_without_date
+        if basis and basis != deadline:
+            deadline = f"{deadline}\n({basis})" if deadline else basis
         judged = groups[group] + (f"\n{line.notes}" if line.notes else "")
         table.add(
             [str(line.number), content, line.lead, deadline, line.progress, judged], centred=(0,)
@@ -108,10 +109,6 @@ def build(report: Report) -> bytes:
         table.add_band(_("Không có phân công nào."))
 
     if head is not None:
-        recipients = [
-            _("- %(body)s (để báo cáo);") % {"body": issuing_body(report.document)},
-            _("- Các đơn vị chủ trì (để thực hiện);"),
-            _("- Lưu: Văn phòng."),
-        ]
+        recipients = report_recipients(report.document)
         word.closing(document, head, recipients)
     return word.to_bytes(document)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -204,3 +205,12 @@ def test_word_report_reads_a_fixed_number_of_queries_whatever_the_rows(admin_cli
 def test_word_report_refuses_a_future_as_of_date(leader):
     response = leader.get(reverse("report_docx"), {"on": "2999-01-01"})
     assert response.status_code == 400
+
+
+def test_document_without_a_number_is_named_by_its_subject_and_date(db):
+    from directives.leaders.exports import document_line
+
+    with translation.override("vi"):
+        assert document_line(
+            Document(subject="Kết luận Hội nghị", issue_date=dt.date(2021, 1, 5))
+        ) == ("Kết luận Hội nghị, ngày 05/01/2021")

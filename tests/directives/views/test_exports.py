@@ -75,9 +75,10 @@ def test_excel_report_is_laid_out_for_a_meeting(leader):
     assert book.sheetnames == ["Báo cáo", "Tổng hợp"]
     sheet = book["Báo cáo"]
     assert sheet["A1"].value == "BÁO CÁO TÌNH HÌNH THỰC HIỆN NHIỆM VỤ"
-    # The demo conclusion has no number: its subject and date say which document it is.
-    assert sheet["A2"].value.startswith("Kết luận của đồng chí")
-    assert sheet["A2"].value.endswith(", ngày 17/11/2020")
+    # The demo conclusion has no number: its subject (which dates it) says which it is.
+    assert sheet["A2"].value == (
+        "Kết luận của đồng chí Bí thư Tỉnh ủy tại Hội nghị cán bộ ngày 17/11/2020"
+    )
     assert "Văn bản số" not in sheet["A2"].value
     assert sheet["A3"].value.startswith("Số liệu tính đến hết ngày ")
     assert [cell.value for cell in sheet[5]] == HEADINGS
@@ -280,14 +281,21 @@ def test_print_view_is_a4_landscape_with_the_summary_and_rows(leader):
     response = leader.get(reverse("report_print"), {"on": "2021-02-09"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'class="print-report"' in html
+    assert 'class="print-report print-report-vi"' in html
     assert "Số liệu tính đến hết ngày 09/02/2021" in html
     assert html.count("<tr>") == 2 + 1 + 25  # two header rows, one summary row, 25 rows
+    assert html.count('<tr class="band">') == 5  # each directive said once, above its rows
+    # The same form as the Word report: the Party's header, and a block to sign.
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in html and "TỈNH ỦY CÀ MAU" in html
+    assert "Cà Mau, ngày     tháng     năm " in html
+    assert "T/M BAN THƯỜNG VỤ" in html and "(Ký, ghi rõ họ tên)" in html
+    assert "Văn bản số —" not in html
     assert response.context["board"].totals.overdue == 5
     from pathlib import Path
 
     css = (Path(__file__).resolve().parents[3] / "static" / "css" / "app.css").read_text()
     assert "@page report { size: A4 landscape;" in css
+    assert '@bottom-center { content: "Trang " counter(page) "/" counter(pages);' in css
     assert "<script>" not in html
 
 
