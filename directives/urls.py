@@ -59,6 +59,7 @@ urlpatterns = [
     path("dashboard/report.xlsx", exports.report_xlsx, name="report_xlsx"),
     path("dashboard/report.csv", exports.report_csv, name="report_csv"),
     path("dashboard/report.docx", reports.report_docx, name="report_docx"),
+    path("dashboard/urge-letter/", reports.urge_letter, name="urge_letter"),
     path("dashboard/print/", exports.report_print, name="report_print"),
     path("healthz", ops.healthz, name="healthz"),
     path("bench/baseline/", ops.baseline, name="baseline"),

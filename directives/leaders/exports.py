@@ -71,6 +71,7 @@ class Line:
     status: str = ""
     overdue_days: int = 0
     pending_extension: bool = False
+    pk: int = 0
 
     @property
     def basis_without_date(self) -> str:
@@ -151,13 +152,16 @@ def report_lines(report: Report) -> Iterator[Line]:
         yield line
 
 
-def counted_lines(report: Report) -> Iterator[tuple[Line, str, int]]:
+def counted_lines(report: Report, only=None) -> Iterator[tuple[Line, str, int]]:
     """Each line with what the summary counts it by: its reporting group and the directive it
-    is counted under (`top_directive_id`), so a summary adds them up as the lines stream."""
+    is counted under (`top_directive_id`), so a summary adds them up as the lines stream.
+    `only`: a queryset or list of ids the lines are narrowed to (an urging letter's)."""
     pending = pending_extensions_on(report.on).filter(assignment=OuterRef("pk"))
+    listed = report.listed()
+    if only is not None:
+        listed = listed.filter(pk__in=only)
     rows = (
-        report.listed()
-        .annotate(asof_pending_extension=Exists(pending))
+        listed.annotate(asof_pending_extension=Exists(pending))
         .order_by("directive__position", "asof_deadline", "lead_unit__path", "pk")
         .values_list(*_FIELDS)
         .iterator(chunk_size=CHUNK)
@@ -239,6 +243,7 @@ def counted_lines(report: Report) -> Iterator[tuple[Line, str, int]]:
                 status=status,
                 overdue_days=days,
                 pending_extension=pending_extension,
+                pk=pk,
             )
             yield line, group, top_directive_id(directive_id, parent_id)
 

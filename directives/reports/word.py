@@ -143,7 +143,7 @@ def two_columns(document, left_mm: float):
     return _cell(table, 0, 0), _cell(table, 0, 1)
 
 
-def letterhead(document, head: Letterhead, year: int) -> None:
+def letterhead(document, head: Letterhead, year: int, *, about: str = "") -> None:
     """The top of the first page in the Party's or the State's form."""
     centre = WD_ALIGN_PARAGRAPH.CENTER
     if head.is_party:
@@ -155,6 +155,8 @@ def letterhead(document, head: Letterhead, year: int) -> None:
         para(left, head.issuer, bold=True, align=centre)
         para(left, "*", align=centre)
         para(left, head.number, align=centre)
+        if about:
+            para(left, about, size=12, italic=True, align=centre)
         para(right, head.national, size=15, bold=True, underline=True, align=centre)
         para(right, "", size=BODY_PT)
         para(right, head.date_line(year), italic=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
@@ -167,6 +169,8 @@ def letterhead(document, head: Letterhead, year: int) -> None:
         para(left, head.issuer, size=13, bold=True, align=centre)
         para(left, "———", size=10, align=centre)
         para(left, head.number, size=13, align=centre)
+        if about:
+            para(left, about, size=12, align=centre)
         para(right, head.national, size=13, bold=True, align=centre)
         para(right, head.motto, size=14, bold=True, underline=True, align=centre)
         para(right, "", size=BODY_PT)
