@@ -31,6 +31,14 @@ def leader(client, demo):
 
 
 @pytest.fixture
+def conclusion(demo):
+    """The founding conclusion (a Party document), named explicitly: the demo may hold others."""
+    from directives.models import Document
+
+    return Document.objects.get(issue_date=dt.date(2020, 11, 17), issuer__contains="Tỉnh ủy")
+
+
+@pytest.fixture
 def state_document(demo):
     """A plan of the provincial People's Committee: the State's form answers it."""
     from directives import actions

@@ -42,7 +42,8 @@ def rendered(seeded, django_db_blocker, tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("rendered")
     with django_db_blocker.unblock():
-        demo = Document.objects.get()  # the demo's one document: a Party conclusion
+        # The founding conclusion (a Party document), named: the demo may hold others.
+        demo = Document.objects.get(issue_date=dt.date(2020, 11, 17), issuer__contains="Tỉnh ủy")
         committee = Unit.objects.get(name="Ủy ban nhân dân tỉnh")
         state = Document.objects.create(
             number="412/KH-UBND",

@@ -20,14 +20,19 @@ def namcan(demo):
     return Unit.objects.get(name="Huyện ủy Năm Căn")
 
 
+@pytest.fixture
+def doc(conclusion):
+    return f"doc={conclusion.pk}&"
+
+
 def letter(response):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="cong-van-don-doc-')
     return read_docx(io.BytesIO(response.content))
 
 
-def test_page_lists_the_overdue_of_a_unit_before_anything_is_written(leader, namcan):
-    response = leader.get(URL, {"group": "overdue_unfinished", "lead": namcan.pk})
+def test_page_lists_the_overdue_of_a_unit_before_anything_is_written(leader, namcan, doc):
+    response = leader.get(URL + "?" + doc + f"group=overdue_unfinished&lead={namcan.pk}")
     html = response.content.decode()
     assert response.status_code == 200
     assert "Kính gửi: Huyện ủy Năm Căn" in html
@@ -36,8 +41,10 @@ def test_page_lists_the_overdue_of_a_unit_before_anything_is_written(leader, nam
     assert not Reminder.objects.filter(kind=Reminder.Kind.MANUAL).exists()
 
 
-def test_letter_to_a_unit_asks_for_a_report_by_the_phrase_and_lands_on_the_timeline(leader, namcan):
-    filters = f"group=overdue_unfinished&lead={namcan.pk}"
+def test_letter_to_a_unit_asks_for_a_report_by_the_phrase_and_lands_on_the_timeline(
+    leader, namcan, doc
+):
+    filters = doc + f"group=overdue_unfinished&lead={namcan.pk}"
     document = letter(leader.post(URL, {"filters": filters, "reply_by": "trong 5 ngày làm việc"}))
     today = timezone.localdate()
     reply_by = add_working_days(today, 5).strftime("%d/%m/%Y")
@@ -70,9 +77,9 @@ def test_letter_to_a_unit_asks_for_a_report_by_the_phrase_and_lands_on_the_timel
     assert "Công văn đôn đốc ngày" in page.content.decode()
 
 
-def test_letter_on_a_document_goes_to_every_lead_unit_behind(leader):
+def test_letter_on_a_document_goes_to_every_lead_unit_behind(leader, doc):
     document = letter(
-        leader.post(URL, {"filters": "group=overdue_unfinished", "reply_by": "31/12/2099"})
+        leader.post(URL, {"filters": doc + "group=overdue_unfinished", "reply_by": "31/12/2099"})
     )
     texts = [p.text for p in document.paragraphs]
     assert texts[0] == "Kính gửi:"
@@ -83,9 +90,9 @@ def test_letter_on_a_document_goes_to_every_lead_unit_behind(leader):
     assert Reminder.objects.filter(kind=Reminder.Kind.MANUAL).count() == 6
 
 
-def test_letter_on_one_assignment(leader, namcan):
+def test_letter_on_one_assignment(leader, namcan, doc):
     item = Assignment.objects.filter(lead_unit=namcan).order_by("pk").first()
-    letter(leader.post(URL, {"filters": f"assignment={item.pk}", "reply_by": "31/12/2099"}))
+    letter(leader.post(URL, {"filters": doc + f"assignment={item.pk}", "reply_by": "31/12/2099"}))
     assert list(
         Reminder.objects.filter(kind=Reminder.Kind.MANUAL).values_list("assignment", flat=True)
     ) == [item.pk]
@@ -100,10 +107,10 @@ def test_letter_on_one_assignment(leader, namcan):
     ],
 )
 def test_bad_reply_date_is_said_in_vietnamese_and_nothing_is_written(
-    leader, namcan, reply_by, error
+    leader, namcan, reply_by, error, doc
 ):
     response = leader.post(
-        URL, {"filters": f"group=overdue_unfinished&lead={namcan.pk}", "reply_by": reply_by}
+        URL, {"filters": doc + f"group=overdue_unfinished&lead={namcan.pk}", "reply_by": reply_by}
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -113,20 +120,22 @@ def test_bad_reply_date_is_said_in_vietnamese_and_nothing_is_written(
     assert not Reminder.objects.filter(kind=Reminder.Kind.MANUAL).exists()
 
 
-def test_only_the_assigning_bodys_leaders_write_letters(client, demo, namcan):
+def test_only_the_assigning_bodys_leaders_write_letters(client, demo, namcan, doc):
     from directives.models import Role
     from tests.factories import member
 
     client.login(username="kiemtra", password="demo12345")
     assert client.get(URL).status_code == 403
     client.force_login(member(namcan, Role.LEADER))  # a leader of a unit, not of the assigner
-    response = client.post(URL, {"filters": "group=overdue_unfinished", "reply_by": "31/12/2099"})
+    response = client.post(
+        URL, {"filters": doc + "group=overdue_unfinished", "reply_by": "31/12/2099"}
+    )
     assert response.status_code == 403
     assert not Reminder.objects.filter(kind=Reminder.Kind.MANUAL).exists()
 
 
-def test_list_page_offers_the_letter_to_the_assigning_leader(leader):
+def test_list_page_offers_the_letter_to_the_assigning_leader(leader, doc):
     html = leader.get(
-        reverse("dashboard_assignments"), {"group": "overdue_unfinished"}
+        reverse("dashboard_assignments") + "?" + doc + "group=overdue_unfinished"
     ).content.decode()
     assert 'href="/dashboard/urge-letter/?' in html

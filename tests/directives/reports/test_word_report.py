@@ -11,7 +11,7 @@ from django.utils import translation
 from docx import Document as read_docx
 from docx.shared import Pt
 
-from directives.models import Directive, Document, Unit, UnitKind
+from directives.models import Document, Unit, UnitKind
 from directives.reports.forms import PARTY, STATE, form_of, letterhead
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -34,8 +34,8 @@ def body_texts(document) -> list[str]:
     return [p.text for p in document.paragraphs]
 
 
-def test_party_document_gets_the_party_header(leader):
-    document = word(leader.get(reverse("report_docx")))
+def test_party_document_gets_the_party_header(leader, conclusion):
+    document = word(leader.get(reverse("report_docx"), {"doc": conclusion.pk}))
     left, right = header_texts(document)
     assert left == ["TỈNH ỦY CÀ MAU", "*", "Số        -BC/TU"]
     assert right[0] == "ĐẢNG CỘNG SẢN VIỆT NAM"
@@ -48,8 +48,8 @@ def test_party_document_gets_the_party_header(leader):
     assert "- Ban Thường vụ Tỉnh ủy Cà Mau (để báo cáo);" in receivers
 
 
-def test_report_is_a4_in_times_new_roman_with_the_prescribed_margins(leader):
-    document = word(leader.get(reverse("report_docx")))
+def test_report_is_a4_in_times_new_roman_with_the_prescribed_margins(leader, conclusion):
+    document = word(leader.get(reverse("report_docx"), {"doc": conclusion.pk}))
     section = document.sections[0]
 
     def mm(length):
@@ -65,8 +65,8 @@ def test_report_is_a4_in_times_new_roman_with_the_prescribed_margins(leader):
     assert "PAGE" in section.header._element.xml
 
 
-def test_report_says_the_numbers_in_words(leader):
-    texts = body_texts(word(leader.get(reverse("report_docx"))))
+def test_report_says_the_numbers_in_words(leader, conclusion):
+    texts = body_texts(word(leader.get(reverse("report_docx"), {"doc": conclusion.pk})))
     assert texts[0] == "BÁO CÁO"
     # The demo conclusion has no number: its subject (which dates it) names it.
     assert texts[1] == (
@@ -84,8 +84,8 @@ def test_report_says_the_numbers_in_words(leader):
     assert "1 báo cáo hoàn thành chờ xác nhận" in story
 
 
-def test_report_table_lists_every_row_under_its_directive(leader):
-    table = word(leader.get(reverse("report_docx"))).tables[1]
+def test_report_table_lists_every_row_under_its_directive(leader, conclusion):
+    table = word(leader.get(reverse("report_docx"), {"doc": conclusion.pk})).tables[1]
     rows = [[cell.text for cell in row.cells] for row in table.rows]
     assert rows[0] == [
         "STT",
@@ -97,7 +97,8 @@ def test_report_table_lists_every_row_under_its_directive(leader):
     ]
     bands = [row[0] for row in rows[1:] if len(set(row)) == 1]
     assert [band.split(" — ")[0] for band in bands] == [
-        f"{d.number}. {d.title}" for d in Directive.objects.filter(parent=None).order_by("position")
+        f"{d.number}. {d.title}"
+        for d in conclusion.directives.filter(parent=None).order_by("position")
     ]
     assert bands[0].endswith("— 14 phân công, tỷ lệ hoàn thành 78,57%")
     lines = [row for row in rows[1:] if len(set(row)) > 1]
@@ -108,10 +109,13 @@ def test_report_table_lists_every_row_under_its_directive(leader):
     assert tet[5].startswith("Chưa hoàn thành quá hạn\nQuá hạn ")
 
 
-def test_report_honours_the_filters_and_the_as_of_date(leader):
-    directive = Directive.objects.get(number="1")
+def test_report_honours_the_filters_and_the_as_of_date(leader, conclusion):
+    directive = conclusion.directives.get(number="1")
     document = word(
-        leader.get(reverse("report_docx"), {"on": "2021-02-09", "directive": directive.pk})
+        leader.get(
+            reverse("report_docx"),
+            {"doc": conclusion.pk, "on": "2021-02-09", "directive": directive.pk},
+        )
     )
     texts = body_texts(document)
     assert texts[2] == "(Số liệu tính đến hết ngày 09/02/2021)"
@@ -134,9 +138,9 @@ def test_state_document_gets_the_national_header(leader, state_document):
     )
 
 
-def test_report_is_in_english_when_the_interface_is(leader):
+def test_report_is_in_english_when_the_interface_is(leader, conclusion):
     leader.cookies["django_language"] = "en"
-    document = word(leader.get(reverse("report_docx")))
+    document = word(leader.get(reverse("report_docx"), {"doc": conclusion.pk}))
     left, right = header_texts(document)
     assert right[0] == "COMMUNIST PARTY OF VIETNAM"
     texts = body_texts(document)
@@ -202,8 +206,8 @@ def test_word_report_reads_a_fixed_number_of_queries_whatever_the_rows(admin_cli
     assert queries() == few
 
 
-def test_word_report_refuses_a_future_as_of_date(leader):
-    response = leader.get(reverse("report_docx"), {"on": "2999-01-01"})
+def test_word_report_refuses_a_future_as_of_date(leader, conclusion):
+    response = leader.get(reverse("report_docx"), {"doc": conclusion.pk, "on": "2999-01-01"})
     assert response.status_code == 400
 
 
