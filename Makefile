@@ -6,7 +6,7 @@ PORT   ?= 8000
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages translations run test lint format browser-check clean bench
+.PHONY: help install messages translations run test lint format browser-check office-check clean bench
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -54,7 +54,13 @@ test: install ## Install the dev extra, lint, check migrations, run every test
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	@$(MAKE) --no-print-directory browser-check
+	@$(MAKE) --no-print-directory office-check
 	$(BIN)/python -m pytest -n auto
+
+office-check: ## Say whether the rendered-report tests will run (LibreOffice)
+	@if command -v soffice >/dev/null 2>&1; then echo "LibreOffice: $$(command -v soffice) — rendered-report tests will run."; \
+	elif [ "$$REQUIRE_OFFICE" = "1" ]; then echo "REQUIRE_OFFICE=1 but LibreOffice is missing (apt-get install libreoffice-calc-nogui libreoffice-writer-nogui)."; exit 1; \
+	else echo "LibreOffice not found: rendered-report tests are SKIPPED (install with: apt-get install libreoffice-calc-nogui libreoffice-writer-nogui)."; fi
 
 browser-check: ## Say whether the browser tests will run (Debian's Chromium)
 	@if [ -x /usr/bin/chromium ]; then echo "Chromium: /usr/bin/chromium — browser tests will run."; \

@@ -473,6 +473,20 @@ def urge(assignment: Assignment, *, user, message: str, at: dt.datetime | None =
     return reminder
 
 
+def urge_by_letter(
+    assignments, *, user, letter_date: dt.date, reply_by: dt.date, at: dt.datetime | None = None
+) -> list:
+    """A leader sends an urging letter (công văn đôn đốc) about these assignments: each gets an
+    urge on its timeline naming the letter's date and the date a report is asked for, and its
+    lead unit is notified. All or nothing: one refused assignment writes none."""
+    message = _(
+        "Công văn đôn đốc ngày %(date)s: đề nghị khẩn trương thực hiện và báo cáo kết quả "
+        "trước ngày %(reply_by)s."
+    ) % {"date": letter_date.strftime("%d/%m/%Y"), "reply_by": reply_by.strftime("%d/%m/%Y")}
+    with transaction.atomic():
+        return [urge(a, user=user, message=message, at=at) for a in assignments]
+
+
 class DuplicateDocument(Exception):
     """The same text was imported before; nothing was written."""
 

@@ -3,6 +3,7 @@ from django.urls import path
 from directives.leaders import exports
 from directives.leaders import views as leader
 from directives.operations import metrics
+from directives.reports import views as reports
 from directives.views import calendar, home, notifications, ops, staff
 from directives.views import search as search_views
 
@@ -58,6 +59,8 @@ urlpatterns = [
     path("dashboard/extensions/<int:pk>/decide/", leader.extension_decide, name="extension_decide"),
     path("dashboard/report.xlsx", exports.report_xlsx, name="report_xlsx"),
     path("dashboard/report.csv", exports.report_csv, name="report_csv"),
+    path("dashboard/report.docx", reports.report_docx, name="report_docx"),
+    path("dashboard/urge-letter/", reports.urge_letter, name="urge_letter"),
     path("dashboard/print/", exports.report_print, name="report_print"),
     path("healthz", ops.healthz, name="healthz"),
     # Prometheus metrics, for the monitoring host only (DJANGO_METRICS_ALLOWED).

@@ -209,6 +209,17 @@ PARAMS: dict[str, Row] = {
         get=("on",), together=REPORT_LIST, base_get=lambda w: {"doc": w.document.pk}
     ),
     "report_csv": Row(get=("on",), together=REPORT_LIST, base_get=lambda w: {"doc": w.document.pk}),
+    "urge_letter": Row(
+        get=("assignment",),
+        together=REPORT_LIST,
+        post=("reply_by", "filters"),
+        base_get=lambda w: {"doc": w.document.pk},
+        base_post=lambda w: {"reply_by": "31/12/2099"},
+        wrap=DECISION,
+    ),
+    "report_docx": Row(
+        get=("on",), together=REPORT_LIST, base_get=lambda w: {"doc": w.document.pk}
+    ),
     "report_print": Row(
         get=("on",), together=REPORT_LIST, base_get=lambda w: {"doc": w.document.pk}
     ),
@@ -422,7 +433,9 @@ class Sweeper:
             self.count += 1
         status = response.status_code
         assert status < 500, f"{status} on {method} {url} as {role} with {what}"
-        succeeded = method == "POST" and 300 <= status < 400
+        # A write answers with a redirect, or with the file it made (an urging letter).
+        attachment = response.get("Content-Disposition", "").startswith("attachment")
+        succeeded = method == "POST" and (300 <= status < 400 or attachment)
         if not succeeded:
             after = fingerprint()
             changed = {t: (before[t], after[t]) for t in before if before[t] != after[t]}

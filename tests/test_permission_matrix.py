@@ -305,6 +305,12 @@ MATRIX: dict[str, dict] = {
     },
     "report_xlsx": {"GET": READS_DASHBOARD, "POST": SIGNED_IN_NOT_ALLOWED},
     "report_csv": {"GET": READS_DASHBOARD, "POST": SIGNED_IN_NOT_ALLOWED},
+    "report_docx": {"GET": READS_DASHBOARD, "POST": SIGNED_IN_NOT_ALLOWED},
+    "urge_letter": {
+        "GET": DECIDES,  # what the letter will say, and the reply date to fill in
+        "POST": DECIDES,  # empty form: errors, no letter, nobody urged
+        "PUT": SIGNED_IN_NOT_ALLOWED,
+    },
     "report_print": {"GET": READS_DASHBOARD, "POST": SIGNED_IN_NOT_ALLOWED},
     # --- Calendar: everyone's own month and own secret address.
     "calendar_month": {

@@ -201,6 +201,8 @@ SESSION_SAVE_EVERY_REQUEST = True  # the age above then works as an idle timeout
 
 # Domain settings (domain.md §3): "due soon" threshold in days.
 TRACKER_DUE_SOON_DAYS = int(os.environ.get("TRACKER_DUE_SOON_DAYS", "5"))
+# The place on the date line of reports and letters ("Cà Mau, ngày … tháng … năm …").
+TRACKER_PLACE = os.environ.get("TRACKER_PLACE", "Cà Mau")
 # How long the leader who confirmed a completion may undo it (hours); later, only "reopen".
 TRACKER_SIGNOFF_UNDO_HOURS = int(os.environ.get("TRACKER_SIGNOFF_UNDO_HOURS", "24"))
 if TRACKER_SIGNOFF_UNDO_HOURS < 0:

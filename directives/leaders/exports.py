@@ -63,21 +63,42 @@ class Line:
     result: str
     completed_on: dt.date | None
     notes: str
+    # For the Word report and letters: the directive apart from its part, the standing as of
+    # the report's date, days overdue and whether an extension request waits for a decision.
+    directive_label: str = ""
+    expected_result: str = ""
+    standing: str = ""
+    status: str = ""
+    overdue_days: int = 0
+    pending_extension: bool = False
+    pk: int = 0
+
+    @property
+    def basis_without_date(self) -> str:
+        """The basis without the date it resolved to, for where the date stands beside it."""
+        if self.deadline is None:
+            return self.basis
+        return self.basis.replace(f" — {_date(self.deadline)}", "")
 
 
 def columns() -> list[tuple[str, int]]:
-    """(heading, Excel width) of the report's columns, in order."""
+    """(heading, Excel width) of the report's columns, in order.
+
+    The widths add up to what an A4 landscape page holds at about 90 % in Times New Roman 10
+    (fit to one page wide does the rest): the two long texts get the most room, dates and
+    short labels just enough for "09/02/2021" and "Chưa hoàn thành quá hạn" on two lines.
+    """
     return [
-        (_("STT"), 6),
-        (_("Nội dung nhiệm vụ"), 48),
-        (_("Đơn vị chủ trì"), 26),
-        (_("Đơn vị phối hợp"), 30),
-        (_("Thời hạn"), 12),
-        (_("Căn cứ thời hạn"), 30),
-        (_("Tình hình thực hiện"), 50),
-        (_("Kết quả"), 24),
-        (_("Ngày hoàn thành"), 13),
-        (_("Ghi chú"), 32),
+        (_("STT"), 4),
+        (_("Nội dung nhiệm vụ"), 28),
+        (_("Đơn vị chủ trì"), 14),
+        (_("Đơn vị phối hợp"), 15),
+        (_("Thời hạn"), 10),
+        (_("Căn cứ thời hạn"), 14),
+        (_("Tình hình thực hiện"), 25),
+        (_("Kết quả"), 11),
+        (_("Ngày hoàn thành"), 10),
+        (_("Ghi chú"), 15),
     ]
 
 
@@ -131,13 +152,16 @@ def report_lines(report: Report) -> Iterator[Line]:
         yield line
 
 
-def counted_lines(report: Report) -> Iterator[tuple[Line, str, int]]:
+def counted_lines(report: Report, only=None) -> Iterator[tuple[Line, str, int]]:
     """Each line with what the summary counts it by: its reporting group and the directive it
-    is counted under (`top_directive_id`), so a summary adds them up as the lines stream."""
+    is counted under (`top_directive_id`), so a summary adds them up as the lines stream.
+    `only`: a queryset or list of ids the lines are narrowed to (an urging letter's)."""
     pending = pending_extensions_on(report.on).filter(assignment=OuterRef("pk"))
+    listed = report.listed()
+    if only is not None:
+        listed = listed.filter(pk__in=only)
     rows = (
-        report.listed()
-        .annotate(asof_pending_extension=Exists(pending))
+        listed.annotate(asof_pending_extension=Exists(pending))
         .order_by("directive__position", "asof_deadline", "lead_unit__path", "pk")
         .values_list(*_FIELDS)
         .iterator(chunk_size=CHUNK)
@@ -185,6 +209,7 @@ def counted_lines(report: Report) -> Iterator[tuple[Line, str, int]]:
                 when = note_at.astimezone(zone).date()
                 progress += f"\n{note} ({_date(when)})"
             notes = []
+            days = 0
             if standing == Standing.OVERDUE:
                 days = (report.on - deadline).days
                 notes.append(_("Quá hạn %(n)d ngày") % {"n": days})
@@ -212,6 +237,13 @@ def counted_lines(report: Report) -> Iterator[tuple[Line, str, int]]:
                 result=groups[group],
                 completed_on=completed_on,
                 notes="; ".join(notes),
+                directive_label=f"{directive_number}. {title}",
+                expected_result=expected_result,
+                standing=standing,
+                status=status,
+                overdue_days=days,
+                pending_extension=pending_extension,
+                pk=pk,
             )
             yield line, group, top_directive_id(directive_id, parent_id)
 
@@ -303,71 +335,168 @@ class _Sheet:
         self.row += 1
 
 
-def _title_block(sheet: _Sheet, formats: dict, report: Report, heading: str) -> None:
-    document = report.document
-    sheet.append([heading], formats["title"])
-    if document is not None:
-        sheet.append(
-            [
-                _("Văn bản số %(number)s ngày %(date)s: %(subject)s")
-                % {
-                    "number": document.number or "—",
-                    "date": _date(document.issue_date),
-                    "subject": document.subject,
-                }
-            ],
-            formats["bold"],
-        )
+def document_line(document) -> str:
+    """The document a report is about, in one line: its number when it has one, else its
+    subject and date (never "Văn bản số —")."""
+    values = {"date": _date(document.issue_date), "subject": document.subject}
+    if document.number:
+        return _("Văn bản số %(number)s ngày %(date)s: %(subject)s") % {
+            **values,
+            "number": document.number,
+        }
+    if values["date"] in document.subject:
+        return document.subject  # the subject already dates it
+    return _("%(subject)s, ngày %(date)s") % values
+
+
+def as_of_line(report: Report) -> str:
+    """ "Số liệu tính đến hết ngày …" and the filters in words."""
     line = _("Số liệu tính đến hết ngày %(date)s") % {"date": _date(report.on)}
     summary = filter_summary(report)
-    sheet.append([f"{line}. {summary}" if summary else line], formats["italic"])
+    return f"{line}. {summary}" if summary else line
+
+
+# --- printing -----------------------------------------------------------------------------
+# XlsxWriter does not fit rows to their text, and LibreOffice and Excel print the heights a file
+# sets: each row's height is computed from its longest cell. Times New Roman 10 holds about
+# 1.5 characters per unit of column width (Vietnamese text with its diacritics; a little short
+# so that a word that wraps early still fits), on lines 13 points apart.
+FONT = "Times New Roman"
+_CHARS_PER_WIDTH = 1.5
+_LINE_POINTS = 12.5
+_PAD_POINTS = 4.0
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines `text` takes in a wrapped cell `width` units wide."""
+    per_line = max(int(width * _CHARS_PER_WIDTH) - 1, 1)
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n")) if text else 1
+
+
+def row_height(cells: list[tuple[str, float]], *, bold: bool = False) -> float:
+    """The height in points of a row whose cells are (text, column width)."""
+    factor = 0.92 if bold else 1.0  # bold letters are wider
+    lines = max((text_lines(text, width * factor) for text, width in cells), default=1)
+    return lines * _LINE_POINTS + _PAD_POINTS
+
+
+def _print_setup(sheet, *, header_row: int | None, pages_tall: int) -> None:
+    """A4 landscape, one page wide, page numbers in the footer, room on the left for binding."""
+    sheet.set_paper(9)  # A4
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, pages_tall)
+    # Inches: 3 cm on the binding side, 1.5 cm on the right, 2 cm above and below
+    # (Nghị định 30/2020/NĐ-CP's margins for a page of a report).
+    sheet.set_margins(left=1.18, right=0.59, top=0.79, bottom=0.79)
+    sheet.set_footer('&C&"Times New Roman"&10' + _("Trang &P/&N"), {"margin": 0.3})
+    sheet.center_horizontally()
+    if header_row is not None:
+        sheet.repeat_rows(header_row)
+
+
+def _title_block(
+    sheet: _Sheet, formats: dict, report: Report, heading: str, last_col: int, width: float
+) -> None:
+    """The heading, the document and the as-of date, each merged across the table's width."""
+    lines = [(heading, formats["title"], True)]
+    if report.document is not None:
+        lines.append((document_line(report.document), formats["bold"], True))
+    lines.append((as_of_line(report), formats["italic"], False))
+    for text, style, bold in lines:
+        height = row_height([(text, width)], bold=bold)
+        sheet.sheet.set_row(sheet.row, height + (4 if style is formats["title"] else 0))
+        sheet.sheet.merge_range(sheet.row, 0, sheet.row, last_col, "", style)
+        _write_text(sheet.sheet, sheet.row, 0, text, style)
+        sheet.row += 1
+
+
+def _formats(book: xlsxwriter.Workbook) -> dict:
+    font = {"font_name": FONT, "font_size": 10}
+    centred = {"align": "center", "valign": "vcenter", "text_wrap": True}
+    return {
+        "title": book.add_format({**font, **centred, "bold": True, "font_size": 13}),
+        "bold": book.add_format({**font, **centred, "bold": True}),
+        "italic": book.add_format({**font, **centred, "italic": True}),
+        "head": book.add_format(
+            {**font, **centred, "bold": True, "pattern": 1, "bg_color": "#F2F4F7", **_BORDER}
+        ),
+        "cell": book.add_format({**font, **_BORDER, **_WRAP}),
+        "number": book.add_format({**font, **_BORDER, "valign": "top", "align": "center"}),
+        "date": book.add_format(
+            {**font, **_BORDER, **_WRAP, "align": "center", "num_format": "DD/MM/YYYY"}
+        ),
+        "label": book.add_format({**font, **_BORDER, **_WRAP}),
+        "label_bold": book.add_format({**font, **_BORDER, **_WRAP, "bold": True}),
+        "count": book.add_format({**font, **_BORDER, "valign": "top", "align": "center"}),
+        "count_bold": book.add_format(
+            {**font, **_BORDER, "valign": "top", "align": "center", "bold": True}
+        ),
+        "rate": book.add_format(
+            {**font, **_BORDER, "valign": "top", "align": "center", "num_format": "0.00"}
+        ),
+    }
 
 
 def build_workbook(report: Report) -> bytes:
-    """The 'Báo cáo tình hình thực hiện nhiệm vụ' workbook: the report, then a summary sheet."""
+    """The 'Báo cáo tình hình thực hiện nhiệm vụ' workbook: the report, then a summary sheet,
+    each printing one A4 landscape page wide."""
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, _WORKBOOK_OPTIONS)
-    formats = {
-        "title": book.add_format({"bold": True, "font_size": 14}),
-        "bold": book.add_format({"bold": True}),
-        "italic": book.add_format({"italic": True}),
-        "head": book.add_format(
-            {
-                "bold": True,
-                "pattern": 1,
-                "bg_color": "#F2F4F7",
-                "text_wrap": True,
-                "valign": "vcenter",
-                "align": "center",
-                **_BORDER,
-            }
-        ),
-        "cell": book.add_format({**_BORDER, **_WRAP}),
-        "date": book.add_format({**_BORDER, **_WRAP, "num_format": "DD/MM/YYYY"}),
-    }
+    formats = _formats(book)
     sheet = _Sheet(book, _("Báo cáo"))
     summary = _Sheet(book, _("Tổng hợp"))
     heads = columns()
-    for index, (_heading, width) in enumerate(heads):
+    widths = [width for _heading, width in heads]
+    for index, width in enumerate(widths):
         sheet.sheet.set_column(index, index, width)
     sheet.sheet.freeze_panes("A6")
-    sheet.sheet.set_landscape()
-    sheet.sheet.set_paper(9)  # A4
-    sheet.sheet.repeat_rows(4)  # the header row (5) on every printed page
-    _title_block(sheet, formats, report, _("BÁO CÁO TÌNH HÌNH THỰC HIỆN NHIỆM VỤ"))
+    _print_setup(sheet.sheet, header_row=4, pages_tall=0)  # the header row (5) on every page
+    _title_block(
+        sheet,
+        formats,
+        report,
+        _("BÁO CÁO TÌNH HÌNH THỰC HIỆN NHIỆM VỤ"),
+        len(heads) - 1,
+        sum(widths),
+    )
     sheet.row += 1
+    sheet.sheet.set_row(sheet.row, row_height([(h, w) for h, w in heads], bold=True))
     sheet.append([heading for heading, _width in heads], formats["head"])
-    cell, day = formats["cell"], formats["date"]
+    cell, day, number = formats["cell"], formats["date"], formats["number"]
     out_sheet = sheet.sheet
     write_number, write_datetime = out_sheet.write_number, out_sheet.write_datetime
-    write_blank = out_sheet.write_blank
+    write_blank, set_row = out_sheet.write_blank, out_sheet.set_row
     row = sheet.row
+    w_content, w_lead, w_coord, w_basis, w_progress, w_result, w_notes = (
+        widths[1],
+        widths[2],
+        widths[3],
+        widths[5],
+        widths[6],
+        widths[7],
+        widths[9],
+    )
     per_directive: dict[int, Counts] = {}
     for line, group, directive in counted_lines(report):
         if directive not in per_directive:
             per_directive[directive] = Counts()
         per_directive[directive].add_group(group)
-        write_number(row, 0, line.number, cell)
+        # The height first: constant-memory mode writes a row out when the next one starts.
+        set_row(
+            row,
+            row_height(
+                [
+                    (line.content, w_content),
+                    (line.lead, w_lead),
+                    (line.coordinating, w_coord),
+                    (line.basis, w_basis),
+                    (line.progress, w_progress),
+                    (line.result, w_result),
+                    (line.notes, w_notes),
+                ]
+            ),
+        )
+        write_number(row, 0, line.number, number)
         _write_text(out_sheet, row, 1, line.content, cell)
         _write_text(out_sheet, row, 2, line.lead, cell)
         _write_text(out_sheet, row, 3, line.coordinating, cell)
@@ -389,48 +518,63 @@ def build_workbook(report: Report) -> bytes:
     return out.getvalue()
 
 
+_SUMMARY_WIDTHS = [50, 9, 12, 12, 12, 12, 12, 9]
+
+
 def _summary_sheet(
     sheet: _Sheet, formats: dict, report: Report, directives: list[tuple[int, str, Counts]]
 ) -> None:
     """The counts by reporting group and by directive, added up while the rows were written:
-    the same numbers as the dashboard narrowed like the report (`Dashboard(narrowed=True)`)."""
-    sheet.sheet.set_column(0, 0, 60)
-    sheet.sheet.set_column(1, 7, 16)
-    _title_block(sheet, formats, report, _("TỔNG HỢP KẾT QUẢ THỰC HIỆN NHIỆM VỤ"))
+    the same numbers as the dashboard narrowed like the report (`Dashboard(narrowed=True)`).
+    Laid out to print on one A4 landscape page."""
+    widths = _SUMMARY_WIDTHS
+    for index, width in enumerate(widths):
+        sheet.sheet.set_column(index, index, width)
+    _print_setup(sheet.sheet, header_row=None, pages_tall=1)
+    _title_block(
+        sheet,
+        formats,
+        report,
+        _("TỔNG HỢP KẾT QUẢ THỰC HIỆN NHIỆM VỤ"),
+        len(widths) - 1,
+        sum(widths),
+    )
     sheet.row += 1
     totals = total_of(counts for _pk, _label, counts in directives)
-    bold = formats["bold"]
-    sheet.append([_("Nhóm kết quả"), _("Số phân công")], bold)
+    label, label_bold = formats["label"], formats["label_bold"]
+    count, count_bold, rate_style = formats["count"], formats["count_bold"], formats["rate"]
+    sheet.append([_("Nhóm kết quả"), _("Số phân công")], formats["head"])
     for group in GROUP_ORDER:
-        sheet.append([str(ReportGroup(group).label), totals[group]])
-    sheet.append([_("Tổng số"), totals.total], [bold, None])
+        sheet.append([str(ReportGroup(group).label), totals[group]], [label, count])
+    sheet.append([_("Tổng số"), totals.total], [label_bold, count_bold])
     rate = totals.rate
+    rate_label = _("Tỷ lệ hoàn thành (đã hoàn thành ÷ đã đến hạn), %")
+    sheet.sheet.set_row(sheet.row, row_height([(rate_label, widths[0])], bold=True))
     sheet.append(
-        [
-            _("Tỷ lệ hoàn thành (đã hoàn thành ÷ đã đến hạn), %"),
-            float(rate) if rate is not None else "—",
-        ],
-        [bold, None],
+        [rate_label, float(rate) if rate is not None else "—"],
+        [label_bold, rate_style if rate is not None else count_bold],
     )
     sheet.row += 1
-    sheet.append(
-        [
-            _("Nhiệm vụ"),
-            _("Tổng số"),
-            *[str(ReportGroup(g).label) for g in GROUP_ORDER],
-            _("Tỷ lệ, %"),
-        ],
-        bold,
-    )
-    for _pk, label, counts in directives:
+    heads = [
+        _("Nhiệm vụ"),
+        _("Tổng số"),
+        *[str(ReportGroup(g).label) for g in GROUP_ORDER],
+        _("Tỷ lệ, %"),
+    ]
+    sheet.sheet.set_row(sheet.row, row_height(list(zip(heads, widths, strict=True)), bold=True))
+    sheet.append(heads, formats["head"])
+    styles = [label, count_bold, count, count, count, count, count, rate_style]
+    for _pk, text, counts in directives:
         rate = counts.rate
+        sheet.sheet.set_row(sheet.row, row_height([(text, widths[0])]))
         sheet.append(
             [
-                label,
+                text,
                 counts.total,
                 *[counts[g] for g in GROUP_ORDER],
                 float(rate) if rate is not None else "—",
-            ]
+            ],
+            styles if rate is not None else [*styles[:-1], count],
         )
 
 
@@ -487,20 +631,55 @@ def report_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 # --- print ------------------------------------------------------------------------------
+def banded_lines(report: Report) -> Iterator[tuple[str, Line]]:
+    """Each line with the directive it starts, if it is the first of its directive ("" after):
+    on paper the directive is said once, above its lines, as in the Word report."""
+    labels = {d.pk: f"{d.number}. {d.title}" for d in report.directives}
+    current = None
+    for line, _group, directive in counted_lines(report):
+        band = ""
+        if directive != current:
+            current = directive
+            band = labels.get(directive, line.directive_label)
+        yield band, line
+
+
 @require_GET
 def report_print(request: HttpRequest) -> TemplateResponse:
     """The report as a page to print (A4 landscape), with its summary of counts."""
+    from directives.reports.forms import letterhead, report_recipients
+
     report = _require_reader(request)
     board = Dashboard(report, narrowed=True)
+    document = report.document
     return TemplateResponse(
         request,
         "directives/leader/print.html",
         {
             "report": report,
-            "document_label": document_label(report.document) if report.document else "",
+            "document_label": document_label(document) if document else "",
+            "document_line": document_line(document) if document else "",
+            # The same form as the Word report: header, place and date, Nơi nhận, signature.
+            "head": letterhead(document) if document else None,
+            "recipients": report_recipients(document) if document else [],
             "filters": filter_summary(report),
             "columns": [heading for heading, _width in columns()],
-            "lines": report_lines(report),
+            # On paper the deadline carries its basis and the result its date: eight columns
+            # leave room enough for 25 rows on three A4 landscape pages.
+            "print_columns": [
+                _("STT"),
+                _("Nội dung nhiệm vụ"),
+                _("Đơn vị chủ trì"),
+                _("Đơn vị phối hợp"),
+                _("Thời hạn, căn cứ"),
+                _("Tình hình thực hiện"),
+                _("Kết quả, ngày hoàn thành"),
+                _("Ghi chú"),
+            ],
+            "date_line": letterhead(document).date_line(timezone.localdate().year)
+            if document
+            else "",
+            "lines": banded_lines(report),
             "board": board,
             "summary": [(ReportGroup(g).label, board.totals[g]) for g in GROUP_ORDER],
         },

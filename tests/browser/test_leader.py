@@ -163,3 +163,21 @@ def test_inspector_reads_the_dashboard_without_decision_buttons(page, demo_live)
     expect(count(page, "total")).to_have_text("25")
     assert page.get_by_role("button", name="Xác nhận hoàn thành").count() == 0
     assert serious_violations(page) == []
+
+
+def test_print_view_fits_25_rows_on_three_a4_landscape_pages_to_sign(page, demo_live, tmp_path):
+    """What the leader's office prints: Chromium's own print, measured as a PDF."""
+    from pypdf import PdfReader
+
+    sign_in(page, demo_live, "lanhdao")
+    page.goto(f"{demo_live.url}/dashboard/print/")
+    path = tmp_path / "print.pdf"
+    page.pdf(path=str(path), prefer_css_page_size=True)
+    pages = PdfReader(path).pages
+    sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pages}
+    assert sizes == {(842, 595)}  # A4 landscape
+    assert 1 <= len(pages) <= 3
+    first, last = pages[0].extract_text(), pages[-1].extract_text()
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in first and "TỈNH ỦY CÀ MAU" in first
+    assert f"Trang 1/{len(pages)}" in first
+    assert "(Ký, ghi rõ họ tên)" in last and "Nơi nhận:" in last

@@ -75,16 +75,46 @@ def test_excel_report_is_laid_out_for_a_meeting(leader):
     assert book.sheetnames == ["Báo cáo", "Tổng hợp"]
     sheet = book["Báo cáo"]
     assert sheet["A1"].value == "BÁO CÁO TÌNH HÌNH THỰC HIỆN NHIỆM VỤ"
-    assert sheet["A2"].value.startswith("Văn bản số — ngày 17/11/2020: Kết luận của đồng chí")
+    # The demo conclusion has no number: its subject (which dates it) says which it is.
+    assert sheet["A2"].value == (
+        "Kết luận của đồng chí Bí thư Tỉnh ủy tại Hội nghị cán bộ ngày 17/11/2020"
+    )
+    assert "Văn bản số" not in sheet["A2"].value
     assert sheet["A3"].value.startswith("Số liệu tính đến hết ngày ")
     assert [cell.value for cell in sheet[5]] == HEADINGS
     assert sheet.freeze_panes == f"A{FIRST_ROW}"
-    assert sheet.column_dimensions["B"].width >= 40
-    assert sheet.column_dimensions["G"].width >= 40
+    assert sheet.column_dimensions["B"].width > sheet.column_dimensions["C"].width
+    assert sheet.column_dimensions["G"].width > sheet.column_dimensions["H"].width
     assert sheet.page_setup.orientation == "landscape"
     rows = data_rows(sheet)
     assert len(rows) == 25
     assert [row[0] for row in rows] == list(range(1, 26))
+
+
+def test_excel_prints_one_a4_page_wide_with_headers_and_page_numbers(leader):
+    book = workbook(leader.get(reverse("report_xlsx")))
+    for sheet in book:
+        assert sheet.page_setup.paperSize == 9  # A4
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert (sheet.page_setup.fitToWidth or 1) == 1  # 1 is the default, left out
+        assert "Trang &P/&N" in sheet.oddFooter.center.text
+        assert sheet.page_margins.left > sheet.page_margins.right  # room to bind
+    assert book["Báo cáo"].page_setup.fitToHeight == 0  # as many pages tall as it takes
+    assert (book["Tổng hợp"].page_setup.fitToHeight or 1) == 1
+    assert book["Báo cáo"].print_title_rows == "$5:$5"
+
+
+def test_excel_rows_are_as_tall_as_their_wrapped_text(leader):
+    sheet = workbook(leader.get(reverse("report_xlsx")))["Báo cáo"]
+    heights = {
+        row[1].value: sheet.row_dimensions[row[0].row].height
+        for row in sheet.iter_rows(min_row=FIRST_ROW)
+        if row[0].value
+    }
+    # Every line has a computed height; the longest texts get the tallest rows.
+    assert all(height and height >= 2 * 12.5 for height in heights.values())
+    assert len(set(heights.values())) > 1
 
 
 def test_excel_dates_are_real_dates_and_text_is_intact(leader):
@@ -251,14 +281,21 @@ def test_print_view_is_a4_landscape_with_the_summary_and_rows(leader):
     response = leader.get(reverse("report_print"), {"on": "2021-02-09"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'class="print-report"' in html
+    assert 'class="print-report print-report-vi"' in html
     assert "Số liệu tính đến hết ngày 09/02/2021" in html
     assert html.count("<tr>") == 2 + 1 + 25  # two header rows, one summary row, 25 rows
+    assert html.count('<tr class="band">') == 5  # each directive said once, above its rows
+    # The same form as the Word report: the Party's header, and a block to sign.
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in html and "TỈNH ỦY CÀ MAU" in html
+    assert "Cà Mau, ngày     tháng     năm " in html
+    assert "T/M BAN THƯỜNG VỤ" in html and "(Ký, ghi rõ họ tên)" in html
+    assert "Văn bản số —" not in html
     assert response.context["board"].totals.overdue == 5
     from pathlib import Path
 
     css = (Path(__file__).resolve().parents[3] / "static" / "css" / "app.css").read_text()
     assert "@page report { size: A4 landscape;" in css
+    assert '@bottom-center { content: "Trang " counter(page) "/" counter(pages);' in css
     assert "<script>" not in html
 
 
