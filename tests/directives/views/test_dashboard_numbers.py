@@ -338,4 +338,4 @@ def test_print_view_summary_holds_the_vector(leader_client, vector):
     numbers = [int(cell.replace(".", "")) for cell in cells[:-1]]
     assert numbers == [*(TODAY_GROUPS[g] for g in GROUPS), sum(TODAY_GROUPS.values())]
     assert cells[-1] == "98,63 %"
-    assert html.count('<td data-label="Kết quả">') == sum(TODAY_GROUPS.values())
+    assert html.count('<td data-label="Kết quả, ngày hoàn thành">') == sum(TODAY_GROUPS.values())
