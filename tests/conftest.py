@@ -95,6 +95,21 @@ def today():
     return dt.date(2021, 1, 4)
 
 
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker):
+    """The demo data, seeded once for the module that asks (it takes seconds) and removed
+    after it. A module pairs it with a function fixture on ``db`` so that whatever a test
+    writes is rolled back after it."""
+    from django.core.management import call_command
+
+    from directives.demo import seed
+
+    with django_db_blocker.unblock():
+        seed()
+        yield
+        call_command("flush", interactive=False, verbosity=0)
+
+
 @pytest.fixture
 def demo(db, settings):
     """The demo data of `make run` (seed_demo runs with debug on, as there)."""

@@ -466,6 +466,14 @@ def build_workbook(report: Report) -> bytes:
     out_sheet = sheet.sheet
     write_number, write_datetime = out_sheet.write_number, out_sheet.write_datetime
     write_blank, set_row = out_sheet.write_blank, out_sheet.set_row
+
+    def write_day(row: int, col: int, value) -> None:
+        """A date cell, or a blank one in the date format when there is no date."""
+        if value is None:
+            write_blank(row, col, None, day)
+        else:
+            write_datetime(row, col, value, day)
+
     row = sheet.row
     w_content, w_lead, w_coord, w_basis, w_progress, w_result, w_notes = (
         widths[1],
@@ -500,17 +508,11 @@ def build_workbook(report: Report) -> bytes:
         _write_text(out_sheet, row, 1, line.content, cell)
         _write_text(out_sheet, row, 2, line.lead, cell)
         _write_text(out_sheet, row, 3, line.coordinating, cell)
-        if line.deadline is None:
-            write_blank(row, 4, None, day)
-        else:
-            write_datetime(row, 4, line.deadline, day)
+        write_day(row, 4, line.deadline)
         _write_text(out_sheet, row, 5, line.basis, cell)
         _write_text(out_sheet, row, 6, line.progress, cell)
         _write_text(out_sheet, row, 7, line.result, cell)
-        if line.completed_on is None:
-            write_blank(row, 8, None, day)
-        else:
-            write_datetime(row, 8, line.completed_on, day)
+        write_day(row, 8, line.completed_on)
         _write_text(out_sheet, row, 9, line.notes, cell)
         row += 1
     _summary_sheet(summary, formats, report, directive_counts(report, per_directive))

@@ -7,20 +7,8 @@ import datetime as dt
 import pytest
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    from django.core.management import call_command
-
-    from directives.demo import seed
-
-    with django_db_blocker.unblock():
-        seed()
-        yield
-        call_command("flush", interactive=False, verbosity=0)
-
-
 @pytest.fixture
-def demo(seeded, db):
+def demo(demo_once, db):
     """Each test sees the seeded demo; whatever it writes is rolled back after it."""
 
 
@@ -38,9 +26,9 @@ def conclusion(demo):
     return Document.objects.get(issue_date=dt.date(2020, 11, 17), issuer__contains="Tỉnh ủy")
 
 
-@pytest.fixture
-def state_document(demo):
-    """A plan of the provincial People's Committee: the State's form answers it."""
+def make_state_document(leads=(("Sở Lao động - Thương binh và Xã hội", dt.date(2021, 3, 31)),)):
+    """A plan of the provincial People's Committee (412/KH-UBND): the State's form answers it.
+    ``leads`` are (unit name, deadline) pairs, one assignment each."""
     from directives import actions
     from directives.models import Directive, Document, Unit
 
@@ -55,10 +43,7 @@ def state_document(demo):
     directive = Directive.objects.create(
         document=document, number="1", position=1, title="Xây dựng kế hoạch chuyển đổi số"
     )
-    for name, deadline in [
-        ("Sở Lao động - Thương binh và Xã hội", dt.date(2021, 3, 31)),
-        ("Ban cán sự đảng UBND tỉnh", dt.date(2021, 2, 9)),
-    ]:
+    for name, deadline in leads:
         actions.create_assignment(
             directive,
             lead_unit=Unit.objects.get(name=name),
@@ -67,3 +52,13 @@ def state_document(demo):
             at=dt.datetime(2021, 1, 5, 8, tzinfo=dt.UTC),
         )
     return document
+
+
+@pytest.fixture
+def state_document(demo):
+    return make_state_document(
+        [
+            ("Sở Lao động - Thương binh và Xã hội", dt.date(2021, 3, 31)),
+            ("Ban cán sự đảng UBND tỉnh", dt.date(2021, 2, 9)),
+        ]
+    )

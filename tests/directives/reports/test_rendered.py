@@ -16,6 +16,8 @@ import pytest
 from django.test import Client
 from pypdf import PdfReader
 
+from tests.directives.reports.conftest import make_state_document
+
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 A4 = (595, 842)  # points, portrait
 INSTALL = "apt-get install libreoffice-calc-nogui libreoffice-writer-nogui"
@@ -34,32 +36,16 @@ def _size(page) -> tuple[int, int]:
 
 
 @pytest.fixture(scope="module")
-def rendered(seeded, django_db_blocker, tmp_path_factory):
+def rendered(demo_once, django_db_blocker, tmp_path_factory):
     """The demo's Excel and Word reports and a State document's Word report, as PDF pages."""
     _require_office()
-    from directives import actions
-    from directives.models import Directive, Document, Unit
+    from directives.models import Document
 
     folder = tmp_path_factory.mktemp("rendered")
     with django_db_blocker.unblock():
         # The founding conclusion (a Party document), named: the demo may hold others.
         demo = Document.objects.get(issue_date=dt.date(2020, 11, 17), issuer__contains="Tỉnh ủy")
-        committee = Unit.objects.get(name="Ủy ban nhân dân tỉnh")
-        state = Document.objects.create(
-            number="412/KH-UBND",
-            subject="Kế hoạch triển khai chuyển đổi số năm 2021",
-            issuer="Ủy ban nhân dân tỉnh Cà Mau",
-            issuing_unit=committee,
-            issue_date=dt.date(2021, 1, 5),
-        )
-        directive = Directive.objects.create(
-            document=state, number="1", position=1, title="Xây dựng kế hoạch chuyển đổi số"
-        )
-        actions.create_assignment(
-            directive,
-            lead_unit=Unit.objects.get(name="Sở Lao động - Thương binh và Xã hội"),
-            deadline=dt.date(2021, 3, 31),
-        )
+        state = make_state_document()
         client = Client()
         client.login(username="lanhdao", password="demo12345")
         files = {

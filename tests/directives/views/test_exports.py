@@ -28,21 +28,8 @@ HEADINGS = [
 FIRST_ROW = 6  # title block (3 rows), a blank row, the header row
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """The demo data, seeded once for this module and removed after it."""
-    from django.core.management import call_command
-
-    from directives.demo import seed
-
-    with django_db_blocker.unblock():
-        seed()
-        yield
-        call_command("flush", interactive=False, verbosity=0)
-
-
 @pytest.fixture
-def demo(seeded, db):
+def demo(demo_once, db):
     """Each test sees the seeded demo; whatever it writes is rolled back after it."""
 
 
