@@ -559,19 +559,7 @@ class UnitIndex:
         """Every active unit of the database."""
         from directives.models import Unit
 
-        refs = [
-            UnitRef(
-                u.pk,
-                u.name,
-                u.kind,
-                u.short_name,
-                tuple(u.alias_list()),
-                parent=u.parent_id,
-                path=u.path,
-            )
-            for u in Unit.objects.active().order_by("path")
-        ]
-        return cls(refs)
+        return cls.from_units(Unit.objects.active().order_by("path"))
 
     @property
     def name_pairs(self) -> set[tuple[str, str]]:
