@@ -48,7 +48,7 @@ from directives.models import (
     Unit,
     UnitKind,
 )
-from directives.text import fold
+from directives.text import search_key
 
 USERNAME_PREFIX = "load-"
 # The large central document: at most this many assignments (the benchmark's export of ten
@@ -154,6 +154,25 @@ NS, IP, AW, DN, SU = (
     Status.DONE.value,
     Status.SUSPENDED.value,
 )
+
+
+# The folded search columns, as each model's search_columns() writes them. Generated texts come
+# from short lists, so each distinct text is folded once.
+@cache
+def _progress_search(note: str, difficulties: str, proposals: str) -> str:
+    return search_key(note, difficulties, proposals)
+
+
+@cache
+def _assignment_search(expected: str, contact: str, basis: str) -> tuple[str, str]:
+    return search_key(expected), search_key(expected, contact, basis)
+
+
+def _document_search(row: tuple) -> tuple[str, str]:
+    """(search_title, search_text) of a document row (id, number, subject, issuer, unit,
+    signer, issued, source_text, …)."""
+    _pk, number, subject, issuer, _unit, signer, _issued, source = row[:8]
+    return search_key(number, subject), search_key(number, subject, issuer, signer, source)
 
 
 @dataclass
@@ -437,7 +456,7 @@ class Generator:
             next_id += 1
             path = (self.unit_path[parent] if parent else "") + f"{pk:06d}/"
             self.unit_path[pk] = path
-            rows.append((pk, parent, kind, name, short, "", True, path, fold(f"{name} {short}")))
+            rows.append((pk, parent, kind, name, short, "", True, path, search_key(name, short)))
             return pk
 
         self.root = add(None, UnitKind.AGENCY, "Văn phòng Trung ương Đảng (dữ liệu thử)", "VPTW")
@@ -530,9 +549,11 @@ class Generator:
                     stamp,
                 )
             )
+            body = [f"{issuer.upper()}", f"Kết luận về {topic}"]
             for position in range(1, size + 1):
                 title = f"{rng.choice(VERBS)} {rng.choice(TOPICS)}"
                 text = f"{title}; báo cáo kết quả về cơ quan giao nhiệm vụ theo thời hạn quy định."
+                body.append(f"{position}. {text}")
                 directives.append(
                     (
                         dir_id,
@@ -542,11 +563,15 @@ class Generator:
                         position,
                         title,
                         text,
-                        fold(f"{position} {title} {text}"),
+                        search_key(str(position), title),
+                        search_key(str(position), title, text),
                     )
                 )
                 self.directive_info.append((dir_id, issued, province))
                 dir_id += 1
+            # The document's full text (searched like a real one's): heading and its items.
+            row = documents[-1]
+            documents[-1] = (*row[:7], "\n".join(body), *row[8:])
             doc_id += 1
         if self.big:
             # The benchmark's "export of ten thousand rows" and a dashboard worth reading: one
@@ -584,7 +609,8 @@ class Generator:
                         position,
                         title,
                         text,
-                        fold(f"{position} {title} {text}"),
+                        search_key(str(position), title),
+                        search_key(str(position), title, text),
                     )
                 )
                 self.big_info.append((dir_id, issued, None))
@@ -604,8 +630,10 @@ class Generator:
                 "source_text",
                 "source_sha256",
                 "created_at",
+                "search_title",
+                "search_text",
             ],
-            documents,
+            [(*row, *_document_search(row)) for row in documents],
         )
         self.report.counts["directives"] = self.writer.write(
             Directive,
@@ -617,6 +645,7 @@ class Generator:
                 "position",
                 "title",
                 "text",
+                "search_title",
                 "search_text",
             ],
             directives,
@@ -748,8 +777,10 @@ class Generator:
                 "version",
                 "last_update_at",
                 "created_at",
+                "search_title",
+                "search_text",
             ],
-            buffers["assignments"],
+            [(*row, *_assignment_search(row[4], row[3], row[6])) for row in buffers["assignments"]],
         )
         totals["coordinating"] += w.write(
             Assignment.coordinating_units.through,
@@ -773,8 +804,9 @@ class Generator:
                 "done_on",
                 "is_sample",
                 "coordinating",
+                "search_text",
             ],
-            buffers["updates"],
+            [(*row, _progress_search(row[5], row[7], row[8])) for row in buffers["updates"]],
         )
         totals["deadline_changes"] += w.write(
             DeadlineChange,

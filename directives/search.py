@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import operator
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -391,6 +392,24 @@ def highlight(text: str, words: Iterable[str]) -> SafeString:
         last = end
     out.append(conditional_escape(text[last:]))
     return mark_safe("".join(out))  # noqa: S308 - every piece of text is escaped above
+
+
+# Where one sentence of a document's text ends: after . ; ! ? followed by a space, or a line end.
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+|\n+")
+
+
+def matching_sentence(text: str, words: Iterable[str], width: int = 240) -> SafeString:
+    """The sentence of `text` where the most different query words meet (the first of equals),
+    highlighted and cut to `width` around its matches; empty when no word is in `text`."""
+    words = list(words)
+    best, best_count = "", 0
+    for sentence in _SENTENCE_END.split(str(text or "")):
+        found = {word for _start, _end, word in _word_spans(sentence, words)}
+        if len(found) > best_count:
+            best, best_count = sentence, len(found)
+            if best_count == len(words):
+                break
+    return excerpt(best, words, width) if best_count else mark_safe("")
 
 
 def excerpt(text: str, words: Iterable[str], width: int = 180) -> SafeString:

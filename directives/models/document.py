@@ -42,7 +42,7 @@ class Document(SearchColumnsMixin, models.Model):
 
     objects = DocumentQuerySet.as_manager()
 
-    SEARCH_SOURCES = frozenset({"number", "subject", "issuer", "signer"})
+    SEARCH_SOURCES = frozenset({"number", "subject", "issuer", "signer", "source_text"})
 
     class Meta:
         verbose_name = _("văn bản")
@@ -56,5 +56,8 @@ class Document(SearchColumnsMixin, models.Model):
     def search_columns(self) -> dict[str, str]:
         return {
             "search_title": search_key(self.number, self.subject),
-            "search_text": search_key(self.number, self.subject, self.issuer, self.signer),
+            # The full text too: a word of the body finds the document ("đoàn kết").
+            "search_text": search_key(
+                self.number, self.subject, self.issuer, self.signer, self.source_text
+            ),
         }

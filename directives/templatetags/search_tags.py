@@ -22,3 +22,9 @@ def highlight(text, words):
 def excerpt(text, words):
     """A highlighted passage of a long text around its first match."""
     return search.excerpt(text, words or [])
+
+
+@register.filter
+def matching_sentence(text, words):
+    """The sentence of a document's text where the query's words meet, highlighted."""
+    return search.matching_sentence(text, words or [])
