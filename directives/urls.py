@@ -66,4 +66,5 @@ urlpatterns = [
     # Prometheus metrics, for the monitoring host only (DJANGO_METRICS_ALLOWED).
     path("metrics", metrics.metrics, name="metrics"),
     path("bench/baseline/", ops.baseline, name="baseline"),
+    path("bench/minimal/", ops.minimal, name="bench_minimal"),
 ]

@@ -122,6 +122,7 @@ PARAMS: dict[str, Row] = {
     "healthz": Row(),
     "metrics": Row(),
     "baseline": Row(),
+    "bench_minimal": Row(),
     "admin:index": Row(),
     "admin:login": Row(get=("next",), post=("username", "password", "next")),
     "admin:logout": Row(),

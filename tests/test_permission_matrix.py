@@ -217,6 +217,12 @@ MATRIX: dict[str, dict] = {
         "HEAD": SIGNED_IN_NOT_ALLOWED,
         "POST": SIGNED_IN_NOT_ALLOWED,
     },
+    # The baseline's own yardstick: public, no session, no database.
+    "bench_minimal": {
+        "GET": EVERYONE_OK,
+        "HEAD": roles(NOT_ALLOWED),
+        "POST": roles(NOT_ALLOWED),
+    },
     "set_language": {
         "GET": roles(REDIRECT),
         "POST": roles(REDIRECT),

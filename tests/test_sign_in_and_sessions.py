@@ -219,7 +219,8 @@ def test_idle_timeout_comes_from_the_environment():
             "shell",
             "-c",
             "from django.conf import settings; "
-            "print(settings.SESSION_COOKIE_AGE, settings.SESSION_SAVE_EVERY_REQUEST)",
+            "from directives.operations.sessions import refresh_interval; "
+            "print(settings.SESSION_COOKIE_AGE, refresh_interval())",
         ],
         cwd=root,
         env=env,
@@ -227,7 +228,7 @@ def test_idle_timeout_comes_from_the_environment():
         text=True,
         check=True,
     )
-    assert result.stdout.strip().splitlines()[-1].split() == ["900", "True"]
+    assert result.stdout.strip().splitlines()[-1].split() == ["900", "90"]
 
 
 # --- CSRF ----------------------------------------------------------------------------------------

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from axes.backends import AxesStandaloneBackend
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
 # The client's address has one home (trusted proxies only); kept importable from here.
@@ -21,6 +25,46 @@ class LockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class ShellBackend(ModelBackend):
+    """Django's own password backend, loading in one query what every page's shell needs.
+
+    The user of each request comes with their membership and unit (permissions.membership_of
+    reads it from there) and their unread notification count (the bell), so the per-request
+    work is two queries, the session and this one, on every page.
+    """
+
+    def get_user(self, user_id):
+        from directives.models import Membership, Notification
+
+        UserModel = get_user_model()  # noqa: N806 (a class)
+        unread = (
+            Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+            .order_by()
+            .values("recipient")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        try:
+            user = (
+                UserModel._default_manager.select_related("membership__unit")
+                .annotate(
+                    unread_notifications=Coalesce(
+                        Subquery(unread, output_field=IntegerField()), Value(0)
+                    )
+                )
+                .get(pk=user_id)
+            )
+        except UserModel.DoesNotExist:
+            return None
+        if not self.user_can_authenticate(user):
+            return None
+        try:
+            user._membership_cache = user.membership
+        except Membership.DoesNotExist:
+            user._membership_cache = None
+        return user
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None):

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "directives.operations.sessions.refresh_idle_sessions",
     # Body limits from the headers, before the CSRF check (or anything) reads the body.
     "directives.operations.limits.request_limits",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -197,7 +198,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_IDLE_SECONDS", str(8 * 60 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True  # the age above then works as an idle timeout
+# The age above works as an idle timeout: directives.operations.sessions.refresh_idle_sessions
+# saves an active session at most every five minutes (not on every request, as
+# SESSION_SAVE_EVERY_REQUEST would: a write per page).
+SESSION_SAVE_EVERY_REQUEST = False
 
 # Domain settings (domain.md §3): "due soon" threshold in days.
 TRACKER_DUE_SOON_DAYS = int(os.environ.get("TRACKER_DUE_SOON_DAYS", "5"))
@@ -262,7 +266,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Theo dõi nhiệm v�
 # addresses gets five tries per address.
 AUTHENTICATION_BACKENDS = [
     "tracker.auth.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the user with their membership and unread count (the
+    # page shell's data) in one query.
+    "tracker.auth.ShellBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))

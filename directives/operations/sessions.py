@@ -1,4 +1,5 @@
-"""Database sessions that ask an unreachable database once per request, not twice.
+"""Database sessions that ask an unreachable database once per request, not twice, and an idle
+timeout that does not write the session on every request.
 
 Django's session middleware reads the session again while it finishes the response, so a request
 made while the database is away waited for a connection twice (2 × the pool's timeout) before
@@ -8,8 +9,19 @@ at once. Otherwise it is Django's own database store: same table, same behaviour
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.sessions.backends import db
 from django.db import InterfaceError, OperationalError
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+# The session remembers when it was last pushed forward (seconds since the epoch).
+SEEN_KEY = "_seen"
+REFRESH_AT_MOST = 300  # seconds between two refreshes of an active session
 
 
 class SessionStore(db.SessionStore):
@@ -23,3 +35,41 @@ class SessionStore(db.SessionStore):
         except (OperationalError, InterfaceError) as error:
             self._unavailable = error
             raise
+
+
+def refresh_interval() -> int:
+    """Seconds between two refreshes: a tenth of the idle timeout, at most five minutes."""
+    return max(1, min(REFRESH_AT_MOST, settings.SESSION_COOKIE_AGE // 10))
+
+
+def refresh_idle_sessions(get_response: Callable[[HttpRequest], HttpResponse]):
+    """The idle timeout (SESSION_COOKIE_AGE after the last activity) without a session write on
+    every request: an active session is saved, pushing its expiry forward, at most once per
+    refresh_interval(). A session then ends between AGE − interval and AGE after the last
+    request (7 h 55 min to 8 h by default), and a page costs no write of the session table.
+
+    Placed after SessionMiddleware, so the session is marked before that middleware decides
+    whether to save it. Requests that did not use the session (static files, /healthz) or that
+    took it away (the bell's poll: polling is not activity) are left alone.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not session.accessed or session.is_empty():
+            return response
+        now = int(timezone.now().timestamp())
+        seen = session.get(SEEN_KEY)
+        stale = not isinstance(seen, int) or not 0 <= now - seen < refresh_interval()
+        if stale or session.modified:  # saved anyway: say so, to spare the next request
+            session[SEEN_KEY] = now
+        return response
+
+    return middleware
+
+
+@receiver(user_logged_in, dispatch_uid="session_seen_at_sign_in")
+def _seen_at_sign_in(sender, request, user, **kwargs):
+    """A session starts as just refreshed: the first page after signing in writes nothing."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SEEN_KEY] = int(timezone.now().timestamp())

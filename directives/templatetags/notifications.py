@@ -12,4 +12,8 @@ def notification_bell(context) -> dict:
     from directives.views.notifications import unread_count
 
     user = context.get("user")
-    return {"unread": unread_count(user) if user is not None else 0}
+    if user is None:
+        return {"unread": 0}
+    # Loaded with the user (tracker.auth.ShellBackend); counted here for a user from elsewhere.
+    unread = getattr(user, "unread_notifications", None)
+    return {"unread": unread_count(user) if unread is None else unread}

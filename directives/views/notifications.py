@@ -103,7 +103,7 @@ def notification_bell(request: HttpRequest) -> HttpResponse:
     """The bell with the unread count, polled by htmx every minute from every page.
 
     A resource of its own (the count), not a fragment of the list page. Polling is not activity:
-    with SESSION_SAVE_EVERY_REQUEST each poll would push the idle timeout back for ever, so the
+    each poll refreshing the session would push the idle timeout back for ever, so the
     session is left unsaved here.
     """
     if not request.user.is_authenticated:

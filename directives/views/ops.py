@@ -2,7 +2,9 @@
 
 `/healthz` is public (the proxy has no session) and says only "ok" or "unavailable". The baseline
 is an ordinary signed-in page rendering a tiny template through the full middleware stack, so the
-benchmark can state every page's cost as a ratio to what Django itself costs here.
+benchmark can state every page's cost as a ratio to what Django itself costs here. The minimal
+page is the baseline's own yardstick: one template, no session, no database — what the shell
+(session, user, membership) adds to every page is the gap between the two.
 """
 
 from __future__ import annotations
@@ -38,3 +40,10 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def baseline(request: HttpRequest) -> TemplateResponse:
     """A bare signed-in page: the yardstick every benchmarked page is divided by."""
     return TemplateResponse(request, "ops/baseline.html", {})
+
+
+@require_GET
+@login_not_required
+def minimal(request: HttpRequest) -> TemplateResponse:
+    """A public page of one template that reads neither the session nor the database."""
+    return TemplateResponse(request, "ops/minimal.html", {})
