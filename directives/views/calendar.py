@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -26,9 +27,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from directives import actions, calendar, feeds
+from directives import actions, calendar, feeds, permissions
 from directives.models import Assignment, CalendarFeed, Event
 from directives.templatetags.tracker import deadline_label, vndate_weekday
+
+# Deadlines shown on one day; the rest are counted ("và 40 phân công khác"). A central leader's
+# month holds some fourteen thousand deadlines at a million assignments: all of them made a page
+# of tens of megabytes and tens of seconds.
+PER_DAY = 10
 
 # lunar_vn covers 1900–2100; a month grid may reach into the neighbouring years.
 FIRST_YEAR, LAST_YEAR = 1901, 2099
@@ -85,6 +91,11 @@ class Day:
     is_tet: bool = False
     deadlines: list[Assignment] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    total: int = 0  # deadlines that day in the user's scope; `deadlines` holds at most PER_DAY
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.deadlines)
 
     @property
     def label(self) -> str:
@@ -141,9 +152,14 @@ def month_days(user, first: dt.date, today: dt.date) -> list[Day]:
         )
         for d in dates
     }
+    due = Assignment.objects.visible_to(user).filter(deadline__range=(start, end))
+    for day, total in due.order_by().values_list("deadline").annotate(n=Count("pk")):
+        days[day].total = total
+    # The first PER_DAY of each day, numbered within their day by the database.
+    order = [F("directive__position").asc(), F("pk").asc()]
     deadlines = (
-        Assignment.objects.visible_to(user)
-        .filter(deadline__range=(start, end))
+        due.annotate(day_rank=Window(RowNumber(), partition_by=F("deadline"), order_by=order))
+        .filter(day_rank__lte=PER_DAY)
         .select_related("directive", "lead_unit")
         .with_standing(on=today)
         .order_by("deadline", "directive__position", "pk")
@@ -187,7 +203,10 @@ def calendar_month(request: HttpRequest) -> TemplateResponse:
         "days": days,
         "agenda": [d for d in days if d.in_month and d.has_items],
         "month_deadlines": [a for d in days if d.in_month for a in d.deadlines],
-        "deadline_count": sum(len(d.deadlines) for d in days if d.in_month),
+        "deadline_count": sum(d.total for d in days if d.in_month),
+        "sees_lists": permissions.can_view_dashboard(request.user),
+        "capped": any(d.more for d in days if d.in_month),
+        "per_day": PER_DAY,
         "event_count": len({e.pk for d in days if d.in_month for e in d.events}),
         "weekdays": WEEKDAYS,
         "lunar_months": _lunar_months(first),

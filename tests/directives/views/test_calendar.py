@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from directives.models import Event
+from directives.models import Directive, Event
 from tests.factories import AssignmentFactory, DirectiveFactory
 
 URL = reverse("calendar_month")
@@ -188,3 +188,37 @@ def test_calendar_groups_one_directive_given_to_many_units(
         "",
         "Trước ngày 09/02/2021 (Ngày 28 tháng Chạp năm Canh Tý)",
     ]
+
+
+def test_a_busy_day_shows_ten_deadlines_and_counts_the_rest(
+    client, assignment, leader_user, staff_user, document
+):
+    """A central leader's month holds thousands of deadlines: each day shows the first ten (by
+    directive), says how many more there are, and the month's total counts them all."""
+    day = assignment.deadline
+    Directive.objects.filter(pk=assignment.directive_id).update(position=1)
+    for n in range(13):
+        AssignmentFactory(
+            directive=DirectiveFactory(document=document, position=n + 2),
+            lead_unit=assignment.lead_unit,
+            deadline=day,
+        )
+    response = get(client, leader_user)
+    html = response.content.decode()
+    cell = next(d for d in response.context["days"] if d.date == day)
+    assert (len(cell.deadlines), cell.total, cell.more) == (10, 14, 4)
+    assert cell.deadlines[0] == assignment  # the first directive first
+    assert "14 thời hạn trong tháng" in html
+    more = f"?due_from={day:%Y-%m-%d}&amp;due_to={day:%Y-%m-%d}"
+    assert f'{reverse("dashboard_assignments")}{more}">và 4 phân công khác</a>' in html
+    assert "Mỗi ngày hiện tối đa 10 phân công" in html
+    # Staff have no leaders' list to open: the count alone.
+    staff_html = get(client, staff_user).content.decode()
+    assert "và 4 phân công khác" in staff_html
+    assert reverse("dashboard_assignments") not in staff_html
+
+
+def test_a_day_within_the_cap_says_nothing_more(client, assignment, leader_user):
+    html = get(client, leader_user).content.decode()
+    assert "phân công khác" not in html
+    assert "Mỗi ngày hiện tối đa" not in html
