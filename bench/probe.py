@@ -138,9 +138,17 @@ def context_rows(page: Page, user) -> list[dict[str, str]]:
     if page.method != "POST":
         candidates = candidates.filter(led_open=0)
     limit = POST_VARIANTS if page.method == "POST" else 1
+    found = list(candidates[:limit])
+    if not found and page.method != "POST":
+        # Leaders and the inspector lead nothing themselves: an open assignment they may see.
+        found = list(
+            Assignment.objects.visible_to(user)
+            .exclude(status=Status.DONE)
+            .order_by("deadline", "pk")
+            .values_list("pk", "version", "percent")[:1]
+        )
     rows = [
-        {**base, "assignment": str(pk), "version": str(v), "percent": str(p)}
-        for pk, v, p in candidates[:limit]
+        {**base, "assignment": str(pk), "version": str(v), "percent": str(p)} for pk, v, p in found
     ]
     return rows or [{**base, "assignment": "0", "version": "1", "percent": "0"}]
 
@@ -244,7 +252,12 @@ def collect(pages: list[Page] = PAGES) -> dict:
     }
     users: dict[str, object] = {}
     for page in pages:
-        entry: dict = {"user": page.user, "method": page.method, "kind": page.kind}
+        entry: dict = {
+            "user": page.user,
+            "method": page.method,
+            "kind": page.kind,
+            "url_name": page.url_name,
+        }
         out["pages"][page.name] = entry
         try:
             user = users.get(page.user) or account(page.user)

@@ -62,7 +62,7 @@ local counter = 0
 local uses = {}
 local threads = {}
 setup = function(thread) table.insert(threads, thread) end
-saved, refused = 0, 0
+saved, refused, bad, hits = 0, 0, 0, 0
 request = function()
   counter = counter + 1
   local r = reqs[(counter - 1) %% #reqs + 1]
@@ -79,20 +79,27 @@ request = function()
 end
 response = function(status, headers, body)
   -- A saved form redirects (no JavaScript); a refused one (conflict, error) answers 200.
+  -- Any other answer (a redirect to sign-in, an error) is a failed request: the row says so.
   if method == "POST" then
-    if status == 302 then saved = saved + 1 else refused = refused + 1 end
+    if status == 302 then saved = saved + 1
+    elseif status == 200 then refused = refused + 1
+    else bad = bad + 1 end
+  elseif status ~= 200 then
+    bad = bad + 1
   end
+  if headers["X-Region-Cache"] == "hit" then hits = hits + 1 end
 end
 done = function(summary, latency, requests)
-  local bad = summary.errors.status + summary.errors.connect + summary.errors.read
+  local errors = summary.errors.status + summary.errors.connect + summary.errors.read
     + summary.errors.write + summary.errors.timeout
   local t = threads[1]
   io.write(string.format(
     "WRKJSON {\"requests\": %%d, \"seconds\": %%f, \"errors\": %%d, "
-    .. "\"p50\": %%f, \"p95\": %%f, \"p99\": %%f, \"saved\": %%d, \"refused\": %%d}\n",
-    summary.requests, summary.duration / 1e6, bad,
+    .. "\"p50\": %%f, \"p95\": %%f, \"p99\": %%f, \"saved\": %%d, \"refused\": %%d, "
+    .. "\"failed\": %%d, \"cache_hits\": %%d}\n",
+    summary.requests, summary.duration / 1e6, errors,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
-    t:get("saved"), t:get("refused")))
+    t:get("saved"), t:get("refused"), t:get("bad"), t:get("hits")))
 end
 """
 
@@ -317,10 +324,12 @@ def wrk(port: int, method: str, variants: list[dict], cookies: list[str], csrf: 
     return figures
 
 
-def fetch(port: int, path: str, cookie: str) -> float:
-    """One GET with a session; returns its seconds."""
+def fetch(port: int, path: str, cookie: str, csrf: str = "") -> float:
+    """One GET with a session (and the CSRF cookie wrk sends, which the dashboard's cached
+    region is keyed on); returns its seconds."""
+    cookies = f"sessionid={cookie}" + (f"; csrftoken={csrf}" if csrf else "")
     request = urllib.request.Request(
-        f"http://{HOST}:{port}{path}", headers={"Host": HOST, "Cookie": f"sessionid={cookie}"}
+        f"http://{HOST}:{port}{path}", headers={"Host": HOST, "Cookie": cookies}
     )
     started = time.perf_counter()
     with urllib.request.urlopen(request, timeout=300) as response:
@@ -347,6 +356,107 @@ def drain(port: int, limit: float = 300) -> None:
             time.sleep(0.5)
 
 
+def progress_rows(env: dict[str, str]) -> int:
+    """Progress updates in the benchmark database: a POST row's saves are counted here, before
+    and after its run, not from the answers (an expired session's redirect is not a save)."""
+    code = "from directives.models import ProgressUpdate; print(ProgressUpdate.objects.count())"
+    return int(manage(env, "shell", "-v", "0", "-c", code, capture=True).split()[-1])
+
+
+def is_dashboard(page: dict) -> bool:
+    return page.get("url_name") == "dashboard"
+
+
+def measure(port: int, name: str, page: dict, probe: dict, env: dict[str, str], row: dict) -> None:
+    """Load one page with wrk between two baseline runs; fill `row` with its figures."""
+    baseline_path = [{"path": "/bench/baseline/", "body": ""}]
+    cookies = probe["sessions"][page["user"]]
+    csrf = probe["csrf"]
+    # Warm up as the measured requests will ask: every session (the dashboard's region is
+    # cached per session and CSRF cookie) and every GET variant; a POST would spend a version.
+    fetch(port, baseline_path[0]["path"], cookies[0], csrf)
+    if page["method"] == "GET":
+        for cookie in cookies:
+            for variant in page["variants"][:4]:
+                fetch(port, variant["path"], cookie, csrf)
+    drain(port)
+    before = wrk(port, "GET", baseline_path, cookies, csrf, DURATION)
+    saved_before = progress_rows(env) if page["method"] == "POST" else 0
+    measured = wrk(port, page["method"], page["variants"], cookies, csrf, DURATION)
+    drain(port)
+    if page["method"] == "POST":
+        row["saved_rows"] = progress_rows(env) - saved_before
+    if measured["requests"] == 0 and page["method"] == "GET":
+        # Slower than the whole run: time one request alone and estimate from it.
+        seconds = fetch(port, page["variants"][0]["path"], cookies[0], csrf)
+        measured.update(rps=min(2, CONNECTIONS) / seconds, p50=seconds * 1000, p95=seconds * 1000)
+        row["estimated"] = "no request finished within the run; one request timed alone"
+    after = wrk(port, "GET", baseline_path, cookies, csrf, DURATION)
+    # The baseline is the mean of the runs just before and just after the page, so a change of
+    # load on the shared machine during the pair shows in both.
+    base = {k: (before[k] + after[k]) / 2 for k in ("rps", "p50", "p95")}
+    row.update(
+        rps=round(measured["rps"], 1),
+        p50_ms=round(measured["p50"], 2),
+        p95_ms=round(measured["p95"], 2),
+        errors=measured["errors"],
+        failed=measured.get("failed", 0) + before.get("failed", 0) + after.get("failed", 0),
+        requests=measured["requests"],
+        **(
+            {"saved": measured.get("saved", 0), "refused": measured.get("refused", 0)}
+            if page["method"] == "POST"
+            else {}
+        ),
+        **({"cache_hits": measured.get("cache_hits", 0)} if is_dashboard(page) else {}),
+        baseline_rps=round(base["rps"], 1),
+        baseline_p50_ms=round(base["p50"], 2),
+        baseline_p95_ms=round(base["p95"], 2),
+        baseline_queries=probe["baseline_queries"][page["user"]],
+        baseline_rps_before_after=[round(before["rps"], 1), round(after["rps"], 1)],
+        rps_ratio=round(measured["rps"] / base["rps"], 3) if base["rps"] else 0.0,
+    )
+    drain(port)
+    log(
+        f"  {name:34} {row['rps']:7.1f} req/s ({row['rps_ratio']:.0%} of baseline "
+        f"{row['baseline_rps']:.0f}), p50 {row['p50_ms']:.1f} ms, "
+        f"p95 {row['p95_ms']:.1f} ms, "
+        f"{row['queries']} queries, HTTP {row['status']}"
+        + (f", {row['errors']} errors" if row["errors"] else "")
+        + (f", {row['failed']} FAILED answers (not 200)" if row["failed"] else "")
+        + (f", {row['cache_hits']} cache hits" if "cache_hits" in row else "")
+        + (
+            f", {row['saved_rows']} saved (rows), {row['refused']} refused"
+            if page["method"] == "POST"
+            else ""
+        )
+    )
+
+
+def shell_cost(port: int, probe: dict, backend: str, size: int) -> dict:
+    """The baseline page (signed in) against the minimal page (no session, no database)."""
+    user = next(iter(probe["sessions"]))
+    cookies, csrf = probe["sessions"][user], probe["csrf"]
+    minimal = wrk(port, "GET", [{"path": "/bench/minimal/", "body": ""}], [""], csrf, DURATION)
+    baseline = wrk(port, "GET", [{"path": "/bench/baseline/", "body": ""}], cookies, csrf, DURATION)
+    row = {
+        "backend": backend,
+        "size": size,
+        "page": "baseline ÷ minimal page",
+        "kind": "shell",
+        "available": True,
+        "minimal_rps": round(minimal["rps"], 1),
+        "baseline_rps": round(baseline["rps"], 1),
+        "failed": minimal.get("failed", 0) + baseline.get("failed", 0),
+        "rps_ratio": round(baseline["rps"] / minimal["rps"], 3) if minimal["rps"] else 0.0,
+        "target": 0.5,
+    }
+    log(
+        f"  {'baseline ÷ minimal page':34} {row['baseline_rps']:.0f} ÷ {row['minimal_rps']:.0f}"
+        f" req/s = {row['rps_ratio']:.0%} (target ≥ 50 %)"
+    )
+    return row
+
+
 def bench_one(backend: str, size: int, static_root: Path) -> list[dict]:
     env = production_env(database_url(backend, size), static_root)
     record = prepare(backend, size, env)
@@ -362,9 +472,10 @@ def bench_one(backend: str, size: int, static_root: Path) -> list[dict]:
         ).stdout
     )
     rows = []
+    measured: list[tuple[str, dict]] = []
     server, port = start_server(env)
     try:
-        baseline_path = [{"path": "/bench/baseline/", "body": ""}]
+        rows.append(shell_cost(port, probe, backend, size))
         for name, page in probe["pages"].items():
             row = {"backend": backend, "size": size, "page": name, **page}
             row.pop("variants", None)
@@ -383,59 +494,25 @@ def bench_one(backend: str, size: int, static_root: Path) -> list[dict]:
                     f"HTTP {e['status']}"
                 )
                 continue
-            cookies = probe["sessions"][page["user"]]
-            # Warm both paths up with one request each (a POST would spend a version), and
-            # let any slow request of the previous page finish before the baseline runs.
-            fetch(port, baseline_path[0]["path"], cookies[0])
-            if page["method"] == "GET":
-                fetch(port, page["variants"][0]["path"], cookies[0])
-            drain(port)
-            before = wrk(port, "GET", baseline_path, cookies, probe["csrf"], DURATION)
-            measured = wrk(port, page["method"], page["variants"], cookies, probe["csrf"], DURATION)
-            drain(port)
-            if measured["requests"] == 0 and page["method"] == "GET":
-                # Slower than the whole run: time one request alone and estimate from it.
-                seconds = fetch(port, page["variants"][0]["path"], cookies[0])
-                measured.update(
-                    rps=min(2, CONNECTIONS) / seconds, p50=seconds * 1000, p95=seconds * 1000
-                )
-                row["estimated"] = "no request finished within the run; one request timed alone"
-            after = wrk(port, "GET", baseline_path, cookies, probe["csrf"], DURATION)
-            # The baseline is the mean of the runs just before and just after the page, so a
-            # change of load on the shared machine during the pair shows in both.
-            base = {k: (before[k] + after[k]) / 2 for k in ("rps", "p50", "p95")}
-            row.update(
-                rps=round(measured["rps"], 1),
-                p50_ms=round(measured["p50"], 2),
-                p95_ms=round(measured["p95"], 2),
-                errors=measured["errors"],
-                **(
-                    {"saved": measured.get("saved", 0), "refused": measured.get("refused", 0)}
-                    if page["method"] == "POST"
-                    else {}
-                ),
-                baseline_rps=round(base["rps"], 1),
-                baseline_p50_ms=round(base["p50"], 2),
-                baseline_p95_ms=round(base["p95"], 2),
-                baseline_queries=probe["baseline_queries"][page["user"]],
-                baseline_rps_before_after=[round(before["rps"], 1), round(after["rps"], 1)],
-                rps_ratio=round(measured["rps"] / base["rps"], 3) if base["rps"] else 0.0,
-            )
-            drain(port)
-            log(
-                f"  {name:34} {row['rps']:7.1f} req/s ({row['rps_ratio']:.0%} of baseline "
-                f"{row['baseline_rps']:.0f}), p50 {row['p50_ms']:.1f} ms, "
-                f"p95 {row['p95_ms']:.1f} ms, "
-                f"{row['queries']} queries, HTTP {row['status']}"
-                + (f", {row['errors']} errors" if row["errors"] else "")
-                + (
-                    f", {row['saved']} saved, {row['refused']} refused"
-                    if page["method"] == "POST"
-                    else ""
-                )
-            )
+            measure(port, name, page, probe, env, row)
+            measured.append((name, page))
     finally:
         stop_server(server)
+    dashboards = [(name, page) for name, page in measured if is_dashboard(page)]
+    if dashboards:
+        # The same dashboards again with their cached region switched off: what a leader gets
+        # right after any write, and what every request costs without a shared cache.
+        log("  dashboards with the region cache off …")
+        off_env = {**env, "DJANGO_DASHBOARD_CACHE": "0"}
+        server, port = start_server(off_env)
+        try:
+            for name, page in dashboards:
+                row = {"backend": backend, "size": size, "page": f"{name}, cache off", **page}
+                row.pop("variants", None)
+                rows.append(row)
+                measure(port, f"{name}, cache off", page, probe, off_env, row)
+        finally:
+            stop_server(server)
     for row in rows:
         row["generation_seconds"] = record.get("generation_seconds")
     return rows
@@ -460,6 +537,16 @@ def print_table(rows: list[dict]) -> None:
         start = f"{r['backend']:8} {r['size']:>9,}  {r['page']:34}"
         if not r.get("available"):
             print(f"{start} not available — {r.get('reason', '')}")
+            continue
+        if r.get("kind") == "shell":
+            verdict = "ok" if r["rps_ratio"] >= r["target"] else "MISS"
+            print(
+                f"{start} baseline {r['baseline_rps']:.0f} ÷ minimal {r['minimal_rps']:.0f} req/s"
+                f" = {r['rps_ratio']:.2f} (target ≥ {r['target']:.0%}) {verdict}"
+            )
+            continue
+        if r.get("failed"):
+            print(f"{start} FAILED: {r['failed']} answers were not 200 (or a save's redirect)")
             continue
         if r.get("kind") == "export":
             e = r["export"]

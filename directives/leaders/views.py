@@ -105,6 +105,8 @@ def _region_key(request: HttpRequest) -> str | None:
     and per CSRF cookie; and per language, day (overdue counts move at midnight), the full URL
     (filters, date) and the data version.
     """
+    if not settings.DASHBOARD_REGION_CACHE:
+        return None
     session = request.session.session_key
     csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
     version = freshness.data_version() if session and csrf else None
@@ -119,6 +121,9 @@ def _region_key(request: HttpRequest) -> str | None:
         request.get_full_path(),
     ]
     return "tracker:dashboard:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+REGION_CACHE_HEADER = "X-Region-Cache"
 
 
 def _cached(key: str | None) -> str | None:
@@ -151,8 +156,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         _keep(key, region)
     region = mark_safe(region)  # noqa: S308 - our own template's output, escaped when rendered
     if _partial(request, DASHBOARD, "dashboard") != DASHBOARD:
-        return HttpResponse(region)
-    return TemplateResponse(request, DASHBOARD, {**context, "region": region})
+        response = HttpResponse(region)
+    else:
+        response = TemplateResponse(request, DASHBOARD, {**context, "region": region})
+    # For the benchmark (and operators): whether this answer reused a cached region.
+    response[REGION_CACHE_HEADER] = "off" if key is None else "miss" if context else "hit"
+    return response
 
 
 @require_GET

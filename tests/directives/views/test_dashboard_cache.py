@@ -7,6 +7,7 @@ write — must give the next request a fresh picture; a region must never reach 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -150,3 +151,27 @@ def test_without_a_cache_the_dashboard_and_writes_go_on(demo, monkeypatch):
         kind="extension",
     )
     assert counts(_get(client)[0])["overdue_unfinished"] == 5
+
+
+def test_each_answer_says_whether_it_reused_the_region(demo):
+    client = signed_in(Client())
+    client.get(reverse("dashboard"))  # sets the CSRF cookie
+    first, _ = _get(client)
+    second, _ = _get(client)
+    assert (first["X-Region-Cache"], second["X-Region-Cache"]) == ("miss", "hit")
+
+
+def test_the_region_cache_can_be_switched_off(demo, settings):
+    client = signed_in(Client())
+    client.get(reverse("dashboard"))
+    cached, _ = _get(client)
+    settings.DASHBOARD_REGION_CACHE = False
+    first, cold = _get(client)
+    second, again = _get(client)
+    assert (first["X-Region-Cache"], second["X-Region-Cache"]) == ("off", "off")
+    assert again == cold  # computed each time, not read from the cache
+
+    def numbers(response) -> bytes:  # the region without its freshly masked CSRF tokens
+        return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]*"', b"", _region(response))
+
+    assert numbers(second) == numbers(first) == numbers(cached)
