@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import User
 
-from directives.models import ReportingObligation, Role, UnitKind
+from directives.models import Membership, ReportingObligation, Role, UnitKind
 from directives.periodic import slots
-from tests.factories import DocumentFactory, UnitFactory, member
+from tests.factories import DocumentFactory, UnitFactory
 
 
 @pytest.fixture
@@ -52,15 +53,33 @@ def slot_of(obligation):
     return get
 
 
+class People(dict):
+    """Users made on first use, without a password (hashing one takes most of a second; tests
+    sign them in with force_login)."""
+
+    ROLES = {
+        "district_staff": (lambda t: t["districts"][0], Role.STAFF),
+        "district_leader": (lambda t: t["districts"][0], Role.LEADER),
+        "other_district_staff": (lambda t: t["districts"][1], Role.STAFF),
+        "office_staff": (lambda t: t["office"], Role.STAFF),
+        "office_leader": (lambda t: t["office"], Role.LEADER),
+        "province_leader": (lambda t: t["province"], Role.LEADER),
+        "inspector": (lambda t: t["province"], Role.INSPECTOR),
+        "outsider": (lambda t: t["outsider"], Role.STAFF),
+    }
+
+    def __init__(self, tree):
+        super().__init__()
+        self.tree = tree
+
+    def __missing__(self, name):
+        unit, role = self.ROLES[name]
+        user = User.objects.create(username=f"periodic-{name}", email=f"{name}@example.org")
+        Membership.objects.create(user=user, unit=unit(self.tree), role=role)
+        self[name] = user
+        return user
+
+
 @pytest.fixture
 def people(tree):
-    return {
-        "district_staff": member(tree["districts"][0], Role.STAFF),
-        "district_leader": member(tree["districts"][0], Role.LEADER),
-        "other_district_staff": member(tree["districts"][1], Role.STAFF),
-        "office_staff": member(tree["office"], Role.STAFF),
-        "office_leader": member(tree["office"], Role.LEADER),
-        "province_leader": member(tree["province"], Role.LEADER),
-        "inspector": member(tree["province"], Role.INSPECTOR),
-        "outsider": member(tree["outsider"], Role.STAFF),
-    }
+    return People(tree)
