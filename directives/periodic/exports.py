@@ -58,7 +58,7 @@ def matrix_workbook(grid: reporting.Matrix, today) -> bytes:
     )
     sheet.append([_("Đơn vị"), *[p.label for p in grid.periods]], bold)
     for unit, line in grid.rows:
-        sheet.append([unit.name, *[_cell_text(row) for row in line]], plain)
+        sheet.append([unit.name, *[_cell_text(row) for _period, row in line]], plain)
     sheet.append([])
     sheet.append([_("Tổng")], bold)
     for status, label in ReportStatus.choices:

@@ -118,7 +118,7 @@ class Matrix:
     obligation: ReportingObligation
     year: int
     periods: list[P.Period]
-    rows: list[tuple[Unit, list[Row | None]]]
+    rows: list[tuple[Unit, list[tuple[P.Period, Row | None]]]]
     page: object = None
     totals: dict[str, int] = field(default_factory=dict)
 
@@ -171,11 +171,11 @@ def matrix(
         for period in periods:
             slot = cells.get((unit.pk, period.key))
             if slot is None:
-                line.append(None)
+                line.append((period, None))
                 continue
             row = Row(slot, slot.status(today), slot.days_late(today))
             totals[row.status] += 1
-            line.append(row)
+            line.append((period, row))
         rows.append((unit, line))
     return Matrix(obligation, year, periods, rows, page_obj, dict(totals))
 
