@@ -99,29 +99,34 @@ def generate(gen, count: int) -> dict[str, int]:
         ReportSubmission.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     ) + 1
 
+    # Everything read from the database is read first: nothing may be queried on the connection
+    # while COPY streams the rows.
+    plan = []
+    for obligation in obligations:
+        unit_ids = list(obligation.reporting_units().values_list("pk", flat=True))
+        for period in obligation.periods(starts_on, horizon):
+            plan.append((obligation.pk, period, *obligation.dates_for(period), unit_ids))
+
     def rows():
         pk = next_id
-        for obligation in obligations:
-            unit_ids = list(obligation.reporting_units().values_list("pk", flat=True))
-            for period in obligation.periods(starts_on, horizon):
-                cutoff, due = obligation.dates_for(period)
-                for unit_id in unit_ids:
-                    state, submitted = _state(rng, period, due, today)
-                    pk += 1
-                    yield (
-                        pk - 1,
-                        obligation.pk,
-                        unit_id,
-                        period.key,
-                        period.start.isoformat(),
-                        period.end.isoformat(),
-                        cutoff.isoformat(),
-                        due.isoformat(),
-                        state,
-                        1 if state == "open" else 2,
-                        submitted,
-                        "{}",
-                    )
+        for obligation_id, period, cutoff, due, unit_ids in plan:
+            for unit_id in unit_ids:
+                state, submitted = _state(rng, period, due, today)
+                pk += 1
+                yield (
+                    pk - 1,
+                    obligation_id,
+                    unit_id,
+                    period.key,
+                    period.start.isoformat(),
+                    period.end.isoformat(),
+                    cutoff.isoformat(),
+                    due.isoformat(),
+                    state,
+                    1 if state == "open" else 2,
+                    submitted,
+                    "{}",
+                )
 
     written = gen.writer.write(ReportSubmission, columns, rows())
     return {"reporting_obligations": len(obligations), "report_submissions": written}
