@@ -246,7 +246,7 @@ PARAMS: dict[str, Row] = {
     ),
     # Periodic reports (issue 18).
     "periodic_list": Row(),
-    "periodic_obligation": Row(get=("period", "status")),
+    "periodic_obligation": Row(get=("period", "status", "page")),
     "periodic_matrix": Row(get=("year", "page")),
     "periodic_matrix_xlsx": Row(get=("year",)),
     "periodic_compiled_docx": Row(get=("period",)),

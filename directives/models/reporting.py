@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+import zoneinfo
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -227,6 +229,38 @@ SUBMISSION_TRANSITIONS = {
 }
 
 
+def local_date(moment: dt.datetime | None) -> dt.date | None:
+    """The local (Vietnam) day of `moment`; the zone is looked up once, not per row."""
+    if moment is None:
+        return None
+    return moment.astimezone(_local_zone()).date()
+
+
+@lru_cache(maxsize=1)
+def _local_zone():
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def status_of(state: str, submitted_on, due_date, period_start, on: dt.date) -> str:
+    """The status users read (ReportStatus) from a slot's stored values, as of `on`."""
+    if state == SubmissionState.ACCEPTED:
+        return ReportStatus.ACCEPTED
+    if state == SubmissionState.RETURNED:
+        return ReportStatus.RETURNED
+    if state == SubmissionState.SUBMITTED:
+        late = submitted_on is not None and submitted_on > due_date
+        return ReportStatus.LATE if late else ReportStatus.ON_TIME
+    if on < period_start:
+        return ReportStatus.NOT_YET
+    return ReportStatus.NOT_SUBMITTED
+
+
+def days_late_of(state: str, submitted_on, due_date, on: dt.date) -> int:
+    """Days past the due date: of the submission when there is one, else of `on`."""
+    day = submitted_on if state in (SubmissionState.SUBMITTED, SubmissionState.ACCEPTED) else None
+    return max(0, ((day or on) - due_date).days)
+
+
 class ReportSubmissionQuerySet(models.QuerySet):
     def unsubmitted_due(self, on: dt.date):
         """Slots whose due date has come and that hold no report the receiver has (open or
@@ -317,7 +351,7 @@ class ReportSubmission(models.Model):
 
     @property
     def submitted_on(self) -> dt.date | None:
-        return timezone.localtime(self.submitted_at).date() if self.submitted_at else None
+        return local_date(self.submitted_at)
 
     def late(self) -> bool:
         """Submitted after the due date (the latest submission counts)."""
@@ -325,22 +359,11 @@ class ReportSubmission(models.Model):
 
     def status(self, on: dt.date) -> str:
         """The status a user reads as of `on` (see ReportStatus)."""
-        if self.state == SubmissionState.ACCEPTED:
-            return ReportStatus.ACCEPTED
-        if self.state == SubmissionState.RETURNED:
-            return ReportStatus.RETURNED
-        if self.state == SubmissionState.SUBMITTED:
-            return ReportStatus.LATE if self.late() else ReportStatus.ON_TIME
-        if on < self.period_start:
-            return ReportStatus.NOT_YET
-        return ReportStatus.NOT_SUBMITTED
+        return status_of(self.state, self.submitted_on, self.due_date, self.period_start, on)
 
     def days_late(self, on: dt.date) -> int:
         """Days past the due date: of the submission when there is one, else of `on`."""
-        day = self.submitted_on if self.state != SubmissionState.OPEN else None
-        if self.state == SubmissionState.RETURNED:
-            day = None
-        return max(0, ((day or on) - self.due_date).days)
+        return days_late_of(self.state, self.submitted_on, self.due_date, on)
 
 
 class ReportSubmissionEvent(models.Model):

@@ -193,7 +193,7 @@ def periodic_compiled_docx(request: HttpRequest, pk: int) -> HttpResponse:
         from django.http import Http404
 
         raise Http404
-    table = reporting.period_table(request.user, obligation, period, today)
+    table = reporting.period_table(request.user, obligation, period, today, page=None)
     response = HttpResponse(compiled_document(table, today), content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="tong-hop-{pk}-{period.key}.docx"'
     return response

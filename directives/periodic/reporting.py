@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import Paginator
 
 from directives.models import ReportingObligation, ReportStatus, ReportSubmission, Unit
+from directives.models.reporting import days_late_of, local_date, status_of
 from directives.periodic import periods as P
 from directives.periodic.permissions import visible_submissions
 
@@ -31,7 +32,7 @@ UNITS_PER_PAGE = 100
 
 @dataclass
 class Row:
-    submission: ReportSubmission
+    submission: ReportSubmission | Cell
     status: str
     days_late: int
 
@@ -58,6 +59,8 @@ class PeriodTable:
     counts: dict[str, int] = field(default_factory=dict)
     cutoff: dt.date | None = None
     due: dt.date | None = None
+    page: object = None
+    total: int = 0
 
     @property
     def count_list(self) -> list[tuple[str, str, int, str]]:
@@ -95,22 +98,54 @@ def default_period(periods: list[P.Period], today: dt.date) -> P.Period | None:
 
 
 def period_table(
-    user, obligation: ReportingObligation, period: P.Period, today: dt.date, status: str = ""
+    user,
+    obligation: ReportingObligation,
+    period: P.Period,
+    today: dt.date,
+    status: str = "",
+    *,
+    page: int | None = 1,
 ) -> PeriodTable:
-    slots = (
-        visible_submissions(user)
-        .filter(obligation=obligation, period_key=period.key)
-        .select_related("unit", "submitted_by", "decided_by")
-        .order_by("unit__path")
+    """Every unit's slot of one period: counts over all of them (from light rows), full rows for
+    one page of UNITS_PER_PAGE (`page` None: all of them, for the compiled report)."""
+    slots = visible_submissions(user).filter(obligation=obligation, period_key=period.key)
+    light = list(
+        slots.order_by("unit__path").values_list(
+            "pk", "state", "submitted_at", "due_date", "period_start", "cutoff_date"
+        )
     )
-    rows = [Row(s, s.status(today), s.days_late(today)) for s in slots]
-    counts = Counter(r.status for r in rows)
+    statuses = {
+        pk: status_of(state, local_date(at), due, start, today)
+        for pk, state, at, due, start, _cutoff in light
+    }
+    counts = Counter(statuses.values())
+    ids = [row[0] for row in light if not status or statuses[row[0]] == status]
+    page_obj = None
+    if page is not None:
+        page_obj = Paginator(ids, UNITS_PER_PAGE).get_page(page)
+        ids = list(page_obj.object_list)
+    objects = slots.select_related("unit", "submitted_by", "decided_by").in_bulk(ids)
+    rows = [
+        Row(objects[pk], statuses[pk], objects[pk].days_late(today)) for pk in ids if pk in objects
+    ]
     table = PeriodTable(obligation, period, rows, dict(counts))
-    if rows:
-        table.cutoff, table.due = rows[0].submission.cutoff_date, rows[0].submission.due_date
-    if status:
-        table.rows = [r for r in rows if r.status == status]
+    table.page = page_obj
+    table.total = len(light)
+    if light:
+        table.cutoff, table.due = light[0][5], light[0][3]
     return table
+
+
+@dataclass
+class Cell:
+    """What a matrix cell needs of a slot, read without building model instances."""
+
+    pk: int
+    submitted_on: dt.date | None
+    due_date: dt.date
+
+    def late(self) -> bool:
+        return self.submitted_on is not None and self.submitted_on > self.due_date
 
 
 @dataclass
@@ -151,17 +186,11 @@ def matrix(
     else:
         units = list(units)
     cells = {
-        (s.unit_id, s.period_key): s
-        for s in slots.filter(unit_id__in=[u.pk for u in units]).only(
-            "pk",
-            "unit_id",
-            "period_key",
-            "period_start",
-            "period_end",
-            "due_date",
-            "cutoff_date",
-            "state",
-            "submitted_at",
+        (unit_id, key): (pk, state, local_date(at), due, start)
+        for pk, unit_id, key, state, at, due, start in slots.filter(
+            unit_id__in=[u.pk for u in units]
+        ).values_list(
+            "pk", "unit_id", "period_key", "state", "submitted_at", "due_date", "period_start"
         )
     }
     totals: Counter = Counter()
@@ -169,11 +198,15 @@ def matrix(
     for unit in units:
         line = []
         for period in periods:
-            slot = cells.get((unit.pk, period.key))
-            if slot is None:
+            found = cells.get((unit.pk, period.key))
+            if found is None:
                 line.append((period, None))
                 continue
-            row = Row(slot, slot.status(today), slot.days_late(today))
+            pk, state, submitted_on, due, start = found
+            status = status_of(state, submitted_on, due, start, today)
+            row = Row(
+                Cell(pk, submitted_on, due), status, days_late_of(state, submitted_on, due, today)
+            )
             totals[row.status] += 1
             line.append((period, row))
         rows.append((unit, line))
