@@ -156,6 +156,8 @@ def periodic_matrix(request: HttpRequest, pk: int) -> TemplateResponse:
             "year": year,
             "years": years,
             "today": today,
+            # One URL prefix for the page's cells instead of a reverse() per cell.
+            "submission_base": reverse("submission_detail", args=[1]).removesuffix("1/"),
             "legend": [
                 (s, label, reporting.STATUS_CLASS[s], grid.totals.get(s, 0))
                 for s, label in ReportStatus.choices

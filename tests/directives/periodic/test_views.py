@@ -110,6 +110,7 @@ def test_matrix_shows_units_by_period(client, obligation, q4, people):
         client, people["office_staff"], "periodic_matrix", obligation.pk, year=2020
     ).content.decode()
     assert "Q4" in text and "Huyện ủy định kỳ 3" in text and "Nộp muộn" in text
+    assert f'href="/periodic/submissions/{q4["second"].pk}/"' in text
 
 
 def test_matrix_excel_and_compiled_word(client, obligation, q4, people):
