@@ -12,12 +12,13 @@ register = template.Library()
 
 
 @register.inclusion_tag("directives/periodic/_dashboard_count.html", takes_context=True)
-def periodic_unsubmitted(context) -> dict:
+def periodic_unsubmitted(context, only_if_any: bool = False) -> dict:
     """Reports due and not submitted (or returned) that the user sees, for the dashboard's
     document (its `doc` parameter) or, without one, for everything the user sees.
 
     Computed on every request, outside the dashboard's cached region: a submission does not
-    change the assignments' data version that the region is cached by."""
+    change the assignments' data version that the region is cached by. `only_if_any`: nothing
+    at all when the count is zero (the home page, where most users have no reports to make)."""
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return {"count": None}
@@ -34,4 +35,7 @@ def periodic_unsubmitted(context) -> dict:
     query = permissions.visible_submissions(request.user).unsubmitted_due(today)
     if document_id:
         query = query.filter(obligation__document_id=document_id)
-    return {"count": query.count(), "document_id": document_id}
+    count = query.count()
+    if only_if_any and not count:
+        return {"count": None}
+    return {"count": count, "document_id": document_id}

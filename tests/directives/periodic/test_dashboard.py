@@ -22,3 +22,14 @@ def test_dashboard_counts_reports_due_and_not_submitted(client, demo):
     # nine districts) has fallen due with nothing submitted.
     assert count == 2 + 9
     assert "Báo cáo định kỳ chưa nộp" in section
+
+
+def test_home_shows_the_count_only_to_those_concerned(client, demo):
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    client.force_login(users.get(username="namcan"))
+    text = client.get(reverse("home")).content.decode()
+    assert 'id="periodic-unsubmitted"' in text  # Năm Căn's Q4/2020 and Q1/2021 are missing
+    client.force_login(users.get(username="laodong"))
+    assert 'id="periodic-unsubmitted"' not in client.get(reverse("home")).content.decode()
