@@ -234,6 +234,12 @@ def submission_submit(request: HttpRequest, pk: int):
         except actions.SubmissionConflict as conflict:
             submission = conflict.current
             error = str(conflict)
+            # Keep what the user typed, on the version now stored, so sending it again works
+            # once they have read what changed (files must be chosen again).
+            data = request.POST.copy()
+            data["version"] = str(submission.version)
+            form = SubmitForm(data, figure_names=submission.obligation.figure_names())
+            form.is_valid()
         except actions.SubmissionError as refusal:
             error = str(refusal)
         else:

@@ -241,3 +241,19 @@ def test_who_may_post(client, obligation, q4, people):
 def test_list_counts_reports_due_and_not_submitted(client, obligation, q4, people):
     text = page(client, people["office_staff"], "periodic_list").content.decode()
     assert obligation.title in text
+
+
+def test_stale_submit_keeps_the_text_on_the_current_version(client, obligation, q4, people):
+    third = q4["third"]
+    staff3 = member(third.unit, Role.STAFF)
+    # Someone else's change moves the version on while the form is open.
+    type(third).objects.filter(pk=third.pk).update(version=5)
+    client.force_login(staff3)
+    url = reverse("submission_submit", args=[third.pk])
+    response = client.post(url, {"text": "Văn bản đang nhập", "version": "1"})
+    text = response.content.decode()
+    assert response.status_code == 200 and "người khác cập nhật" in text
+    assert "Văn bản đang nhập" in text and 'value="5"' in text
+    third.refresh_from_db()
+    assert third.state == "open"
+    assert client.post(url, {"text": "Văn bản đang nhập", "version": "5"}).status_code == 302
