@@ -15,6 +15,8 @@ bench/probe.py:
   {big_document}  the document with the most assignments: the load data's large central one
                 (min(10,000, half the assignments)), not the newest, so not the default
   {unit_of_staff}  the staff account's unit (the admin changelist filters on it)
+  {obligation}  the periodic-report obligation with the most slots (every people's committee of
+                the country, monthly)       {year}  the current year
 
 Accounts (made by generate_load_data, prefix "load-"): staff (a department of the first
 province), leader (leader of the first province), unit-leader (leader of one of its districts),
@@ -131,4 +133,42 @@ PAGES: list[Page] = [
         query="lead_unit__id__exact={unit_of_staff}",
     ),
     Page("Excel export", "report_xlsx", "central", query="doc={big_document}", kind="export"),
+    # Periodic reports (issue 18): the national monthly obligation, seen by the central leader
+    # (every unit) and by a province leader (its own units).
+    Page("periodic list, central", "periodic_list", "central"),
+    Page(
+        "periodic period page, central",
+        "periodic_obligation",
+        "central",
+        {"pk": "{obligation}"},
+    ),
+    Page(
+        "periodic matrix, central",
+        "periodic_matrix",
+        "central",
+        {"pk": "{obligation}"},
+        query="year={year}",
+    ),
+    Page(
+        "periodic matrix, province",
+        "periodic_matrix",
+        "leader",
+        {"pk": "{obligation}"},
+        query="year={year}",
+    ),
+    Page(
+        "periodic matrix Excel",
+        "periodic_matrix_xlsx",
+        "central",
+        {"pk": "{obligation}"},
+        query="year={year}",
+        kind="export",
+    ),
+    Page(
+        "periodic compiled Word",
+        "periodic_compiled_docx",
+        "central",
+        {"pk": "{obligation}"},
+        kind="export",
+    ),
 ]

@@ -95,6 +95,20 @@ def province_document(province: int | None, district: int | None) -> str:
     return str(documents.values_list("pk", flat=True).first() or "")
 
 
+@cache
+def biggest_obligation() -> str:
+    """The periodic-report obligation with the most slots (the load data's national monthly
+    one: every people's committee of the country × 14 months)."""
+    from directives.models import ReportSubmission
+
+    rows = (
+        ReportSubmission.objects.values("obligation")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "obligation")[:1]
+    )
+    return str(rows[0]["obligation"]) if rows else "0"
+
+
 def district_of_unit_leader() -> int | None:
     try:
         return unit_id(account("unit-leader"))
@@ -116,6 +130,8 @@ def context_rows(page: Page, user) -> list[dict[str, str]]:
         "past": (today - dt.timedelta(days=365)).isoformat(),
         "document": province_document(leader_unit, district_of_unit_leader()),
         "big_document": big_document(),
+        "obligation": biggest_obligation(),
+        "year": str(today.year),
     }
     own = unit or staff_unit
     # GET pages show one open assignment the unit leads. POST rows need many: a variant sent

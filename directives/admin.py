@@ -480,3 +480,7 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         count = queryset.active().update(revoked_at=timezone.now())
         self.message_user(request, _("Đã thu hồi %(n)d địa chỉ.") % {"n": count})
+
+
+# Periodic reports (issue 18) register their own admin pages.
+from directives.periodic import admin as _periodic_admin  # noqa: E402,F401

@@ -127,6 +127,8 @@ USERS = [
         False,
     ),
     ("namcan", ("Cán bộ", "Huyện ủy Năm Căn"), "Huyện ủy Năm Căn", Role.STAFF, False),
+    # Receives the periodic reports of the district-level committees (issue 18).
+    ("vanphong", ("Cán bộ", "Văn phòng Tỉnh ủy"), "Văn phòng Tỉnh ủy", Role.STAFF, False),
 ]
 
 
@@ -436,8 +438,11 @@ class Seeder:
 
 def seed() -> Seeder:
     """Create (or complete) the demo data; safe to run any number of times."""
+    from directives.periodic.demo import seed_periodic
+
     with transaction.atomic():
         seeder = Seeder()
         seeder.run()
         seeder.users()
+        seed_periodic(seeder)
     return seeder

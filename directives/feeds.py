@@ -128,6 +128,14 @@ def build_feed(user, *, now: dt.datetime | None = None) -> bytes:
     )
     for assignment in assignments:
         cal.add_component(_deadline_event(assignment, today=today, stamp=stamp, domain=domain))
+    # Periodic reports (issue 18): due dates from a year back to a year ahead.
+    from directives.periodic.calendar import feed_events
+
+    year = dt.timedelta(days=366)
+    for event in feed_events(
+        user, start=today - year, end=today + year, stamp=stamp, domain=domain
+    ):
+        cal.add_component(event)
     for item in Event.objects.order_by("date", "pk"):
         cal.add_component(_milestone(item, stamp=stamp, domain=domain))
     return cal.to_ical()

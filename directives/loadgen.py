@@ -186,6 +186,8 @@ class Options:
     today: dt.date = field(default_factory=dt.date.today)
     password: str = "load-password-12345"  # noqa: S105 - synthetic accounts, refused off DEBUG
     chunk: int = 20_000
+    # Periodic reports (issue 18): None = directives.periodic.loadgen.default_count(assignments).
+    obligations: int | None = None
 
 
 @dataclass
@@ -434,6 +436,9 @@ class Generator:
             started = time.perf_counter()
             self.assignments()
             self.timed("assignments and history", started)
+            started = time.perf_counter()
+            self.periodic()
+            self.timed("periodic reports", started)
             started = time.perf_counter()
         self.timed("indexes and foreign keys checked", started)
         started = time.perf_counter()
@@ -1116,6 +1121,16 @@ class Generator:
         )
 
     # -- after the bulk load -----------------------------------------------------------------------
+
+    def periodic(self) -> None:
+        """Reporting obligations and their slots (directives.periodic.loadgen)."""
+        from directives.periodic import loadgen as periodic_loadgen
+
+        count = self.o.obligations
+        if count is None:
+            count = periodic_loadgen.default_count(self.o.assignments)
+        if count:
+            self.report.counts.update(periodic_loadgen.generate(self, count))
 
     def finish(self) -> None:
         models = domain_models() + [get_user_model()]

@@ -318,6 +318,10 @@ def run(now: dt.datetime | None = None) -> RunSummary:
     now = now or timezone.now()
     summary = RunSummary()
     create_reminders(now, summary)
+    # Periodic reports (issue 18): reminders before the due date and when late.
+    from directives.periodic import reminders as periodic_reminders
+
+    periodic_reminders.create(now, summary)
     send_digests(now, summary)
     send_emails(now, summary)
     return summary

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from directives.leaders import exports
 from directives.leaders import views as leader
@@ -62,6 +62,8 @@ urlpatterns = [
     path("dashboard/report.docx", reports.report_docx, name="report_docx"),
     path("dashboard/urge-letter/", reports.urge_letter, name="urge_letter"),
     path("dashboard/print/", exports.report_print, name="report_print"),
+    # Periodic reports (issue 18): obligations, who has not reported, submissions.
+    path("periodic/", include("directives.periodic.urls")),
     path("healthz", ops.healthz, name="healthz"),
     # Prometheus metrics, for the monitoring host only (DJANGO_METRICS_ALLOWED).
     path("metrics", metrics.metrics, name="metrics"),

@@ -109,6 +109,12 @@ def _version(w: World) -> int:
     return w.assignment.version
 
 
+def _slot_version(w: World, name: str) -> int:
+    slot = getattr(w, name)
+    slot.refresh_from_db()
+    return slot.version
+
+
 DECISION = {"filters": _filters}
 PASSWORDS = ("old_password", "new_password1", "new_password2")
 
@@ -239,6 +245,27 @@ PARAMS: dict[str, Row] = {
         base_post=lambda w: {"decision": "refuse", "note": "Quét"},
         wrap=DECISION,
     ),
+    # Periodic reports (issue 18).
+    "periodic_list": Row(),
+    "periodic_obligation": Row(get=("period", "status", "page")),
+    "periodic_matrix": Row(get=("year", "page")),
+    "periodic_matrix_xlsx": Row(get=("year",)),
+    "periodic_compiled_docx": Row(get=("period",)),
+    "periodic_template": Row(),
+    "submission_detail": Row(),
+    "submission_submit": Row(
+        post=("text", "version", "figure_0"),
+        base_post=lambda w: {"text": "Quét", "version": _slot_version(w, "open_slot")},
+    ),
+    "submission_review": Row(
+        post=("decision", "reason", "version"),
+        base_post=lambda w: {
+            "decision": "return",
+            "reason": "Quét",
+            "version": _slot_version(w, "submitted_slot"),
+        },
+    ),
+    "submission_file": Row(),
     "calendar_month": Row(get=("month",)),
     "calendar_subscription": Row(),
     "calendar_subscription_renew": Row(),
@@ -324,6 +351,8 @@ FINGERPRINT = {
     "directives_notification": "COUNT(*), COUNT(read_at)",
     "directives_calendarfeed": "COUNT(*), COUNT(revoked_at)",
     "directives_attachment": "COUNT(*), COALESCE(MAX(id), 0)",
+    "directives_reportsubmission": "COUNT(*), COALESCE(SUM(version), 0)",
+    "directives_reportsubmissionevent": "COUNT(*), COALESCE(MAX(id), 0)",
 }
 _FINGERPRINT_SQL = " UNION ALL ".join(
     f"SELECT '{table}', {columns} FROM {table}"  # noqa: S608 - our own table names

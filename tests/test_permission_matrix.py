@@ -111,6 +111,25 @@ LEAD_ACTS = roles(
     leader_inside=OK,
 )
 READS_DASHBOARD = roles(OK, anonymous=LOGIN, staff=FORBIDDEN)
+# Periodic reports: the world's obligation has the lead unit report to the coordinating unit
+# (the receiving office), under the assigner's document; the reporting unit submits, the
+# receiving unit accepts or returns; everyone else who sees it only reads.
+SEES_REPORT = SEES_ASSIGNMENT
+SUBMITS_REPORT = roles(
+    FORBIDDEN,
+    anonymous=LOGIN,
+    unrelated_staff=NOT_FOUND,
+    leader_outside=NOT_FOUND,
+    lead_staff=OK,
+    leader_inside=OK,
+)
+REVIEWS_REPORT = roles(
+    FORBIDDEN,
+    anonymous=LOGIN,
+    unrelated_staff=NOT_FOUND,
+    leader_outside=NOT_FOUND,
+    coordinating_staff=OK,
+)
 DECIDES = roles(FORBIDDEN, anonymous=LOGIN, leader_outside=NOT_FOUND, assigner=OK)
 
 # --- the application's URLs ---------------------------------------------------------------------
@@ -318,6 +337,63 @@ MATRIX: dict[str, dict] = {
         "PUT": SIGNED_IN_NOT_ALLOWED,
     },
     "report_print": {"GET": READS_DASHBOARD, "POST": SIGNED_IN_NOT_ALLOWED},
+    # --- Periodic reports (issue 18): who has not reported, the matrix, exports, submissions.
+    "periodic_list": {
+        "GET": SIGNED_IN_OK,
+        "HEAD": SIGNED_IN_NOT_ALLOWED,
+        "POST": SIGNED_IN_NOT_ALLOWED,
+    },
+    "periodic_obligation": {
+        "args": lambda w: [w.obligation.pk],
+        "query": "?period=2020-Q4",
+        "GET": SEES_REPORT,
+        "POST": SIGNED_IN_NOT_ALLOWED,
+    },
+    "periodic_matrix": {
+        "args": lambda w: [w.obligation.pk],
+        "query": "?year=2020",
+        "GET": SEES_REPORT,
+        "POST": SIGNED_IN_NOT_ALLOWED,
+    },
+    "periodic_matrix_xlsx": {
+        "args": lambda w: [w.obligation.pk],
+        "GET": SEES_REPORT,
+        "POST": SIGNED_IN_NOT_ALLOWED,
+    },
+    "periodic_compiled_docx": {
+        "args": lambda w: [w.obligation.pk],
+        "query": "?period=2020-Q4",
+        "GET": SEES_REPORT,
+        "POST": SIGNED_IN_NOT_ALLOWED,
+    },
+    "periodic_template": {
+        "args": lambda w: [w.obligation.pk],
+        "GET": SEES_REPORT,
+        "POST": SIGNED_IN_NOT_ALLOWED,
+    },
+    "submission_detail": {
+        "args": lambda w: [w.submitted_slot.pk],
+        "GET": SEES_REPORT,
+        "HEAD": SIGNED_IN_NOT_ALLOWED,
+        "POST": SIGNED_IN_NOT_ALLOWED,
+    },
+    "submission_submit": {
+        "args": lambda w: [w.open_slot.pk],
+        "GET": SIGNED_IN_NOT_ALLOWED,
+        "POST": SUBMITS_REPORT,  # empty form: errors, nothing submitted
+        "PUT": SIGNED_IN_NOT_ALLOWED,
+    },
+    "submission_review": {
+        "args": lambda w: [w.submitted_slot.pk],
+        "GET": SIGNED_IN_NOT_ALLOWED,
+        "POST": REVIEWS_REPORT,  # empty form: errors, nothing decided
+        "PUT": SIGNED_IN_NOT_ALLOWED,
+    },
+    "submission_file": {
+        "args": lambda w: [w.submitted_slot.pk, w.submission_file.pk],
+        "GET": SEES_REPORT,
+        "POST": SIGNED_IN_NOT_ALLOWED,
+    },
     # --- Calendar: everyone's own month and own secret address.
     "calendar_month": {
         "GET": SIGNED_IN_OK,
@@ -388,6 +464,9 @@ ADMIN_MODELS: dict[str, dict] = {
     "directives.notification": {**VIEW_AND_DELETE, "history_versions": False},
     # Who subscribed a calendar: every field read-only, tokens never shown; revoke or delete.
     "directives.calendarfeed": {**NO_ADD, "history_versions": False},
+    # Periodic reports: obligations are set up here; submissions only read (and deleted).
+    "directives.reportingobligation": {**FULL, "history_versions": True},
+    "directives.reportsubmission": {**VIEW_AND_DELETE, "history_versions": False},
     # django-axes' own admin: every field read-only, so "change" saves nothing.
     "axes.accessattempt": {**NO_ADD, "history_versions": False},
     "axes.accesslog": {**NO_ADD, "history_versions": False},

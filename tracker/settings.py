@@ -109,7 +109,10 @@ TEMPLATES = [
                 "tracker.context_processors.csp_nonce",
             ],
             # Leaders' numbers live in one package (directives/leaders/), tags included.
-            "libraries": {"leader": "directives.leaders.templatetags"},
+            "libraries": {
+                "leader": "directives.leaders.templatetags",
+                "periodic": "directives.periodic.templatetags",
+            },
         },
     },
 ]

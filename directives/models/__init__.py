@@ -25,6 +25,16 @@ from .membership import Membership, Role
 from .progress import AppendOnlyError, DeadlineChange, ProgressUpdate
 from .reminder import Notification, Reminder
 from .reminder_run import ReminderRun
+from .reporting import (
+    SUBMISSION_TRANSITIONS,
+    Frequency,
+    ReportingObligation,
+    ReportStatus,
+    ReportSubmission,
+    ReportSubmissionEvent,
+    ReportSubmissionFile,
+    SubmissionState,
+)
 from .tally import AssignmentTally
 from .unit import Unit, UnitKind
 
@@ -50,6 +60,14 @@ __all__ = [
     "ProgressUpdate",
     "Reminder",
     "ReminderRun",
+    "ReportStatus",
+    "ReportSubmission",
+    "ReportSubmissionEvent",
+    "ReportSubmissionFile",
+    "ReportingObligation",
+    "SUBMISSION_TRANSITIONS",
+    "SubmissionState",
+    "Frequency",
     "ReportGroup",
     "Role",
     "Standing",

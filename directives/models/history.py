@@ -26,6 +26,7 @@ from .directive import Directive
 from .document import Document
 from .extension import ExtensionRequest
 from .membership import Membership
+from .reporting import ReportingObligation
 from .unit import Unit
 
 
@@ -84,6 +85,9 @@ _track(Directive, excluded_fields=["search_text"])
 _track(Assignment, m2m_fields=["coordinating_units"])
 _track(ExtensionRequest)
 _track(Membership)
+# Periodic reports (issue 18): the obligation as the admin sets it (submissions keep their
+# own trail).
+_track(ReportingObligation, m2m_fields=["units"])
 # Never a copy of the password hash; `last_login` changes at every sign-in.
 _track(User, excluded_fields=["password", "last_login"], m2m_fields=["groups", "user_permissions"])
 _track(Group, m2m_fields=["permissions"])

@@ -91,6 +91,7 @@ class Day:
     is_tet: bool = False
     deadlines: list[Assignment] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    reports: list = field(default_factory=list)  # periodic report due dates (issue 18)
     total: int = 0  # deadlines that day in the user's scope; `deadlines` holds at most PER_DAY
 
     @property
@@ -120,7 +121,7 @@ class Day:
 
     @property
     def has_items(self) -> bool:
-        return bool(self.deadlines or self.events or self.holiday or self.is_tet)
+        return bool(self.deadlines or self.events or self.reports or self.holiday or self.is_tet)
 
 
 def _tet_days(start: dt.date, end: dt.date) -> set[dt.date]:
@@ -174,6 +175,10 @@ def month_days(user, first: dt.date, today: dt.date) -> list[Day]:
         while day <= last:
             days[day].events.append(event)
             day += dt.timedelta(days=1)
+    from directives.periodic.calendar import due_items
+
+    for item in due_items(user, start, end):
+        days[item.due].reports.append(item)
     return list(days.values())
 
 

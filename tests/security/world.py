@@ -14,7 +14,17 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from directives import actions
-from directives.models import Attachment, Event, ExtensionRequest, Notification, Role, UnitKind
+from directives.models import (
+    Attachment,
+    Event,
+    ExtensionRequest,
+    Notification,
+    ReportingObligation,
+    Role,
+    UnitKind,
+)
+from directives.periodic import actions as periodic_actions
+from directives.periodic import slots as periodic_slots
 from tests.evidence_files import upload
 from tests.factories import (
     AssignmentFactory,
@@ -100,6 +110,30 @@ def build_world() -> World:
     )
     calendar_feed = actions.renew_calendar_feed(users[LEAD_STAFF])
     Group.objects.create(name="Nhóm ma trận").user_set.add(users[ADMIN])
+    # Periodic reports (issue 18): the lead unit reports quarterly to the coordinating unit
+    # (the receiving office); Q4/2020 is submitted with a file, Q1/2021 is open.
+    obligation = ReportingObligation.objects.create(
+        document=document,
+        title="Báo cáo định kỳ ma trận",
+        frequency="quarterly",
+        due_rule="ngày 15 của tháng cuối kỳ",
+        receiving_unit=coordinating_unit,
+        figures="Số lớp (lớp)",
+        starts_on=dt.date(2020, 10, 1),
+        ends_on=dt.date(2021, 3, 31),
+    )
+    obligation.units.add(lead_unit)
+    obligation.template_file.save("mau.pdf", upload("Mẫu báo cáo.pdf"), save=False)
+    obligation.template_name = "Mẫu báo cáo.pdf"
+    obligation.save()
+    periodic_slots.create_slots_for(obligation, dt.date(2020, 12, 1))
+    submitted_slot = obligation.submissions.get(period_key="2020-Q4")
+    periodic_actions.submit(
+        submitted_slot,
+        user=users[LEAD_STAFF],
+        text="Báo cáo quý ma trận",
+        files=[upload("Báo cáo quý.pdf")],
+    )
     now = timezone.now()
     AccessAttempt.objects.create(
         username="ai-do", ip_address="192.0.2.1", user_agent="test", failures_since_start=1
@@ -127,5 +161,9 @@ def build_world() -> World:
             "extension": ExtensionRequest.objects.get(assignment=assignment),
             "notification": Notification.objects.get(recipient=users[LEAD_STAFF]),
             "calendar_feed": calendar_feed,
+            "obligation": obligation,
+            "submitted_slot": submitted_slot,
+            "open_slot": obligation.submissions.get(period_key="2021-Q1"),
+            "submission_file": submitted_slot.files.get(),
         },
     )

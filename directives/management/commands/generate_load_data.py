@@ -28,6 +28,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--updates", type=int, help="Số báo cáo tiến độ (mặc định: 5 × số phân công)."
         )
+        parser.add_argument(
+            "--obligations",
+            type=int,
+            help="Số chế độ báo cáo định kỳ (mặc định: số phân công / 1000, từ 2 đến 100).",
+        )
         parser.add_argument("--seed", type=int, default=1, help="Hạt giống ngẫu nhiên.")
         parser.add_argument("--years", type=int, default=6, help="Số năm lịch sử (mặc định 6).")
         parser.add_argument(
@@ -72,6 +77,7 @@ class Command(BaseCommand):
             years=o["years"],
             today=o["today"] or dt.date.today(),
             password=o["password"],
+            obligations=o["obligations"],
         )
         report = loadgen.Generator(options, log=self.stdout.write).run()
         counts = ", ".join(f"{name} {n:,}" for name, n in report.counts.items())
