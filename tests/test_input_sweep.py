@@ -148,7 +148,20 @@ PARAMS: dict[str, Row] = {
     "admin:app_list": Row(),
     "admin:directives_document_import": Row(
         # What the confirm step parses itself (formset counts are Django's, bounded by it).
-        post=("payload", "unk-TOTAL_FORMS", "doc-issue_date", "asg-0-directive", "asg-0-lead"),
+        post=(
+            "payload",
+            "unk-TOTAL_FORMS",
+            "doc-issue_date",
+            "asg-0-directive",
+            "asg-0-lead",
+            # A proposed reporting obligation (issue 18): its key, rule and units.
+            "obl-TOTAL_FORMS",
+            "obl-0-directive",
+            "obl-0-frequency",
+            "obl-0-due_rule",
+            "obl-0-receiving_unit",
+            "obl-0-units",
+        ),
         base_post=lambda w: {
             "step": "confirm",
             "payload": sign_source("THÔNG BÁO\n1. Nhiệm vụ một."),
@@ -167,6 +180,15 @@ PARAMS: dict[str, Row] = {
             "asg-0-lead": f"u:{w.lead_unit.pk}",
             "unk-TOTAL_FORMS": "0",
             "unk-INITIAL_FORMS": "0",
+            "obl-TOTAL_FORMS": "1",
+            "obl-INITIAL_FORMS": "0",
+            "obl-0-include": "on",
+            "obl-0-directive": "0",
+            "obl-0-title": "Báo cáo kết quả",
+            "obl-0-frequency": "quarterly",
+            "obl-0-due_rule": "ngày 20 của tháng cuối kỳ",
+            "obl-0-receiving_unit": str(w.lead_unit.pk),
+            "obl-0-units": str(w.lead_unit.pk),
         },
     ),
     "assignment_list": Row(get=("q", "status", "standing", "directive", "role", "page")),

@@ -40,6 +40,7 @@ from directives.intake_forms import (
     unsign_source,
 )
 from directives.models import Document, Unit
+from directives.periodic import intake_review
 
 TEMPLATE = "directives/intake/document_import.html"
 REQUIRED = ("directives.add_document", "directives.add_directive", "directives.add_assignment")
@@ -99,6 +100,8 @@ def _forms(
             initial=initial.get("unknown"),
             form_kwargs={"can_create": can_create, "levels": unit_levels(index)},
         ),
+        # Reporting obligations the text asks for (issue 18): created only if left ticked.
+        "obligation_formset": intake_review.formset(data, initial.get("obligations")),
     }
 
 
@@ -151,6 +154,11 @@ def _summary(forms: dict, assignment_forms: list) -> dict:
         "map": decided(UnknownUnitForm.MAP),
         "ignore": decided(UnknownUnitForm.IGNORE),
         "undecided": [str(f["name"].value()) for f in unknown if not f["action"].value()],
+        "obligations": sum(
+            1
+            for f in forms["obligation_formset"]
+            if f["include"].value() not in (False, "", None) and _directive_key(f) in kept
+        ),
     }
 
 
@@ -167,7 +175,9 @@ def _review(request: HttpRequest, parsed) -> TemplateResponse:
     index = UnitIndex.from_units(units)
     proposal = propose(parsed, index, events=known_events())
     unknown = proposal.unknown_names
-    forms = _forms(request, units, unknown, index, initial=initial_data(proposal, units, index))
+    initial = initial_data(proposal, units, index)
+    initial["obligations"] = intake_review.initial(proposal, index)
+    forms = _forms(request, units, unknown, index, initial=initial)
     duplicate = Document.objects.filter(source_sha256=parsed.sha256).first()
     payload = sign_source(parsed.source_text)
     return TemplateResponse(
@@ -276,6 +286,15 @@ def _create(request, source_text: str, forms: dict, units: list[Unit]):
             assignments=rows,
             issuing_unit=forms["document_form"].cleaned_data["issuing_unit"],
             user=user,
+        )
+        by_number = {d.number: d for d in document.directives.all()}
+        intake_review.create(
+            forms["obligation_formset"],
+            document=document,
+            directives=[
+                by_number.get(d["number"].strip()) if d["include"] else None for d in directive_data
+            ],
+            errors_as=_RowError,
         )
     return document, len(rows)
 
