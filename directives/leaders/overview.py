@@ -877,7 +877,8 @@ def trend_chart(months: list[Month], *, title: str) -> TrendChart:
         [
             str(
                 _(
-                    "Theo tháng, 12 tháng gần nhất: số phân công hoàn thành (cột đặc) và số phân công đến hạn (cột gạch chéo)."
+                    "Theo tháng, 12 tháng gần nhất: số phân công hoàn thành (cột đặc) "
+                    "và số phân công đến hạn (cột gạch chéo)."
                 )
             ),
             *sentences,

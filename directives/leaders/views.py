@@ -35,8 +35,8 @@ from directives.decision_forms import (
     TransitionForm,
     UrgeForm,
 )
-from directives.leaders.charts import rate_bars, stacked_bars, weekly_lines
 from directives.leaders import overview_views
+from directives.leaders.charts import rate_bars, stacked_bars, weekly_lines
 from directives.leaders.dashboard import GROUP_ORDER, Dashboard
 from directives.leaders.reporting import Report, build_report, silent_coordinating_units
 from directives.models import (
