@@ -346,7 +346,10 @@ def test_unit_leader_sees_only_their_subtree_numbers_included(client, demo):
     assert "Phạm vi: Huyện ủy Năm Căn" in response.content.decode()
     # Units outside the subtree are not even offered as filters.
     outside = Unit.objects.get(name="Văn phòng Tỉnh ủy")
-    assert client.get(reverse("dashboard"), {"unit": outside.pk}).context["report"].unit is None
+    assert (
+        OneDocument(client).get(reverse("dashboard"), {"unit": outside.pk}).context["report"].unit
+        is None
+    )
 
 
 def test_unit_leader_gets_no_decision_buttons(client, demo):
