@@ -60,7 +60,7 @@ def demo_live(transactional_db, live_server, settings):
     from django.core.management import call_command
 
     settings.DEBUG = True
-    call_command("seed_demo")
+    call_command("seed_demo", founding_only=True)
     settings.DEBUG = False
     return live_server
 
