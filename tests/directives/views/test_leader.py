@@ -16,8 +16,8 @@ from directives import actions
 from directives.models import (
     Action,
     Assignment,
-    Document,
     DeadlineChange,
+    Document,
     ExtensionRequest,
     Notification,
     ProgressUpdate,
