@@ -866,7 +866,8 @@ def trend_chart(months: list[Month], *, title: str) -> TrendChart:
         chart.due.append(
             TrendBar(round(x + bar, 1), round(chart.bottom - h_due, 1), round(h_due, 1), label)
         )
-        chart.ticks.append((round(x + bar, 1), m.start.strftime("%m/%y")))
+        if i % 3 == 2:  # a label every quarter, ending with the as-of month: room to read
+            chart.ticks.append((round(x + bar, 1), m.start.strftime("%m/%Y")))
         sentences.append(
             str(
                 _("%(month)s: %(done)s hoàn thành, %(due)s đến hạn.")

@@ -70,7 +70,8 @@ def sign_in(page, live_server, username: str, password: str = "demo12345") -> No
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{live_server.url}/")
+    # Staff land on their list, leaders and inspectors on the overview (issue 14).
+    page.wait_for_url(lambda url: url.startswith(live_server.url) and "/accounts/login/" not in url)
 
 
 def screenshot(page, name: str) -> None:
