@@ -81,7 +81,15 @@ PAGES: list[Page] = [
         query="doc={document}&on={past}",
         target=0.10,
     ),
+    # The overview across every document (issue 14): three leaders, today and a year ago.
+    Page("overview, central", "dashboard", "central", target=0.15),
+    Page("overview, province", "dashboard", "leader", target=0.15),
+    Page("overview, district", "dashboard", "unit-leader", target=0.15),
+    Page("overview, central, past", "dashboard", "central", query="on={past}", target=0.15),
+    Page("overview, province, past", "dashboard", "leader", query="on={past}", target=0.15),
+    Page("overview, district, past", "dashboard", "unit-leader", query="on={past}", target=0.15),
     Page("calendar", "calendar_month", "staff"),
     Page("search", "search_results", "staff", query="q=ke+hoach"),
     Page("Excel export", "report_xlsx", "central", query="doc={big_document}", kind="export"),
+    Page("overview Excel export", "overview_xlsx", "central", kind="export"),
 ]
