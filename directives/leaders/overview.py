@@ -368,9 +368,21 @@ class Overview:
                 qs = qs.filter(directive__document__issue_date__lte=self.end)
         return qs
 
+    @cached_property
+    def scoped_ids(self) -> list[int]:
+        """The ids in scope, read once (an index-only read bounded by the scope).
+
+        Why not a join: the scope's conditions sit on the unit and document tables, so the
+        database can only apply them after the join, while the as-of conditions (correlated
+        subqueries on the history) sit on the assignment table and are evaluated on EVERY
+        assignment row first — measured at 10,000 assignments on PostgreSQL: 46 s for a province
+        leader's overview. With the ids listed, the history is read for the rows in scope only.
+        """
+        return list(self.scoped().order_by().values_list("pk", flat=True))
+
     def assignments(self) -> QuerySet:
         """Every filter applied, as of the chosen date."""
-        qs = self.scoped().as_of(self.on)
+        qs = Assignment.objects.filter(pk__in=self.scoped_ids).as_of(self.on)
         if self.by == PeriodBasis.DEADLINE:
             if self.start:
                 qs = qs.filter(asof_deadline__gte=self.start)
