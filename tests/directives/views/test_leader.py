@@ -264,7 +264,8 @@ def test_stale_lists_open_items_not_updated_for_30_days_with_or_without_deadline
             trusted=True,
         )
     client.force_login(leader_user)
-    stale = board(OneDocument(client).get(reverse("dashboard"))).stale
+    document = assignment.directive.document_id
+    stale = board(client.get(reverse("dashboard"), {"doc": document})).stale
     assert {a.pk for a in stale} == {assignment.pk, no_deadline.pk}
 
 
