@@ -171,4 +171,12 @@ PAGES: list[Page] = [
         {"pk": "{obligation}"},
         kind="export",
     ),
+    # The overview across every document (issue 14): three leaders, today and a year ago.
+    Page("overview, central", "dashboard", "central", target=0.15),
+    Page("overview, province", "dashboard", "leader", target=0.15),
+    Page("overview, district", "dashboard", "unit-leader", target=0.15),
+    Page("overview, central, past", "dashboard", "central", query="on={past}", target=0.15),
+    Page("overview, province, past", "dashboard", "leader", query="on={past}", target=0.15),
+    Page("overview, district, past", "dashboard", "unit-leader", query="on={past}", target=0.15),
+    Page("overview Excel export", "overview_xlsx", "central", kind="export"),
 ]

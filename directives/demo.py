@@ -436,13 +436,217 @@ class Seeder:
                 )
 
 
-def seed() -> Seeder:
-    """Create (or complete) the demo data; safe to run any number of times."""
+# Two more documents, so the leaders' overview (issue 14) has several to add up: one of the
+# Provincial People's Committee, one of a district Party committee. Their numbers, texts and
+# histories are illustrative sample data, not the province's real documents.
+# (number, subject, issuer, issuing unit, issue date, [(directive number, title,
+#   [(lead unit, coordinating units, deadline, basis, expected result, history)])])
+OTHER_DOCUMENTS = [
+    (
+        "15/KH-UBND",
+        "Kế hoạch thực hiện các chỉ tiêu phát triển kinh tế - xã hội năm 2021 (dữ liệu mẫu)",
+        "Ủy ban nhân dân tỉnh Cà Mau",
+        "Ủy ban nhân dân tỉnh",
+        D(2021, 1, 20),
+        [
+            (
+                "1",
+                "Giao chỉ tiêu kế hoạch năm 2021 cho các sở, ngành, huyện",
+                [
+                    (
+                        "Sở Kế hoạch và Đầu tư",
+                        ["Sở Tài chính"],
+                        D(2021, 2, 5),
+                        "Trong 15 ngày kể từ ngày ban hành",
+                        "Quyết định giao chỉ tiêu",
+                        "on_time",
+                    ),
+                ],
+            ),
+            (
+                "2",
+                "Phân bổ dự toán ngân sách năm 2021",
+                [
+                    (
+                        "Sở Tài chính",
+                        ["Sở Kế hoạch và Đầu tư"],
+                        D(2021, 2, 26),
+                        "Trước ngày 28/02/2021",
+                        "Báo cáo phân bổ dự toán",
+                        "late",
+                    ),
+                ],
+            ),
+            (
+                "3",
+                "Chuyển đổi số trong cơ quan nhà nước",
+                [
+                    (
+                        "Sở Thông tin và Truyền thông",
+                        ["Sở Kế hoạch và Đầu tư", "Công an tỉnh"],
+                        D(2021, 3, 31),
+                        "Trong quý I năm 2021",
+                        "Kế hoạch chuyển đổi số năm 2021",
+                        "open",
+                    ),
+                ],
+            ),
+            (
+                "4",
+                "Chăm sóc sức khỏe nhân dân, phòng, chống dịch bệnh",
+                [
+                    (
+                        "Sở Y tế",
+                        ["UBND huyện Năm Căn", "UBND huyện Ngọc Hiển"],
+                        D(2021, 6, 30),
+                        "Trong 6 tháng đầu năm 2021",
+                        "Báo cáo kết quả phòng, chống dịch",
+                        "started",
+                    ),
+                    (
+                        "UBND huyện Năm Căn",
+                        ["Sở Y tế"],
+                        D(2021, 2, 10),
+                        "Trước Tết Nguyên đán Tân Sửu",
+                        "Phương án phòng, chống dịch dịp Tết",
+                        "open",
+                    ),
+                ],
+            ),
+        ],
+    ),
+    (
+        "05-KL/HU",
+        "Kết luận của Ban Thường vụ Huyện ủy Năm Căn về nhiệm vụ trọng tâm quý I năm 2021 "
+        "(dữ liệu mẫu)",
+        "Ban Thường vụ Huyện ủy Năm Căn",
+        "Huyện ủy Năm Căn",
+        D(2021, 1, 8),
+        [
+            (
+                "1",
+                "Quán triệt Nghị quyết Đại hội Đảng bộ huyện",
+                [
+                    (
+                        "UBND huyện Năm Căn",
+                        [],
+                        D(2021, 1, 29),
+                        "Trước ngày 30/01/2021",
+                        "Hội nghị quán triệt",
+                        "on_time",
+                    ),
+                ],
+            ),
+            (
+                "2",
+                "Bảo đảm an sinh xã hội dịp Tết Nguyên đán Tân Sửu trên địa bàn huyện",
+                [
+                    (
+                        "UBND huyện Năm Căn",
+                        ["Huyện ủy Năm Căn"],
+                        D(2021, 2, 9),
+                        TET_TAN_SUU,
+                        "Báo cáo chăm lo Tết",
+                        "awaiting",
+                    ),
+                ],
+            ),
+            (
+                "3",
+                "Sơ kết công tác quý I năm 2021",
+                [
+                    (
+                        "UBND huyện Năm Căn",
+                        [],
+                        D(2021, 3, 31),
+                        "Trước ngày 31/03/2021",
+                        "Báo cáo sơ kết quý I",
+                        "open",
+                    ),
+                ],
+            ),
+        ],
+    ),
+]
+
+
+def _sample_history(kind: str, issued: dt.date, deadline: dt.date) -> list:
+    """A short illustrative history ending as `kind` says."""
+    s, r, c = Action.START, Action.REPORT_DONE, Action.CONFIRM
+    begun = issued + dt.timedelta(days=3)
+    if kind == "open":
+        return []
+    history = [
+        (begun, s, "Bắt đầu triển khai (dữ liệu mẫu)."),
+        (begun + dt.timedelta(days=7), 40, "Đang thực hiện (dữ liệu mẫu)."),
+    ]
+    if kind == "started":
+        return history
+    done = deadline - dt.timedelta(days=1) if kind != "late" else deadline + dt.timedelta(days=6)
+    history.append((done, r, "Đã hoàn thành, gửi báo cáo (dữ liệu mẫu)."))
+    if kind == "awaiting":
+        return history
+    history.append((done + dt.timedelta(days=1), c, "Xác nhận hoàn thành (dữ liệu mẫu)."))
+    return history
+
+
+def seed_other_documents(seeder: Seeder) -> list:
+    """The second and third demo documents with their assignments and history (once)."""
+    from directives.models import Directive, Document
+
+    documents = []
+    for number, subject, issuer, unit_name, issued, items in OTHER_DOCUMENTS:
+        document, created = Document.objects.get_or_create(
+            number=number,
+            issuing_unit=seeder.units[unit_name],
+            defaults={
+                "subject": subject,
+                "issuer": issuer,
+                "issue_date": issued,
+                "source_text": subject,
+            },
+        )
+        documents.append(document)
+        if not created:
+            continue
+        for position, (directive_number, title, assignments) in enumerate(items, start=1):
+            directive = Directive.objects.create(
+                document=document,
+                number=directive_number,
+                position=position,
+                title=title,
+                text=title + " (dữ liệu mẫu).",
+            )
+            for lead, coordinating, deadline, basis, result, kind in assignments:
+                assignment = Assignment.objects.create(
+                    directive=directive, lead_unit=seeder.units[lead], expected_result=result
+                )
+                assignment.coordinating_units.set([seeder.units[name] for name in coordinating])
+                actions.set_deadline(
+                    assignment,
+                    deadline=deadline,
+                    basis=basis,
+                    kind=DeadlineChange.Kind.INITIAL,
+                    at=at(issued, 8),
+                )
+                for step in _sample_history(kind, issued, deadline):
+                    seeder._apply(assignment, *step)
+    return documents
+
+
+def seed(*, other_documents: bool = False) -> Seeder:
+    """Create (or complete) the demo data; safe to run any number of times.
+
+    `other_documents`: also the second and third documents (`make run` has them; the tests'
+    demo world is the founding document alone, whose numbers many tests check).
+    """
     from directives.periodic.demo import seed_periodic
 
     with transaction.atomic():
         seeder = Seeder()
         seeder.run()
+        if other_documents:
+            seed_other_documents(seeder)
         seeder.users()
         seed_periodic(seeder)
     return seeder

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from directives.leaders import exports
+from directives.leaders import exports, overview_views
 from directives.leaders import views as leader
 from directives.operations import metrics
 from directives.reports import views as reports
@@ -57,6 +57,15 @@ urlpatterns = [
     ),
     path("dashboard/assignments/<int:pk>/urge/", leader.assignment_urge, name="assignment_urge"),
     path("dashboard/extensions/<int:pk>/decide/", leader.extension_decide, name="extension_decide"),
+    path(
+        "dashboard/overview/assignments/",
+        overview_views.overview_assignments,
+        name="overview_assignments",
+    ),
+    path("dashboard/overview.xlsx", overview_views.overview_xlsx, name="overview_xlsx"),
+    path("dashboard/overview.csv", overview_views.overview_csv, name="overview_csv"),
+    path("dashboard/overview/print/", overview_views.overview_print, name="overview_print"),
+    path("start/", overview_views.landing, name="landing"),
     path("dashboard/report.xlsx", exports.report_xlsx, name="report_xlsx"),
     path("dashboard/report.csv", exports.report_csv, name="report_csv"),
     path("dashboard/report.docx", reports.report_docx, name="report_docx"),

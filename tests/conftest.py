@@ -116,7 +116,7 @@ def demo(db, settings):
     from django.core.management import call_command
 
     settings.DEBUG = True
-    call_command("seed_demo")
+    call_command("seed_demo", founding_only=True)
     settings.DEBUG = False
 
 

@@ -44,7 +44,7 @@ def media(tmp_path, settings):
 def seeded(transactional_db, settings):
     """The demo data, committed so pg_dump (another connection) sees it."""
     settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", founding_only=True, stdout=io.StringIO())
     settings.DEBUG = False
 
 

@@ -93,6 +93,8 @@ class Row:
 
 REPORT = ("doc", "directive", "unit", "due_from", "due_to", "standing", "on", "expand")
 REPORT_LIST = (*REPORT, "group", "list", "lead", "basis", "page")
+OVERVIEW = ("period", "period_from", "period_to", "by", "issuer", "kind", "unit", "on", "expand")
+OVERVIEW_LIST = (*OVERVIEW, "group", "list", "doc", "lead", "page")
 
 
 def _filters(w: World, value: str) -> str:
@@ -252,6 +254,13 @@ PARAMS: dict[str, Row] = {
     "report_print": Row(
         get=("on",), together=REPORT_LIST, base_get=lambda w: {"doc": w.document.pk}
     ),
+    # The overview reads its filters with build_overview, swept one by one on its list page
+    # (the overview itself, the dashboard URL without doc, reads them with the same code).
+    "overview_assignments": Row(get=OVERVIEW_LIST),
+    "overview_xlsx": Row(get=("on",), together=OVERVIEW_LIST),
+    "overview_csv": Row(get=("on",), together=OVERVIEW_LIST),
+    "overview_print": Row(get=("on",), together=OVERVIEW_LIST),
+    "landing": Row(),
     "assignment_decide": Row(
         post=("action", "note", "version", "confirm_below", "back_to", "filters", "origin"),
         base_post=lambda w: {"action": "suspend", "note": "Quét", "version": _version(w)},

@@ -394,6 +394,21 @@ MATRIX: dict[str, dict] = {
         "GET": SEES_REPORT,
         "POST": SIGNED_IN_NOT_ALLOWED,
     },
+    # The overview across every document (/dashboard/ without doc): its lists and exports.
+    "overview_assignments": {
+        "query": "?group=overdue_unfinished&period=year",
+        "GET": READS_DASHBOARD,
+        "POST": SIGNED_IN_NOT_ALLOWED,
+    },
+    "overview_xlsx": {"GET": READS_DASHBOARD, "POST": SIGNED_IN_NOT_ALLOWED},
+    "overview_csv": {"GET": READS_DASHBOARD, "POST": SIGNED_IN_NOT_ALLOWED},
+    "overview_print": {"GET": READS_DASHBOARD, "POST": SIGNED_IN_NOT_ALLOWED},
+    # Where sign-in leads: a redirect for everyone signed in (the overview or home).
+    "landing": {
+        "GET": roles(REDIRECT, anonymous=LOGIN),
+        "HEAD": SIGNED_IN_NOT_ALLOWED,
+        "POST": SIGNED_IN_NOT_ALLOWED,
+    },
     # --- Calendar: everyone's own month and own secret address.
     "calendar_month": {
         "GET": SIGNED_IN_OK,

@@ -154,7 +154,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# Leaders and inspectors land on the overview, everyone else on their unit's list.
+LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "login"
 
 # Internationalisation: Vietnamese first, English second.

@@ -35,6 +35,7 @@ from directives.decision_forms import (
     TransitionForm,
     UrgeForm,
 )
+from directives.leaders import overview_views
 from directives.leaders.charts import rate_bars, stacked_bars, weekly_lines
 from directives.leaders.dashboard import GROUP_ORDER, Dashboard
 from directives.leaders.reporting import Report, build_report, silent_coordinating_units
@@ -145,7 +146,10 @@ def _keep(key: str | None, region: str) -> None:
 @require_GET
 @vary_on_headers("HX-Request")
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The dashboard; its region is rendered once per data version and reused (see above)."""
+    """The dashboard of one document (`?doc=`); without `doc`, the overview of every document
+    in the user's scope. The region is rendered once per data version and reused (see above)."""
+    if "doc" not in request.GET:
+        return overview_views.overview(request)
     _require_reader(request)
     key = _region_key(request)
     region = _cached(key)

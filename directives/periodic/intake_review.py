@@ -48,9 +48,7 @@ class ObligationForm(forms.Form):
     receiving_unit = params.IdChoiceField(
         label=_("Đơn vị nhận báo cáo"), queryset=Unit.objects.none(), required=False
     )
-    units = UnitsField(
-        label=_("Đơn vị phải báo cáo"), queryset=Unit.objects.none(), required=False
-    )
+    units = UnitsField(label=_("Đơn vị phải báo cáo"), queryset=Unit.objects.none(), required=False)
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from directives import actions
-from directives.models import Action, Actor, Assignment
+from directives.models import Action, Actor, Assignment, Document
 from tests.browser.conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.browser
@@ -57,8 +57,9 @@ def serious_violations(page) -> list[str]:
 def test_leader_filters_decides_looks_back_and_downloads(page, decisions_waiting, tmp_path):
     live = decisions_waiting
     sign_in(page, live, "lanhdao")
-    page.get_by_role("link", name="Tổng quan").click()
-    page.wait_for_url(f"{live.url}/dashboard/")
+    page.wait_for_url(f"{live.url}/dashboard/")  # the overview of every document
+    page.get_by_role("link", name=re.compile(r"^Kết luận của đồng chí Bí thư")).click()
+    page.wait_for_url(re.compile(r"/dashboard/\?doc=\d+"))
     expect(page.get_by_role("heading", name="Tổng quan thực hiện nhiệm vụ")).to_be_visible()
     expect(count(page, "total")).to_have_text("25")
     # Six: the election task was reported done on time and only waits for the leader.
@@ -125,7 +126,8 @@ def test_leader_filters_decides_looks_back_and_downloads(page, decisions_waiting
 def test_dashboard_on_a_phone_and_its_views_for_people(page, demo_live):
     sign_in(page, demo_live, "lanhdao")
     page.set_viewport_size({"width": 360, "height": 800})
-    page.goto(f"{demo_live.url}/dashboard/")
+    document = Document.objects.get()
+    page.goto(f"{demo_live.url}/dashboard/?doc={document.pk}")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "dashboard-360")
     assert serious_violations(page) == []

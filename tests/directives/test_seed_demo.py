@@ -28,7 +28,7 @@ def counts():
 
 
 def test_seed_creates_five_directives_with_assignments(seeded):
-    document = Document.objects.get()
+    document = Document.objects.get(issuing_unit__parent=None)  # the founding document
     assert document.directives.count() == 5
     for directive in document.directives.all():
         assert directive.assignments.exists(), directive.number
@@ -73,7 +73,13 @@ def test_seed_refuses_when_debug_is_off(db, settings):
 def test_seed_runs_with_force_when_debug_is_off(db, settings):
     settings.DEBUG = False
     call_command("seed_demo", "--force")
-    assert Document.objects.count() == 1
+    # The founding document, and the two sample documents the leaders' overview adds up.
+    assert Document.objects.count() == 3
+    assert set(Document.objects.values_list("issuing_unit__name", flat=True)) == {
+        "Tỉnh Cà Mau",
+        "Ủy ban nhân dân tỉnh",
+        "Huyện ủy Năm Căn",
+    }
 
 
 def test_seed_shows_a_coordinating_units_own_report_beside_the_leads(seeded):

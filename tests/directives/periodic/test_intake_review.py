@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from directives.models import Document, ReportingObligation, Unit
 from directives.periodic import periods as P
-from tests.directives.views.test_intake import URL, _add, _form_data, _parse
-from tests.directives.views.test_intake import admin_client, units  # noqa: F401 (fixtures)
+from tests.directives.views.test_intake import URL, _add, _form_data, _parse, admin_client, units  # noqa: F401 (fixtures)
 
 TEXT = (
     "TỈNH ỦY CÀ MAU\n"

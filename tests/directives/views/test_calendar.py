@@ -209,13 +209,19 @@ def test_a_busy_day_shows_ten_deadlines_and_counts_the_rest(
     assert (len(cell.deadlines), cell.total, cell.more) == (10, 14, 4)
     assert cell.deadlines[0] == assignment  # the first directive first
     assert "14 thời hạn trong tháng" in html
-    more = f"?due_from={day:%Y-%m-%d}&amp;due_to={day:%Y-%m-%d}"
-    assert f'{reverse("dashboard_assignments")}{more}">và 4 phân công khác</a>' in html
+    more = (
+        f"?period=range&amp;by=deadline&amp;period_from={day:%Y-%m-%d}&amp;period_to={day:%Y-%m-%d}"
+    )
+    assert f'{reverse("overview_assignments")}{more}">và 4 phân công khác</a>' in html
+    # The link lists exactly that day's fourteen, across every document.
+    listed = client.get(reverse("overview_assignments") + more.replace("&amp;", "&"))
+    assert listed.status_code == 200
+    assert listed.content.decode().count(f"{day:%d/%m/%Y}") >= 14
     assert "Mỗi ngày hiện tối đa 10 phân công" in html
     # Staff have no leaders' list to open: the count alone.
     staff_html = get(client, staff_user).content.decode()
     assert "và 4 phân công khác" in staff_html
-    assert reverse("dashboard_assignments") not in staff_html
+    assert reverse("overview_assignments") not in staff_html
 
 
 def test_a_day_within_the_cap_says_nothing_more(client, assignment, leader_user):

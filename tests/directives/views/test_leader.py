@@ -17,6 +17,7 @@ from directives.models import (
     Action,
     Assignment,
     DeadlineChange,
+    Document,
     ExtensionRequest,
     Notification,
     ProgressUpdate,
@@ -38,9 +39,30 @@ def demo(demo_once, db):
     """Each test sees the seeded demo; whatever it writes is rolled back after it."""
 
 
+class OneDocument:
+    """A test client reading the founding document's dashboard.
+
+    `/dashboard/` without `doc` is the overview of every document (issue 14); the tests here
+    are about one document's dashboard, so a dashboard request naming no document names the
+    founding one. Everything else passes through unchanged.
+    """
+
+    def __init__(self, client):
+        self._client = client
+
+    def get(self, path, data=None, **extra):
+        if path == reverse("dashboard") and "doc" not in (data or {}):
+            document = Document.objects.order_by("pk").first()
+            data = {"doc": document.pk if document else "", **(data or {})}
+        return self._client.get(path, data, **extra)
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+
 def signed_in(client, username="lanhdao"):
     client.login(username=username, password="demo12345")
-    return client
+    return OneDocument(client)
 
 
 def counts(response) -> dict[str, int]:
@@ -229,7 +251,8 @@ def test_stale_lists_open_items_not_updated_for_30_days_with_or_without_deadline
             trusted=True,
         )
     client.force_login(leader_user)
-    stale = board(client.get(reverse("dashboard"))).stale
+    document = assignment.directive.document_id
+    stale = board(client.get(reverse("dashboard"), {"doc": document})).stale
     assert {a.pk for a in stale} == {assignment.pk, no_deadline.pk}
 
 
@@ -304,14 +327,17 @@ def test_unit_leader_sees_only_their_subtree_numbers_included(client, demo):
     namcan = Unit.objects.get(name="Huyện ủy Năm Căn")
     leader = member(namcan, Role.LEADER)
     client.force_login(leader)
-    response = client.get(reverse("dashboard"))
+    response = OneDocument(client).get(reverse("dashboard"))
     assert counts(response)["total"] == 2
     assert counts(response)["overdue_unfinished"] == 2
     assert {a.lead_unit for a in board(response).overdue} == {namcan}
     assert "Phạm vi: Huyện ủy Năm Căn" in response.content.decode()
     # Units outside the subtree are not even offered as filters.
     outside = Unit.objects.get(name="Văn phòng Tỉnh ủy")
-    assert client.get(reverse("dashboard"), {"unit": outside.pk}).context["report"].unit is None
+    assert (
+        OneDocument(client).get(reverse("dashboard"), {"unit": outside.pk}).context["report"].unit
+        is None
+    )
 
 
 def test_unit_leader_gets_no_decision_buttons(client, demo):
@@ -756,10 +782,10 @@ def test_the_document_filter_offers_the_newest_and_any_older_one_by_link(
     ]
     client.force_login(leader_user)
     with CaptureQueriesContext(connection) as queries:
-        page = client.get(reverse("dashboard"))
+        page = client.get(reverse("dashboard"), {"doc": documents[-1].pk})
     offered = page.context["form"].fields["doc"].choices
     assert len(offered) == DOCUMENT_CHOICES
-    assert offered[0][0] == documents[-1].pk  # the newest is the default
+    assert offered[0][0] == documents[-1].pk  # the newest first
     assert page.context["report"].document == documents[-1]
     oldest = client.get(reverse("dashboard"), {"doc": documents[0].pk})
     assert oldest.context["report"].document == documents[0]

@@ -1,0 +1,331 @@
+"""The leaders' overview (`/dashboard/` without `doc`): its numbers are the sum of the
+per-document dashboards' numbers, for every role, several filters and as-of dates; filters with
+bad values say what is wrong; leaders and inspectors land on it; its cost does not grow."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from directives.leaders.dashboard import Dashboard
+from directives.leaders.overview import (
+    Attention,
+    OverviewBoard,
+    build_overview,
+    kind_of,
+    period_range,
+)
+from directives.leaders.reporting import build_report
+from directives.models import Assignment, Document, ReportGroup, Role, Unit
+from tests.factories import member
+
+D = dt.date
+HTMX = {"HTTP_HX_REQUEST": "true"}
+KEYS = ["total", *ReportGroup.values]
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo with its three documents, seeded once for the module."""
+    from django.core.management import call_command
+
+    from directives.demo import seed
+
+    with django_db_blocker.unblock():
+        seed(other_documents=True)
+        yield
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def demo(seeded, db):
+    """Each test sees the seeded demo; whatever it writes is rolled back after it."""
+
+
+def _user(username: str):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
+
+
+ROLES = {
+    "admin": lambda: _user("admin"),
+    "inspector": lambda: _user("kiemtra"),
+    "province leader": lambda: _user("lanhdao"),
+    "UBND tỉnh leader": lambda: member(Unit.objects.get(name="Ủy ban nhân dân tỉnh"), Role.LEADER),
+    "district leader": lambda: member(Unit.objects.get(name="Huyện ủy Năm Căn"), Role.LEADER),
+}
+
+
+def _query(**values) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for key, value in values.items():
+        query[key] = str(value)
+    return query
+
+
+def per_document_sum(user, filters: dict, on: dt.date | None) -> dict[str, int]:
+    """What the per-document dashboards show, added up over every document they count."""
+    overview = build_overview(user, _query(**filters, **({"on": on} if on else {})))
+    total = dict.fromkeys(KEYS, 0)
+    for document in Document.objects.select_related("issuing_unit"):
+        if overview.issuer is not None and document.issuing_unit != overview.issuer:
+            continue
+        if overview.kind and kind_of(document.number) != overview.kind:
+            continue
+        values = {"doc": document.pk}
+        if on:
+            values["on"] = on
+        if overview.start and overview.by == "issued":
+            if not overview.start <= document.issue_date <= overview.end:
+                continue
+        elif overview.start:
+            values["due_from"], values["due_to"] = overview.start, overview.end
+        if overview.unit is not None:
+            values["unit"] = overview.unit.pk
+        report = build_report(user, _query(**values))
+        if overview.unit is not None and report.unit is None:
+            continue  # no unit of that subtree leads anything in this document
+        totals = Dashboard(report).totals
+        for key in KEYS:
+            total[key] += totals[key]
+    return total
+
+
+def overview_counts(user, filters: dict, on: dt.date | None) -> dict[str, int]:
+    overview = build_overview(user, _query(**filters, **({"on": on} if on else {})))
+    totals = OverviewBoard(overview).totals
+    return {key: totals[key] for key in KEYS}
+
+
+FILTERS = [
+    {},
+    {"unit": "Ủy ban nhân dân tỉnh"},
+    {"period": "range", "period_from": "2020-12-01", "period_to": "2021-01-31"},
+    {"period": "quarter"},
+    {"period": "term2020", "by": "issued"},
+    {"period": "range", "period_from": "2021-01-01", "period_to": "2021-12-31", "by": "issued"},
+    {"issuer": "Ủy ban nhân dân tỉnh"},
+    {"kind": "KL"},
+]
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("on", [None, D(2021, 2, 9), D(2021, 1, 10), D(2021, 3, 5)])
+def test_overview_counts_are_the_sum_of_the_document_dashboards(demo, role, on):
+    user = ROLES[role]()
+    seen = set()
+    for raw in FILTERS:
+        filters = dict(raw)
+        for key in ("unit", "issuer"):
+            if key in filters:
+                filters[key] = Unit.objects.get(name=filters[key]).pk
+        expected = per_document_sum(user, filters, on)
+        assert overview_counts(user, filters, on) == expected, (role, on, raw)
+        seen.add(tuple(expected.values()))
+    # The filters narrow something: the comparison is not between empty pages.
+    assert len(seen) > 2 and max(total for total, *_rest in seen) > 0
+
+
+def test_the_demo_overview_adds_up_three_documents(demo, client):
+    client.force_login(_user("lanhdao"))
+    response = client.get(reverse("dashboard"), {"on": "2021-03-05"})
+    board = response.context["board"]
+    assert board.document_count == 3
+    assert {line.label for line in board.issuer_lines} == {
+        "Tỉnh Cà Mau",
+        "Ủy ban nhân dân tỉnh",
+        "Huyện ủy Năm Căn",
+    }
+    assert board.totals.total == 25 + 5 + 3
+    # Documents with the most overdue-unfinished work come first, each opening its dashboard.
+    first = board.document_lines[0]
+    assert first.counts.overdue == max(line.counts.overdue for line in board.document_lines)
+    assert f"doc={first.key}" in first.url and "on=2021-03-05" in first.url
+
+
+def test_district_leader_sees_their_subtree_and_their_own_documents(demo, client):
+    namcan = Unit.objects.get(name="Huyện ủy Năm Căn")
+    client.force_login(member(namcan, Role.LEADER))
+    board = client.get(reverse("dashboard")).context["board"]
+    led = Assignment.objects.filter(lead_unit__path__startswith=namcan.path)
+    issued = Assignment.objects.filter(directive__document__issuing_unit=namcan)
+    assert board.totals.total == (led | issued).distinct().count()
+    assert Unit.objects.get(name="Văn phòng Tỉnh ủy").pk not in {
+        line.key for line in board.unit_lines
+    }
+
+
+def test_every_headline_number_links_to_the_list_of_what_it_counts(demo, client):
+    client.force_login(_user("lanhdao"))
+    board = client.get(reverse("dashboard"), {"on": "2021-02-09"}).context["board"]
+    for cell in board.headline_cells:
+        listed = client.get(cell.url).context["page"].paginator.count
+        assert listed == cell.count, cell.group
+    for item in board.attention:
+        assert client.get(item["url"]).context["page"].paginator.count == item["count"], item
+    line = board.document_lines[0]
+    assert client.get(line.total_url).context["page"].paginator.count == line.counts.total
+
+
+def test_attention_lists_are_each_shown_once_overdue_longest_first(demo, client):
+    client.force_login(_user("lanhdao"))
+    html = client.get(reverse("dashboard"), {"on": "2021-02-09"}).content.decode()
+    for kind in Attention.labels:
+        assert html.count(f'id="list-{kind}"') == 1
+    board = client.get(reverse("dashboard"), {"on": "2021-02-09"}).context["board"]
+    overdue = next(item for item in board.attention if item["kind"] == Attention.OVERDUE)
+    deadlines = [a.asof_deadline for a in overdue["rows"]]
+    assert deadlines == sorted(deadlines) and overdue["count"] == board.totals.overdue
+
+
+def test_the_unit_ranking_rolls_up_and_expands_in_place(demo, client):
+    client.force_login(_user("lanhdao"))
+    board = client.get(reverse("dashboard")).context["board"]
+    ubnd = next(line for line in board.unit_lines if line.label == "Ủy ban nhân dân tỉnh")
+    below = Assignment.objects.filter(
+        lead_unit__path__startswith=Unit.objects.get(pk=ubnd.key).path
+    )
+    assert ubnd.counts.total == below.count() and ubnd.expandable
+    overdue = [line.counts.overdue for line in board.unit_lines if line.depth == 0]
+    assert overdue == sorted(overdue, reverse=True)
+    fragment = client.get(ubnd.toggle_url, **HTMX)
+    assert b"<html" not in fragment.content
+    expanded = fragment.context["board"].unit_lines
+    assert any(line.depth == 1 for line in expanded)
+
+
+def test_the_trend_has_twelve_months_with_a_table(demo, client):
+    client.force_login(_user("lanhdao"))
+    response = client.get(reverse("dashboard"), {"on": "2021-03-05"})
+    months = response.context["board"].months
+    assert [m.start for m in months][-1] == D(2021, 3, 1) and len(months) == 12
+    december = next(m for m in months if m.start == D(2020, 12, 1))
+    assert december.fallen_due >= 20  # the founding document's "khẩn trương" deadlines
+    html = response.content.decode()
+    assert 'id="trend-table"' in html and "<svg" in html
+
+
+def test_htmx_gets_the_region_and_history_restore_the_page(demo, client):
+    client.force_login(_user("lanhdao"))
+    fragment = client.get(reverse("dashboard"), {"period": "year"}, **HTMX).content.decode()
+    assert fragment.lstrip().startswith('<div id="overview"')
+    page = client.get(
+        reverse("dashboard"), HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert b"<html" in page.content
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"period": "decade"}, "không phải là một trong các lựa chọn"),
+        ({"period": "range"}, "cần nhập ngày"),
+        ({"period": "range", "period_from": "2021-02-30"}, "Ngày không hợp lệ"),
+        (
+            {"period": "range", "period_from": "2021-03-01", "period_to": "2021-01-01"},
+            "Ngày kết thúc phải sau ngày bắt đầu",
+        ),
+        ({"issuer": "²"}, "không phải là một trong các lựa chọn"),
+        ({"unit": str(10**30)}, "không phải là một trong các lựa chọn"),
+        ({"kind": "ZZ"}, "không phải là một trong các lựa chọn"),
+        ({"by": "moon"}, "không phải là một trong các lựa chọn"),
+        ({"on": "2021-02-30"}, "Ngày không hợp lệ: 2021-02-30"),
+        ({"on": "2099-01-01"}, "ở tương lai: chưa có số liệu"),
+    ],
+)
+def test_bad_filter_values_are_said_in_vietnamese_and_ignored(demo, client, params, message):
+    client.force_login(_user("lanhdao"))
+    for url in ("dashboard", "overview_assignments"):
+        response = client.get(reverse(url), params)
+        assert response.status_code == 200
+        assert message in response.content.decode()
+
+
+def test_a_period_is_relative_to_the_as_of_date():
+    assert period_range("quarter", D(2021, 2, 9)) == (D(2021, 1, 1), D(2021, 3, 31))
+    assert period_range("month", D(2020, 12, 15)) == (D(2020, 12, 1), D(2020, 12, 31))
+    assert period_range("year", D(2021, 2, 9)) == (D(2021, 1, 1), D(2021, 12, 31))
+    assert period_range("term2025", D(2021, 2, 9)) == (D(2025, 10, 1), D(2030, 9, 30))
+
+
+def test_kind_is_read_from_the_number():
+    assert kind_of("05-KL/HU") == "KL"
+    assert kind_of("15/KH-UBND") == "KH"
+    assert kind_of("42/2014/QĐ-TTg") == "QĐ"
+    assert kind_of("") == ""
+
+
+# --- landing and access -----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("username", "lands"),
+    [("lanhdao", "/dashboard/"), ("kiemtra", "/dashboard/"), ("tuyengiao", "/"), ("admin", "/")],
+)
+def test_sign_in_lands_leaders_and_inspectors_on_the_overview(demo, client, username, lands):
+    response = client.post(
+        reverse("login"), {"username": username, "password": "demo12345"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == lands
+
+
+def test_staff_cannot_open_the_overview_or_its_exports(demo, client):
+    client.force_login(_user("tuyengiao"))
+    for name in ("dashboard", "overview_assignments", "overview_csv", "overview_xlsx"):
+        assert client.get(reverse(name)).status_code == 403
+
+
+# --- exports ----------------------------------------------------------------------------
+def test_csv_and_excel_carry_the_filters_and_the_totals(demo, client):
+    import io
+
+    import openpyxl
+
+    client.force_login(_user("lanhdao"))
+    params = {"on": "2021-02-09", "issuer": Unit.objects.get(name="Ủy ban nhân dân tỉnh").pk}
+    board = client.get(reverse("dashboard"), params).context["board"]
+    text = client.get(reverse("overview_csv"), params).content.decode("utf-8-sig")
+    assert "Cơ quan ban hành: Ủy ban nhân dân tỉnh" in text.splitlines()[0]
+    total_line = text.splitlines()[2].split(",")
+    assert int(total_line[2]) == board.totals.total
+    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("overview_xlsx"), params).content))
+    sheet = book.active
+    assert sheet.cell(5, 3).value == board.totals.total
+    printed = client.get(reverse("overview_print"), params).content.decode()
+    assert "Ủy ban nhân dân tỉnh" in printed and 'id="headline-rate"' in printed
+
+
+def test_exports_refuse_a_date_they_cannot_show(demo, client):
+    client.force_login(_user("lanhdao"))
+    assert client.get(reverse("overview_csv"), {"on": "2099-01-01"}).status_code == 400
+
+
+# --- bounded cost -----------------------------------------------------------------------
+def _queries(client, params) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("dashboard"), params).status_code == 200
+    return len(queries)
+
+
+def test_query_count_does_not_grow_with_documents_or_assignments(demo, client):
+    from tests.factories import DirectiveFactory, DocumentFactory
+
+    client.force_login(_user("lanhdao"))
+    params = {"on": "2021-03-05", "expand": Unit.objects.get(name="Ủy ban nhân dân tỉnh").pk}
+    before = _queries(client, params)
+    units = list(Unit.objects.filter(parent__isnull=False)[:8])
+    for i in range(6):
+        document = DocumentFactory(
+            issuing_unit=units[i], issue_date=D(2021, 1, 1), number=f"{i + 1}-NQ/TU"
+        )
+        directive = DirectiveFactory(document=document)
+        Assignment.objects.bulk_create(
+            Assignment(directive=directive, lead_unit=unit, deadline=D(2021, 2, 1))
+            for unit in units
+        )
+    after = _queries(client, params)
+    assert after == before
