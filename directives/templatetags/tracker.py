@@ -122,3 +122,13 @@ def vndatetime(value: dt.datetime | None) -> str:
 
     local = timezone.localtime(value)
     return f"{vndate_weekday(local.date())} {local:%H:%M}"
+
+
+@register.simple_tag
+def picker_labels():
+    """The date picker's and file field's words, in the interface language (static/js/fields.js)."""
+    from django.utils.html import json_script
+
+    from directives.widgets import picker_labels as labels
+
+    return json_script(labels(), "picker-labels")
