@@ -50,7 +50,8 @@ def en_page(english_browser, demo_live):
 
 def assert_no_browser_dates(page) -> None:
     """No native date/month input, no mm/dd text, no English control words on the page."""
-    assert page.locator("input[type=date], input[type=month], input[type=datetime-local]").count() == 0
+    native = page.locator("input[type=date], input[type=month], input[type=datetime-local]")
+    assert native.count() == 0
     text = page.locator("body").inner_text()
     assert not MM_DD.search(text)
     assert not ENGLISH.search(text), ENGLISH.search(text)
@@ -71,7 +72,8 @@ def test_dashboard_filters_pick_a_date_in_vietnamese(en_page, demo_live):
     expect(on).to_have_attribute("placeholder", "dd/mm/yyyy")
     assert_no_browser_dates(page)
 
-    page.get_by_role("button", name=re.compile(r"^Chọn ngày trên lịch — Số liệu tính đến ngày")).click()
+    on_picker = re.compile(r"^Chọn ngày trên lịch — Số liệu tính đến ngày")
+    page.get_by_role("button", name=on_picker).click()
     picker = page.get_by_role("dialog", name="Chọn ngày trên lịch")
     expect(picker).to_contain_text("Tháng 2 2021")
     expect(picker).to_contain_text("T2")
@@ -110,7 +112,10 @@ def test_extension_form_takes_a_picked_date(en_page, demo_live):
     page = en_page
     assignment = fresh_assignment()
     actions.set_deadline(
-        assignment, deadline=dt.date(2020, 12, 31), basis="Trước Tết Dương lịch 2021", kind="initial"
+        assignment,
+        deadline=dt.date(2020, 12, 31),
+        basis="Trước Tết Dương lịch 2021",
+        kind="initial",
     )
     sign_in(page, demo_live, "tuyengiao")
     page.goto(f"{demo_live.url}/assignments/{assignment.pk}/")
