@@ -25,8 +25,8 @@ def _make(tmp_path: Path, *args: str, env: dict | None = None) -> list[str]:
         (bin_dir / name).chmod(0o755)
     environ = {k: v for k, v in os.environ.items() if k != "TRACKER_BASE_URL"}
     environ.update(env or {})
-    subprocess.run(
-        ["make", "--no-print-directory", "-s", *args, f"VENV={tmp_path / 'venv'}"],
+    subprocess.run(  # noqa: S603 — our own Makefile, fixed arguments
+        [shutil.which("make"), "--no-print-directory", "-s", *args, f"VENV={tmp_path / 'venv'}"],
         cwd=ROOT,
         env=environ,
         check=True,

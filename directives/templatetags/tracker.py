@@ -132,3 +132,37 @@ def picker_labels():
     from directives.widgets import picker_labels as labels
 
     return json_script(labels(), "picker-labels")
+
+
+def _short_basis(basis: str, date: str) -> str:
+    """'Khẩn trương (văn bản không nêu ngày) — 31/12/2020, do …' → 'Khẩn trương'."""
+    short = basis.strip()
+    for cut in (" (", " — ", ", ", "; "):
+        short = short.split(cut, 1)[0]
+    short = short.strip(" .,;—")
+    return "" if not short or date in short else short
+
+
+@register.inclusion_tag("_partials/deadline.html")
+def deadline_short(assignment: Assignment) -> dict:
+    """The deadline as a list shows it: the date and a short basis; the whole explanation (basis,
+    who set the date, the lunar date) one click away, not repeated on every row."""
+    full = deadline_label(assignment)
+    if assignment.deadline is None:
+        return {"date": "", "short": full, "full": ""}
+    date = vndate(assignment.deadline)
+    short = _short_basis(assignment.deadline_basis or "", f"{assignment.deadline:%d/%m/%Y}")
+    plain = f"{assignment.deadline:%d/%m/%Y}"
+    return {"date": date, "short": short, "full": full if full not in (plain, short) else ""}
+
+
+@register.filter
+def unit_label(unit) -> str:
+    """One naming rule for units in lists: the short name, the full name as its tooltip."""
+    from django.utils.html import format_html
+
+    if unit is None:
+        return ""
+    if unit.short_name and unit.short_name != unit.name:
+        return format_html('<abbr title="{}">{}</abbr>', unit.name, unit.short_name)
+    return unit.name
