@@ -98,4 +98,5 @@ def picker_labels() -> dict:
         "choose_files": str(_("Chọn tệp")),
         "no_file": str(_("Chưa chọn tệp")),
         "files": str(_("%(n)s tệp đã chọn")),
+        "form_errors": str(_("Chưa lưu: %(n)s ô cần sửa.")),
     }

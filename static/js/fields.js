@@ -343,5 +343,50 @@
     }
   });
   document.addEventListener("htmx:load", function (event) { enhance(event.target); });
+
+  // 3. After an htmx form is sent, the button pressed is usually gone with the old form and
+  //    focus would fall back to the page. It goes to the first field with an error (linked to
+  //    its message by aria-describedby, server side), which the live region also announces; or,
+  //    after a save, to the message that says what happened.
+  var announcer = document.getElementById("form-announcer");
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    var config = event.detail.requestConfig || {};
+    if (config.verb !== "post") {
+      return;
+    }
+    var target = event.detail.target;
+    if (target && !target.isConnected && target.id) {
+      target = document.getElementById(target.id);
+    }
+    if (!target || !target.isConnected || target.closest("dialog:not([open])")) {
+      return;
+    }
+    var invalid = target.querySelector('[aria-invalid="true"]');
+    if (invalid) {
+      invalid.focus();
+      if (announcer) {
+        var count = target.querySelectorAll('[aria-invalid="true"]').length;
+        var first = document.getElementById(
+          (invalid.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+            return /_error$/.test(id);
+          })[0] || "-"
+        );
+        announcer.textContent = "";
+        announcer.textContent = L.form_errors.replace("%(n)s", String(count)) +
+          (first ? " " + first.textContent.trim() : "");
+      }
+      return;
+    }
+    if (target.querySelector("[autofocus]")) {
+      return; // the page names its own focus (the dashboard's decision result)
+    }
+    var message = target.querySelector(".message, [role=alert], .notice");
+    if (message) {
+      if (!message.hasAttribute("tabindex")) {
+        message.setAttribute("tabindex", "-1");
+      }
+      message.focus();
+    }
+  });
   enhance(document);
 })();

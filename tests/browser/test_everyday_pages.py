@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import SCREENSHOTS, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -42,6 +42,7 @@ def test_staff_home_leads_with_the_units_late_work_and_folds_the_finished(page, 
     assert top(urgent.locator("tbody tr").first) < 800
     assert serious(page) == []
     screenshot(page, "everyday-home-360")
+    page.screenshot(path=str(SCREENSHOTS / "everyday-home-360-first-screen.png"))
     page.locator("details.home-finished > summary").click()
     expect(finished.locator("table")).to_be_visible()
 
@@ -86,6 +87,7 @@ def test_document_dashboard_shows_rate_and_counts_on_a_phones_first_screen(page,
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert serious(page) == []
     screenshot(page, "everyday-dashboard-360")
+    page.screenshot(path=str(SCREENSHOTS / "everyday-dashboard-360-first-screen.png"))
     # Each item that needs attention is listed once under "Cần theo dõi".
     links = page.locator("section[aria-labelledby=h-lists] li a[href*='/assignments/']")
     hrefs = [a.get_attribute("href") for a in links.all()]
