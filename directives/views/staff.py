@@ -497,6 +497,7 @@ def _detail_response(
         # Who changed what, from where: for leaders who see the assignment and for admins.
         if permissions.can_view_audit(request.user, assignment):
             context["audit"] = assignment_audit(assignment)
+            context["assignment_model_name"] = str(Assignment._meta.verbose_name)
     # A refresh of the live region leaves the forms as they are in the page (hx-preserve).
     context["live_only"] = fragment and partial == "assignment-live"
     if not context["live_only"]:
