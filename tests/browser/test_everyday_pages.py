@@ -35,6 +35,12 @@ def test_staff_home_leads_with_the_units_late_work_and_folds_the_finished(page, 
     expect(finished).not_to_have_attribute("open", "")
     expect(finished.locator("table")).to_be_hidden()
     assert serious(page) == []
+    # The icon and the manifest load (allowed by the CSP, served without signing in).
+    statuses = page.evaluate(
+        """() => Promise.all(["/favicon.ico", document.querySelector("link[rel=manifest]").href]
+            .map((url) => fetch(url).then((r) => r.status)))"""
+    )
+    assert statuses == [200, 200]
     screenshot(page, "everyday-home-1280")
     page.set_viewport_size({"width": 360, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
