@@ -354,7 +354,7 @@ ENGLISH_LEFTOVERS = re.compile(
 )
 
 
-class _VisibleText(HTMLParser):
+class _ReaderText(HTMLParser):
     """The text a reader sees: no script, style or template content; titles and labels too."""
 
     def __init__(self):
@@ -379,7 +379,7 @@ class _VisibleText(HTMLParser):
 
 
 def visible_text(html: str) -> str:
-    parser = _VisibleText()
+    parser = _ReaderText()
     parser.feed(html)
     return " ".join(parser.parts)
 
