@@ -26,16 +26,12 @@ MM_DD = re.compile(r"\bmm/dd/yyyy\b", re.IGNORECASE)
 
 
 @pytest.fixture(scope="module")
-def english_browser():
-    import os
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[*ARGS, "--lang=en-US"])
-        yield browser
-        browser.close()
+def english_browser(browser):
+    """A second Chromium whose interface is English, from the session's Playwright (a second
+    sync Playwright cannot start while the first runs)."""
+    english = browser.browser_type.launch(executable_path=CHROMIUM, args=[*ARGS, "--lang=en-US"])
+    yield english
+    english.close()
 
 
 @pytest.fixture
