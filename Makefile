@@ -3,37 +3,48 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+# Two stamps: what running needs (`make run`), and that plus the dev extra (`make test`, lint…).
+SUM    := $(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+RUNTIME := $(VENV)/.runtime-$(SUM)
+STAMP  := $(VENV)/.installed-$(SUM)
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages translations run test lint format browser-check office-check clean bench
+.PHONY: help install install-runtime messages translations run test lint format browser-check office-check clean bench
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(RUNTIME): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@rm -f $(VENV)/.runtime-* && touch $@
+
+$(STAMP): $(RUNTIME)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@rm -f $(VENV)/.installed-* && touch $@
 
-install: $(STAMP) messages ## Create .venv and install the app with its dev tools
+install-runtime: $(RUNTIME) messages ## Create .venv with only what running the app needs
 
-messages: $(STAMP) ## Compile the translation catalogues (locale/*/LC_MESSAGES/django.po)
+install: $(STAMP) messages ## Create .venv and install the app with its dev tools (tests, lint)
+
+messages: $(RUNTIME) ## Compile the translation catalogues (locale/*/LC_MESSAGES/django.po)
 	@$(BIN)/pybabel -q compile -d locale -D django
 	@$(BIN)/pybabel -q compile -d locale/_django -D django
 
 # Folders that hold no source of user-visible strings.
 NOT_SOURCES := --ignore=tests --ignore=docs --ignore=bench --ignore=var --ignore=staticfiles --ignore=test-results --ignore=*.egg-info --ignore=directives/data
 
-translations: $(STAMP) ## Extract every string into locale/vi and locale/en (needs GNU gettext), compile
+translations: $(RUNTIME) ## Extract every string into locale/vi and locale/en (needs GNU gettext), compile
 	@command -v xgettext >/dev/null && command -v msgmerge >/dev/null || \
 	  { echo "make translations needs GNU gettext: apt-get install gettext"; exit 1; }
 	$(BIN)/python manage.py makemessages -l vi -l en --no-obsolete --add-location=file $(NOT_SOURCES)
 	@$(MAKE) --no-print-directory messages
 	@echo "Now translate every new or fuzzy entry of locale/en/LC_MESSAGES/django.po (see README)."
 
-run: install ## Install, migrate, seed the demo and serve at http://127.0.0.1:$(PORT)
+# Links in e-mails and calendar feeds name the address the site is served at.
+run: export TRACKER_BASE_URL ?= http://127.0.0.1:$(PORT)
+run: install-runtime ## Install what running needs, migrate, seed the demo, serve at http://127.0.0.1:$(PORT)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py seed_demo
@@ -80,10 +91,10 @@ clean: ## Remove the virtualenv, the SQLite database and caches
 
 # Trust (issue 7): backup and restore — the database and uploaded files in one checked archive.
 .PHONY: backup restore
-backup: $(STAMP) ## Back up the database and uploaded files to var/backups/ (OUT=file to choose)
+backup: $(RUNTIME) ## Back up the database and uploaded files to var/backups/ (OUT=file to choose)
 	$(BIN)/python manage.py backup $(if $(OUT),--output "$(OUT)")
 
-restore: $(STAMP) ## Restore a backup into an empty database: make restore FILE=var/backups/….tar.gz
+restore: $(RUNTIME) ## Restore a backup into an empty database: make restore FILE=var/backups/….tar.gz
 	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/tracker-….tar.gz"; exit 2; }
 	$(BIN)/python manage.py restore "$(FILE)"
 

@@ -114,6 +114,8 @@ def record_progress(
             current.percent = percent
             current.version += 1
             current.last_update_at = at
+            if is_sample:  # the audit trail keeps the sample's own date, not the seeding time
+                current._history_date = at
             current.save(update_fields=["percent", "version", "last_update_at"])
     if not coordinating:
         _refresh(assignment, current)
@@ -239,6 +241,8 @@ def transition(
         current.last_update_at = at
         # The audit trail's row for this save says which action it was and why.
         current._change_reason = f"{Action(action).label}: {note}" if note else Action(action).label
+        if is_sample:  # the audit trail keeps the sample's own date, not the seeding time
+            current._history_date = at
         current.save()
     _refresh(assignment, current)
     return update

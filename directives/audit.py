@@ -17,8 +17,18 @@ from django.utils.translation import gettext as _
 from directives.models import Assignment, ExtensionRequest
 from directives.text import fold
 
-# Bookkeeping that changes with every write; showing it would bury the real changes.
-NOT_SHOWN = {"version", "last_update_at"}
+# Bookkeeping that changes with every write, search text and tallies kept for queries: showing
+# them would bury the real changes and speak the database's language, not the reader's. Any
+# field a person cannot edit (`editable=False`) is left out too.
+NOT_SHOWN = {
+    "version",
+    "last_update_at",
+    "search_title",
+    "search_text",
+    "search_key",
+    "extension_count",
+    "created_at",
+}
 
 CREATED, CHANGED, DELETED = "created", "changed", "deleted"
 _ACTIONS = {"+": CREATED, "~": CHANGED, "-": DELETED}
@@ -37,6 +47,17 @@ class AuditEntry:
     before: str
     after: str
     reason: str = ""
+    sample: bool = False  # written by the demo's sample history, not by a person
+
+    @property
+    def sentence(self) -> str:
+        """The change as a reader says it: "Thời hạn: 31/12/2020 → 15/01/2021"."""
+        if self.action == DELETED:
+            return _("Đã xóa %(what)s") % {"what": self.model}
+        label = self.label[:1].upper() + self.label[1:]
+        if self.action == CREATED or not self.before:
+            return f"{label}: {self.after or '—'}"
+        return f"{label}: {self.before} → {self.after or '—'}"
 
 
 def _tracked_fields(model: type[models.Model]) -> list[models.Field]:
@@ -45,7 +66,10 @@ def _tracked_fields(model: type[models.Model]) -> list[models.Field]:
     return [
         field
         for field in model._meta.concrete_fields
-        if field.name not in excluded and field.name not in NOT_SHOWN and not field.primary_key
+        if field.name not in excluded
+        and field.name not in NOT_SHOWN
+        and field.editable
+        and not field.primary_key
     ]
 
 
@@ -174,4 +198,11 @@ def assignment_audit(assignment: Assignment | int) -> list[AuditEntry]:
     for request_id in request_ids:
         entries.extend(object_entries(ExtensionRequest, request_id))
     entries.sort(key=lambda entry: entry.when)
+    from dataclasses import replace
+
+    from directives.models import ProgressUpdate
+
+    if ProgressUpdate.objects.filter(assignment_id=pk, is_sample=True).exists():
+        # The demo's history: what the system wrote is sample data, and says so.
+        entries = [replace(e, sample=True) if not e.who else e for e in entries]
     return entries

@@ -188,6 +188,87 @@ def format_lunar(d: dt.date) -> str:
     return f"{day} {_lunar_month_name(lunar.month, lunar.leap)} năm {year}"
 
 
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def format_lunar_month_en(d: dt.date) -> str:
+    """The lunar month of ``d`` in English: "12th lunar month, Canh Tý year"."""
+    lunar = to_lunar(d)
+    leap = "leap " if lunar.leap else ""
+    return f"{leap}{_ordinal(lunar.month)} lunar month, {can_chi_year(lunar.year)} year"
+
+
+def format_lunar_en(d: dt.date) -> str:
+    """The lunar date of ``d`` in English: "Day 28 of the 12th lunar month, Canh Tý year";
+    the first three days of the year "Tết day 1, Tân Sửu year"."""
+    lunar = to_lunar(d)
+    year = can_chi_year(lunar.year)
+    if lunar.month == 1 and not lunar.leap and lunar.day <= 3:
+        return f"Tết day {lunar.day}, {year} year"
+    leap = "leap " if lunar.leap else ""
+    return f"Day {lunar.day} of the {leap}{_ordinal(lunar.month)} lunar month, {year} year"
+
+
+_MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4}
+# Deadline bases as the importers and users write them, and their English reading. The stored
+# basis is never changed; this is only how an English reader is shown it.
+_BASIS_EN = [
+    (r"Trước Tết Nguyên đán (?P<year>.+)", lambda m: f"Before Lunar New Year ({m['year']})"),
+    (r"Trước Tết Dương lịch (?P<year>\d{4})", lambda m: f"Before New Year's Day {m['year']}"),
+    (
+        r"Khẩn trương \(văn bản không nêu ngày\)"
+        r"(?: — (?P<date>[\d/]+))?(?:, do (?P<who>.+) ấn định)?",
+        lambda m: (
+            "Urgent (the document gives no date)"
+            + (f" — {m['date']}" if m["date"] else "")
+            + (f", date set by {m['who']}" if m["who"] else "")
+        ),
+    ),
+    (r"Khẩn trương", lambda m: "Urgent"),
+    (
+        r"Trong quý (?P<q>IV|I{1,3})/(?P<year>\d{4})",
+        lambda m: f"Within Q{_QUARTERS[m['q']]} {m['year']}",
+    ),
+    (
+        r"Trong tháng (?P<month>\d{1,2})/(?P<year>\d{4})",
+        lambda m: f"Within {_MONTHS_EN[int(m['month']) - 1]} {m['year']}",
+    ),
+    (
+        r"(?P<n>\d+) ngày làm việc kể từ (?P<date>[\d/]+)",
+        lambda m: f"{m['n']} working days from {m['date']}",
+    ),
+    (r"(?:Trước|Đến) ngày (?P<date>[\d/]+)", lambda m: f"By {m['date']}"),
+    (r"Trước ngày (?P<what>.+)", lambda m: f"Before the day of {m['what']}"),
+    (r"Ngày (?P<date>[\d/]+)", lambda m: f"On {m['date']}"),
+    (r"Trước (?P<event>.+)", lambda m: f"Before {m['event']}"),
+]
+
+
+def basis_in_english(basis: str) -> str:
+    """An English reading of a Vietnamese deadline basis; the basis itself when none is known."""
+    for pattern, render in _BASIS_EN:
+        m = re.fullmatch(pattern, basis.strip(), flags=re.IGNORECASE)
+        if m:
+            return render(m)
+    return basis
+
+
 def format_date_vi(d: dt.date) -> str:
     """Format ``d`` with its Vietnamese weekday, e.g. "Thứ Sáu, 12/02/2021"."""
     return f"{_WEEKDAYS[d.weekday()]}, {d:%d/%m/%Y}"
@@ -265,15 +346,21 @@ def month_days(year: int, month: int) -> list[dt.date]:
     return [day for week in weeks for day in week]
 
 
-def public_holidays(start: dt.date, end: dt.date) -> dict[dt.date, str]:
-    """The official days off from ``start`` to ``end`` (inclusive) with their Vietnamese names.
+def public_holidays(start: dt.date, end: dt.date, *, language: str = "vi") -> dict[dt.date, str]:
+    """The official days off from ``start`` to ``end`` (inclusive) with their names.
 
     Names come from ``holidays.Vietnam`` ("Tết Nguyên Đán", "Giao thừa Tết Nguyên Đán", "Quốc
-    khánh", "… (nghỉ bù)"); two holidays on one day are joined with "; ".
+    khánh", "… (nghỉ bù)"; ``language="en"``: "Lunar New Year", "National Day"…); two holidays on
+    one day are joined with "; ".
     """
     days: dict[dt.date, str] = {}
     for year in range(start.year, end.year + 1):
-        for day, name in sorted(_official_days_off(year).items()):
+        official = (
+            holidays.country_holidays("VN", years=(year, year + 1), language="en_US")
+            if language.startswith("en")
+            else _official_days_off(year)
+        )
+        for day, name in sorted(official.items()):
             if start <= day <= end:
                 days[day] = name
     return days

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import icalendar
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,7 +80,8 @@ def _deadline_event(assignment: Assignment, *, today: dt.date, stamp: dt.datetim
     modified = assignment.last_update_at or assignment.created_at
     if modified:
         event.add("last-modified", modified.astimezone(dt.timezone.utc))
-    event.add("url", f"{settings.TRACKER_BASE_URL}/")
+    # The event opens the assignment itself, not the site's front page.
+    event.add("url", settings.TRACKER_BASE_URL + reverse("assignment_detail", args=[assignment.pk]))
     return event
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directives.calendar import DeadlinePhraseError, ResolvedDeadline, resolve_deadline
+from directives.widgets import DeadlineInput
 
 
 def known_events() -> dict[str, object]:
@@ -37,7 +38,7 @@ class DeadlineField(forms.Field):
                 "trong quý I/2021, 5 ngày làm việc kể từ 08/02/2021."
             ),
         )
-        kwargs.setdefault("widget", forms.TextInput)
+        kwargs.setdefault("widget", DeadlineInput)
         super().__init__(*args, **kwargs)
         self.start = start
 

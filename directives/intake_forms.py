@@ -38,6 +38,7 @@ from directives.importers.units import (
     kind_for,
 )
 from directives.models import Assignment, Unit, UnitKind
+from directives.widgets import DateInput
 
 SALT = "directives.intake.source"
 SET_DURING_IMPORT = "ấn định khi nhập văn bản"
@@ -95,7 +96,7 @@ class DocumentForm(forms.Form):
     subject = forms.CharField(label=_("Trích yếu"), max_length=500)
     issue_date = params.DateParamField(
         label=_("Ngày ban hành"),
-        widget=forms.DateInput(format="%d/%m/%Y"),
+        widget=DateInput(),
         help_text=_("dd/mm/yyyy"),
     )
     issuer = forms.CharField(label=_("Cơ quan ban hành"), max_length=200, required=False)

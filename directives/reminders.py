@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -240,10 +241,16 @@ def send_digests(now: dt.datetime, summary: RunSummary) -> None:
 
 def _email_for(notification: Notification) -> EmailMessage:
     link = f"{settings.TRACKER_BASE_URL}/notifications/"
+    lines = [notification.body or notification.title, ""]
+    if notification.assignment_id:
+        # The message is about one assignment: its page is one click away.
+        target = settings.TRACKER_BASE_URL + reverse(
+            "assignment_detail", args=[notification.assignment_id]
+        )
+        lines += [_("Mở nhiệm vụ: %(link)s") % {"link": target}, ""]
     body = "\n".join(
         [
-            notification.body or notification.title,
-            "",
+            *lines,
             "-- ",
             _("Theo dõi nhiệm vụ — xem và đánh dấu đã đọc: %(link)s") % {"link": link},
         ]

@@ -341,3 +341,83 @@ def test_ids_in_templates_are_never_grouped(settings):
     assert settings.USE_THOUSAND_SEPARATOR is False
     with translation.override("vi"):
         assert Template("{{ pk }}").render(Context({"pk": 123456})) == "123456"
+
+
+# No English left on Vietnamese pages (issue 21) ------------------------------------------------
+
+# Words that only an untranslated control, catalogue or template would put on a Vietnamese page.
+ENGLISH_LEFTOVERS = re.compile(
+    r"\b(Access attempts?|Access failures?|Access logs?|Show counts|Hide counts|Choose files?|"
+    r"No file chosen|Document no\.|Original deadline|Deadline|Progress|Overdue|Due soon|"
+    r"January|February|March|April|June|July|August|September|October|November|December|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Sample data|Not saved)\b"
+)
+
+
+class _ReaderText(HTMLParser):
+    """The text a reader sees: no script, style or template content; titles and labels too."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "template"):
+            self._skip += 1
+        for name, value in attrs:
+            if name in ("title", "aria-label", "placeholder", "alt") and value:
+                self.parts.append(value)
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "template") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _ReaderText()
+    parser.feed(html)
+    return " ".join(parser.parts)
+
+
+@pytest.mark.parametrize(
+    ("user", "url"),
+    [
+        ("namcan", "home"),
+        ("tuyengiao", "assignment_list"),
+        ("tuyengiao", "calendar_month"),
+        ("tuyengiao", "notification_list"),
+        ("lanhdao", "dashboard?doc"),
+        ("lanhdao", "dashboard_assignments?doc"),
+        ("lanhdao", "report_print?doc"),
+        ("lanhdao", "assignment_detail"),
+        ("tuyengiao", "assignment_progress"),
+        ("admin", "/admin/"),
+        ("admin", "/admin/axes/accessattempt/"),
+        ("admin", "/admin/axes/accessfailurelog/"),
+        ("admin", "/admin/directives/document/import/"),
+    ],
+)
+def test_vietnamese_pages_have_no_english_leftovers(client, demo, user, url):
+    from directives.models import Assignment, Document
+
+    client.login(username=user, password="demo12345")
+    if url.startswith("/"):
+        path = url
+    elif url.endswith("?doc"):
+        path = reverse(url[:-4]) + f"?doc={Document.objects.get().pk}"
+    elif url in ("assignment_detail", "assignment_progress"):
+        led = Assignment.objects.filter(lead_unit__name="Ban Tuyên giáo Tỉnh ủy").first()
+        path = reverse(url, args=[led.pk])
+    else:
+        path = reverse(url)
+    # The language the user chose (Vietnamese), whatever an English browser asks for.
+    client.cookies["django_language"] = "vi"
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.status_code == 200, path
+    found = sorted(set(ENGLISH_LEFTOVERS.findall(visible_text(response.content.decode()))))
+    assert not found, f"{path}: {found}"

@@ -172,6 +172,8 @@ USE_TZ = True
 
 # Static files: whitenoise serves them; hashed, compressed names in production.
 STATIC_URL = "static/"
+# Files browsers ask for at the site's root (/favicon.ico), served by whitenoise before sign-in.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {

@@ -296,8 +296,24 @@ class Dashboard:
         return self._pick(ListKind.AWAITING, lambda a: a.asof_last_update)
 
     @cached_property
-    def stale(self) -> list:
+    def _shown_above(self) -> set[int]:
+        """The items the overdue and due panels already show: no later panel repeats them."""
+        return {a.pk for a in (*self.overdue, *self.due)}
+
+    @cached_property
+    def _stale_all(self) -> list:
         return self._pick(ListKind.STALE, lambda a: a.asof_since)
+
+    @cached_property
+    def stale(self) -> list:
+        """Not updated for a while, less those the panels before it list (overdue, due,
+        milestones): each item that needs attention appears once (issue 21)."""
+        listed = self._shown_above | {a.pk for m in self.milestones for a in m["items"]}
+        return [a for a in self._stale_all if a.pk not in listed]
+
+    @cached_property
+    def stale_shown_above(self) -> int:
+        return len(self._stale_all) - len(self.stale)
 
     @cached_property
     def suspended(self) -> list:
@@ -351,8 +367,10 @@ class Dashboard:
             if a.report_group_value == ReportGroup.OVERDUE_UNFINISHED:
                 group["overdue"] += 1
         open_items.sort(key=lambda a: (_last_if_none(a.asof_deadline), a.asof_basis, a.pk))
+        shown = self._shown_above
         for a in open_items[: LIST_LIMIT * 5]:
-            groups[(a.asof_basis, a.asof_deadline)]["items"].append(a)
+            if a.pk not in shown:  # listed once, in the overdue or due panel above
+                groups[(a.asof_basis, a.asof_deadline)]["items"].append(a)
         ordered = sorted(
             groups.values(), key=lambda g: (_last_if_none(g["asof_deadline"]), g["asof_basis"])
         )

@@ -33,6 +33,7 @@ from directives.models import (
     headline_rate,
 )
 from directives.models.assignment import end_of_day
+from directives.widgets import DateInput
 
 DUE_WITHIN_DAYS = 14
 STALE_AFTER_DAYS = 30
@@ -194,12 +195,12 @@ class ReportFilterForm(forms.Form):
     due_from = params.DateParamField(
         label=_("Thời hạn từ ngày"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     due_to = params.DateParamField(
         label=_("đến ngày"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     standing = forms.ChoiceField(
         label=_("Tình trạng"),
@@ -209,7 +210,7 @@ class ReportFilterForm(forms.Form):
     on = params.DateParamField(
         label=_("Số liệu tính đến ngày"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     # Narrowing used by the links behind the numbers (lists only, not shown as fields).
     group = forms.ChoiceField(required=False, choices=[("", ""), *ReportGroup.choices])

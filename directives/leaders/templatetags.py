@@ -40,10 +40,15 @@ def list_url(report, name: str, **changes) -> str:
 
 @register.filter
 def rate_label(rate) -> str:
-    """98,63 % — or a dash when nothing has fallen due."""
+    """98,63 %, 94,6 %, 72 % — the report's two decimals, without the needless zeros; a dash when
+    nothing has fallen due. (The Government Office's reports print two decimals: 98,63 %.)"""
     if rate is None:
         return "—"
-    return number_format(rate, 2) + " %"
+    text = number_format(rate, 2)
+    decimal = number_format(1.5, 1)[1]  # "," in Vietnamese, "." in English
+    if decimal in text:
+        text = text.rstrip("0").rstrip(decimal)
+    return text + " %"
 
 
 @register.filter

@@ -32,8 +32,26 @@ def deadline_label(assignment: Assignment) -> str:
     """'Trước Tết Nguyên đán Tân Sửu — 09/02/2021 (Ngày 28 tháng Chạp năm Canh Tý)': the basis
     beside the resolved date, with the lunar date where it helps (see calendar.lunar_matters)."""
     if assignment.deadline is None:
+        if assignment.deadline_basis and not _vietnamese():
+            return calendar.basis_in_english(assignment.deadline_basis)
         return assignment.deadline_basis or _("Không hạn")
+    if not _vietnamese():
+        return _deadline_text_en(assignment.deadline, assignment.deadline_basis or "")
     return calendar.deadline_text(assignment.deadline, assignment.deadline_basis)
+
+
+def _deadline_text_en(deadline: dt.date, basis: str) -> str:
+    """The English reading: 'Before Lunar New Year (Tân Sửu) — 9 Feb 2021 (Day 28 of the 12th
+    lunar month, Canh Tý year); as written: Trước Tết Nguyên đán Tân Sửu'. The stored basis is
+    shown as written beside its English reading."""
+    english = calendar.basis_in_english(basis) if basis else ""
+    text = f"{english} — {vndate(deadline)}" if english else vndate(deadline)
+    if calendar.lunar_matters(deadline, basis):
+        text = f"{text} ({calendar.format_lunar_en(deadline)})"
+    if basis and english != basis:
+        written = _("nguyên văn")
+        text = f"{text}; {written}: {basis}"
+    return text
 
 
 @register.simple_tag
@@ -98,7 +116,7 @@ def lunar(value: dt.date | dt.datetime | None) -> str:
     if day is None:
         return ""
     try:
-        return calendar.format_lunar(day)
+        return calendar.format_lunar(day) if _vietnamese() else calendar.format_lunar_en(day)
     except ValueError:
         return ""
 
@@ -122,3 +140,50 @@ def vndatetime(value: dt.datetime | None) -> str:
 
     local = timezone.localtime(value)
     return f"{vndate_weekday(local.date())} {local:%H:%M}"
+
+
+@register.simple_tag
+def picker_labels():
+    """The date picker's and file field's words, in the interface language (static/js/fields.js)."""
+    from django.utils.html import json_script
+
+    from directives.widgets import picker_labels as labels
+
+    return json_script(labels(), "picker-labels")
+
+
+def _short_basis(basis: str, date: str) -> str:
+    """'Khẩn trương (văn bản không nêu ngày) — 31/12/2020, do …' → 'Khẩn trương'."""
+    short = basis.strip()
+    for cut in (" (", " — ", ", ", "; "):
+        short = short.split(cut, 1)[0]
+    short = short.strip(" .,;—")
+    return "" if not short or date in short else short
+
+
+@register.inclusion_tag("_partials/deadline.html")
+def deadline_short(assignment: Assignment) -> dict:
+    """The deadline as a list shows it: the date and a short basis; the whole explanation (basis,
+    who set the date, the lunar date) one click away, not repeated on every row."""
+    full = deadline_label(assignment)
+    if assignment.deadline is None:
+        return {"date": "", "short": full, "full": ""}
+    date = vndate(assignment.deadline)
+    basis = assignment.deadline_basis or ""
+    if basis and not _vietnamese():
+        basis = calendar.basis_in_english(basis)
+    short = _short_basis(basis, f"{assignment.deadline:%d/%m/%Y}")
+    plain = f"{assignment.deadline:%d/%m/%Y}"
+    return {"date": date, "short": short, "full": full if full not in (plain, short) else ""}
+
+
+@register.filter
+def unit_label(unit) -> str:
+    """One naming rule for units in lists: the short name, the full name as its tooltip."""
+    from django.utils.html import format_html
+
+    if unit is None:
+        return ""
+    if unit.short_name and unit.short_name != unit.name:
+        return format_html('<abbr title="{}">{}</abbr>', unit.name, unit.short_name)
+    return unit.name

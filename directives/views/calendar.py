@@ -21,8 +21,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -139,7 +139,8 @@ def month_days(user, first: dt.date, today: dt.date) -> list[Day]:
     """The month grid of `first`'s month for `user`: every day with what falls on it."""
     dates = calendar.month_days(first.year, first.month)
     start, end = dates[0], dates[-1]
-    holidays = calendar.public_holidays(start, end)
+    english = not (get_language() or "vi").startswith("vi")
+    holidays = calendar.public_holidays(start, end, language="en" if english else "vi")
     tet = _tet_days(start, end)
     days = {
         d: Day(
@@ -147,7 +148,7 @@ def month_days(user, first: dt.date, today: dt.date) -> list[Day]:
             in_month=d.month == first.month,
             is_today=d == today,
             lunar_short=calendar.format_lunar_short(d, with_month=d == dates[0]),
-            lunar=calendar.format_lunar(d),
+            lunar=calendar.format_lunar_en(d) if english else calendar.format_lunar(d),
             holiday=holidays.get(d, ""),
             is_tet=d in tet,
         )
@@ -185,7 +186,9 @@ def month_days(user, first: dt.date, today: dt.date) -> list[Day]:
 def _lunar_months(first: dt.date) -> str:
     """'tháng Chạp năm Canh Tý – tháng Giêng năm Tân Sửu': the lunar months of the grid's month."""
     last = _shift(first, 1) - dt.timedelta(days=1)
-    names = dict.fromkeys(calendar.format_lunar_month(day) for day in (first, last))
+    english = not (get_language() or "vi").startswith("vi")
+    month_name = calendar.format_lunar_month_en if english else calendar.format_lunar_month
+    names = dict.fromkeys(month_name(day) for day in (first, last))
     return " – ".join(names)
 
 

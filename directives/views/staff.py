@@ -149,6 +149,15 @@ def _search(queryset, text: str):
     )
 
 
+def _by_directive(rows: list[Assignment]) -> list[tuple]:
+    """The page's rows under their directive, directives in the order their first row comes
+    (so the most urgent directive still leads): one heading instead of a title on every row."""
+    groups: dict[int, tuple] = {}
+    for row in rows:
+        groups.setdefault(row.directive_id, (row.directive, []))[1].append(row)
+    return list(groups.values())
+
+
 def _list_rows(user, ids: list[int], today: dt.date, lead_scope: Q | None) -> list[Assignment]:
     """The list's rows `ids`, in that order, with what the template shows of them."""
     progress_scope = permissions.progress_scope_filter(user)
@@ -254,6 +263,7 @@ def assignment_list(request: HttpRequest) -> TemplateResponse:
         {
             "form": form,
             "rows": fetched,
+            "groups": _by_directive(fetched),
             "today": today,
             "page": page,
             "next_url": page_url(page + 1) if has_next else None,
@@ -487,6 +497,7 @@ def _detail_response(
         # Who changed what, from where: for leaders who see the assignment and for admins.
         if permissions.can_view_audit(request.user, assignment):
             context["audit"] = assignment_audit(assignment)
+            context["assignment_model_name"] = str(Assignment._meta.verbose_name)
     # A refresh of the live region leaves the forms as they are in the page (hx-preserve).
     context["live_only"] = fragment and partial == "assignment-live"
     if not context["live_only"]:

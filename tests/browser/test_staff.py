@@ -82,7 +82,8 @@ def test_filter_list_and_reload_keeps_filters(page, demo_live):
     page.evaluate("window.__stayed = true")
     page.get_by_label("Trạng thái").select_option("in_progress")
     page.wait_for_url(re.compile(r"status=in_progress"))
-    rows = page.locator("table.list tbody tr")
+    # Assignment rows, under their directive's heading row (issue 21).
+    rows = page.locator("table.list tbody tr.group-row")
     expect(rows.first).to_contain_text("Đang thực hiện")
     page.get_by_label("Vai trò của đơn vị").select_option("coordinating")
     page.wait_for_url(re.compile(r"role=coordinating"))
@@ -258,7 +259,7 @@ def test_keyboard_reaches_filters_and_rows_with_visible_focus(page, demo_live):
     page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("", "none")
-    link = page.locator("table.list tbody tr").first.get_by_role("link").first
+    link = page.locator("table.list tbody tr.group-row").first.get_by_role("link").first
     link.focus()
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/assignments/\d+/$"))

@@ -202,6 +202,8 @@ def test_send_reminders_emails_the_notification(assignment, staff):
     assert message.subject.startswith("[Theo dõi nhiệm vụ] Sắp đến hạn:")
     assert "Trước Tết Nguyên đán Tân Sửu — 09/02/2021" in message.body
     assert "https://theodoi.example.vn/notifications/" in message.body
+    # The reminder is about one assignment: the message opens it directly.
+    assert f"Mở nhiệm vụ: https://theodoi.example.vn/assignments/{assignment.pk}/" in message.body
     assert Notification.objects.get().emailed_at is not None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.urls import reverse
 
@@ -44,3 +45,30 @@ def test_staff_do_not_see_the_audit_trail(client, assignment, staff_user, admin_
     response = client.get(reverse("assignment_detail", args=[assignment.pk]))
     assert response.status_code == 200
     assert "Nhật ký thay đổi" not in response.content.decode()
+
+
+def test_each_change_reads_as_a_sentence_without_internal_columns(
+    client, assignment, leader_user, admin_user
+):
+    before = assignment.deadline
+    _change_deadline(assignment, admin_user)
+    client.force_login(leader_user)
+    content = client.get(reverse("assignment_detail", args=[assignment.pk])).content.decode()
+    audit = content.split('id="audit"', 1)[1].split("</section>", 1)[0]
+    assert f"Thời hạn: {before:%d/%m/%Y} → 31/03/2021" in audit
+    for internal in ("search", "phiên bản", "số lần gia hạn", "Trước</th>", "Sau</th>"):
+        assert internal not in audit
+
+
+def test_seeded_history_is_labelled_sample_data_with_its_own_dates(client, demo):
+    from directives.models import Assignment
+
+    client.login(username="lanhdao", password="demo12345")
+    namcan = Assignment.objects.get(directive__number="1", lead_unit__name="Huyện ủy Năm Căn")
+    content = client.get(reverse("assignment_detail", args=[namcan.pk])).content.decode()
+    audit = content.split('id="audit"', 1)[1].split("</section>", 1)[0]
+    assert "Dữ liệu mẫu" in audit
+    assert "search" not in audit
+    # The sample's own dates (2020), not the day the demo was seeded.
+    assert re.search(r"\d{2}/12/2020 \d{2}:\d{2}</time>", audit)
+    assert "Tiến độ (%): " in audit or "Tiến độ: " in audit

@@ -219,3 +219,13 @@ def test_one_active_address_per_user_in_the_database(staff_user):
     CalendarFeed.objects.create(user=staff_user)
     with pytest.raises(IntegrityError), transaction.atomic():
         CalendarFeed.objects.create(user=staff_user)
+
+
+def test_feed_event_links_to_its_assignment_at_the_sites_address(
+    client, feed, assignment, settings
+):
+    settings.TRACKER_BASE_URL = "http://127.0.0.1:18601"
+    event = events_of(parse(client.get(feed_url(feed))))[
+        f"assignment-{assignment.pk}-deadline@127.0.0.1"
+    ]
+    assert str(event["URL"]) == f"http://127.0.0.1:18601/assignments/{assignment.pk}/"

@@ -82,7 +82,8 @@ def listed(board, kind: str) -> set[int]:
 
 # --- the headline rate -------------------------------------------------------------------------
 def test_headline_rate_ignores_not_yet_due(board):
-    """3 done and 1 overdue give 75,00 % — whatever is not yet due or has no deadline."""
+    """3 done and 1 overdue give 75 % (no needless decimals), whatever is not yet due or has
+    no deadline."""
     today = timezone.localdate()
     add(board, 2, deadline=today - 30 * DAY, completed_on=today - 31 * DAY)
     add(board, 1, deadline=None, completed_on=today - 3 * DAY)  # done without deadline: on time
@@ -100,7 +101,7 @@ def test_headline_rate_ignores_not_yet_due(board):
         "no_deadline": 2,
         "total": 9,
     }
-    assert headline_rate(html) == "75,00 %"
+    assert headline_rate(html) == "75 %"
 
 
 def test_headline_rate_is_a_dash_when_only_not_yet_due_and_no_deadline(board):
@@ -120,6 +121,9 @@ def test_headline_rate_is_a_dash_when_only_not_yet_due_and_no_deadline(board):
         (1, 31, "3,13 %"),  # 3.125: half even 3,12
         (1, 159, "0,63 %"),  # 0.625: half even 0,62
         (1, 79, "1,25 %"),  # 1.25 exactly: nothing to round
+        (18, 6, "75 %"),  # no needless decimals
+        (9, 1, "90 %"),
+        (1, 7, "12,5 %"),
         (2, 1, "66,67 %"),  # 66.666…: up
         (1, 2, "33,33 %"),  # 33.333…: down
     ],

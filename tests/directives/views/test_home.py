@@ -108,3 +108,38 @@ def test_password_change_accepts_a_long_password(client, demo):
     from django.contrib.auth import get_user_model
 
     assert get_user_model().objects.get(username="tuyengiao").check_password(new)
+
+
+def test_home_starts_with_what_the_unit_leads_that_is_late_then_what_it_coordinates(client, demo):
+    client.login(username="namcan", password="demo12345")
+    response = client.get(reverse("home"))
+    sections = {s.key: s.rows for s in response.context["sections"]}
+    assert [s.key for s in response.context["sections"]] == ["urgent", "coordinating", "rest"]
+    assert sections["urgent"]
+    assert all(a.lead_unit.name == "Huyện ủy Năm Căn" for a in sections["urgent"])
+    assert all(a.standing_value in ("overdue", "due_soon") for a in sections["urgent"])
+    assert all(a.lead_unit.name != "Huyện ủy Năm Căn" for a in sections["coordinating"])
+    html = response.content.decode()
+    assert html.index("Đơn vị chủ trì: quá hạn, sắp đến hạn") < html.index("Đơn vị phối hợp")
+
+
+def test_home_folds_finished_work_away(client, demo):
+    client.login(username="tuyengiao", password="demo12345")
+    response = client.get(reverse("home"))
+    finished = response.context["finished"]
+    assert finished and all(a.standing_value.startswith("done") for a in finished)
+    html = response.content.decode()
+    folded = html[html.index('<details class="home-finished">') :]
+    assert f'href="{reverse("assignment_detail", args=[finished[0].pk])}"' in folded
+    shown = html[: html.index('<details class="home-finished">')]
+    assert f'href="{reverse("assignment_detail", args=[finished[0].pk])}"' not in shown
+
+
+def test_home_shows_deadline_date_and_short_basis_with_the_explanation_folded(client, demo):
+    client.login(username="namcan", password="demo12345")
+    html = client.get(reverse("home")).content.decode()
+    # The long explanation is behind its short basis, not the row's visible text.
+    assert (
+        '<details class="deadline-more"><summary>Khẩn trương</summary>'
+        '<span class="small">Khẩn trương (văn bản không nêu ngày) — 31/12/2020' in html
+    )
