@@ -276,7 +276,8 @@ def test_laodong_cannot_open_a_tuyengiao_only_assignment(page, demo_live):
 
 
 def test_home_links_each_assignment_and_inspector_reads_only(page, demo_live):
-    sign_in(page, demo_live, "kiemtra")
+    sign_in(page, demo_live, "kiemtra")  # inspectors land on the overview (issue 14)
+    page.goto(f"{demo_live.url}/")
     look_at(page, "staff-home-inspector")
     page.locator("table.list tbody tr").first.get_by_role("link").first.click()
     page.wait_for_url(re.compile(r"/assignments/\d+/$"))
