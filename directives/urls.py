@@ -1,5 +1,6 @@
 from django.urls import path
 
+from directives.api import tokens as api_tokens
 from directives.leaders import exports
 from directives.leaders import views as leader
 from directives.operations import metrics
@@ -62,6 +63,13 @@ urlpatterns = [
     path("dashboard/report.docx", reports.report_docx, name="report_docx"),
     path("dashboard/urge-letter/", reports.urge_letter, name="urge_letter"),
     path("dashboard/print/", exports.report_print, name="report_print"),
+    # API tokens (issue 19): each user's own, made and revoked here.
+    path("account/api-tokens/", api_tokens.api_tokens, name="api_tokens"),
+    path(
+        "account/api-tokens/<int:pk>/revoke/",
+        api_tokens.api_token_revoke,
+        name="api_token_revoke",
+    ),
     path("healthz", ops.healthz, name="healthz"),
     # Prometheus metrics, for the monitoring host only (DJANGO_METRICS_ALLOWED).
     path("metrics", metrics.metrics, name="metrics"),

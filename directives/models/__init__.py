@@ -1,5 +1,6 @@
 """Domain models, one file each, re-exported here."""
 
+from .api_token import ApiToken, ApiWrite
 from .assignment import (
     TAKES_PROGRESS,
     TRANSITIONS,
@@ -27,8 +28,14 @@ from .reminder import Notification, Reminder
 from .reminder_run import ReminderRun
 from .tally import AssignmentTally
 from .unit import Unit, UnitKind
+from .webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "ApiToken",
+    "ApiWrite",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "TAKES_PROGRESS",
     "TRANSITIONS",
     "Action",
