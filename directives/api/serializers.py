@@ -8,6 +8,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
+from directives import params
 from directives.models import (
     Assignment,
     Directive,
@@ -170,20 +171,26 @@ class AssignmentQuery(serializers.Serializer):
     q = serializers.CharField(required=False, max_length=100, help_text="Tìm trong danh sách")
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     standing = serializers.ChoiceField(choices=Standing.choices, required=False)
-    directive = serializers.IntegerField(required=False, min_value=1)
+    directive = serializers.IntegerField(required=False, min_value=1, max_value=params.MAX_ID)
     role = serializers.ChoiceField(choices=["lead", "coordinating"], required=False)
-    unit = serializers.IntegerField(required=False, min_value=1, help_text="Lead unit id")
-    after = serializers.IntegerField(required=False, min_value=0, help_text="Keyset cursor")
+    unit = serializers.IntegerField(
+        required=False, min_value=1, max_value=params.MAX_ID, help_text="Lead unit id"
+    )
+    after = serializers.IntegerField(
+        required=False, min_value=0, max_value=params.MAX_ID, help_text="Keyset cursor"
+    )
     limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=50)
 
 
 class PageQuery(serializers.Serializer):
-    after = serializers.IntegerField(required=False, min_value=0, help_text="Keyset cursor")
+    after = serializers.IntegerField(
+        required=False, min_value=0, max_value=params.MAX_ID, help_text="Keyset cursor"
+    )
     limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=50)
 
 
 class DirectiveQuery(PageQuery):
-    document = serializers.IntegerField(required=False, min_value=1)
+    document = serializers.IntegerField(required=False, min_value=1, max_value=params.MAX_ID)
 
 
 class CalendarQuery(serializers.Serializer):
@@ -192,10 +199,10 @@ class CalendarQuery(serializers.Serializer):
 
 
 class DashboardQuery(serializers.Serializer):
-    doc = serializers.IntegerField(required=False, min_value=1)
+    doc = serializers.IntegerField(required=False, min_value=1, max_value=params.MAX_ID)
     on = serializers.CharField(required=False, help_text="As-of date, DD/MM/YYYY or YYYY-MM-DD")
-    directive = serializers.IntegerField(required=False, min_value=1)
-    unit = serializers.IntegerField(required=False, min_value=1)
+    directive = serializers.IntegerField(required=False, min_value=1, max_value=params.MAX_ID)
+    unit = serializers.IntegerField(required=False, min_value=1, max_value=params.MAX_ID)
 
 
 class ResolvedSerializer(serializers.Serializer):
