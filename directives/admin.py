@@ -480,3 +480,8 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         count = queryset.active().update(revoked_at=timezone.now())
         self.message_user(request, _("Đã thu hồi %(n)d địa chỉ.") % {"n": count})
+
+
+# API tokens, the API write log and webhooks (issue 19) keep their admin beside their code.
+from directives.api import admin as _api_admin  # noqa: E402, F401
+from directives.webhooks import admin as _webhook_admin  # noqa: E402, F401

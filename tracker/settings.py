@@ -426,6 +426,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "JSON API v1: documents, directives, assignments, progress and workflow.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema is for signed-in users and token holders, like the API itself.
+    "SERVE_PERMISSIONS": ["directives.api.auth.TokenScopes"],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Swagger UI from the installed sidecar package, served by our own origin (the CSP allows
     # no other), never from a CDN.

@@ -99,6 +99,7 @@ def build_world() -> World:
         files=[upload("Biên bản ma trận.pdf")],
     )
     calendar_feed = actions.renew_calendar_feed(users[LEAD_STAFF])
+    api_token, _key = actions.create_api_token(users[LEAD_STAFF], name="Mã ma trận", scopes="read")
     Group.objects.create(name="Nhóm ma trận").user_set.add(users[ADMIN])
     now = timezone.now()
     AccessAttempt.objects.create(
@@ -127,5 +128,6 @@ def build_world() -> World:
             "extension": ExtensionRequest.objects.get(assignment=assignment),
             "notification": Notification.objects.get(recipient=users[LEAD_STAFF]),
             "calendar_feed": calendar_feed,
+            "api_token": api_token,
         },
     )
