@@ -115,6 +115,7 @@ LEAD_ACTS = roles(
 READS_DASHBOARD = roles(OK, anonymous=LOGIN, staff=FORBIDDEN)
 DECIDES = roles(FORBIDDEN, anonymous=LOGIN, leader_outside=NOT_FOUND, assigner=OK)
 
+
 # The API (issue 19) answers a client without a session or token with 401 JSON (whatever the
 # method), and an allowed write sent with an empty body with 400 naming the fields; otherwise its
 # rows are the pages' own, so the API can grant nothing the pages refuse.
@@ -463,6 +464,11 @@ ADMIN_MODELS: dict[str, dict] = {
     "axes.accessattempt": {**NO_ADD, "history_versions": False},
     "axes.accesslog": {**NO_ADD, "history_versions": False},
     "axes.accessfailurelog": {**NO_ADD, "history_versions": False},
+    # API tokens (service accounts' are issued here), the API write log, webhooks (issue 19).
+    "directives.apitoken": {**FULL, "history_versions": False},
+    "directives.apiwrite": {**READ_ONLY, "history_versions": False},
+    "directives.webhookendpoint": {**FULL, "history_versions": False},
+    "directives.webhookdelivery": {**VIEW_AND_DELETE, "history_versions": False},
     # Background tasks (issue 19): django-tasks-db's own admin shows results, changes nothing.
     "django_tasks_database.dbtaskresult": {**READ_ONLY, "history_versions": False},
 }

@@ -14,7 +14,18 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from directives import actions
-from directives.models import Attachment, Event, ExtensionRequest, Notification, Role, UnitKind
+from directives.api.tasks import send_reminders
+from directives.models import (
+    ApiWrite,
+    Attachment,
+    Event,
+    ExtensionRequest,
+    Notification,
+    Role,
+    UnitKind,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from tests.evidence_files import upload
 from tests.factories import (
     AssignmentFactory,
@@ -100,6 +111,16 @@ def build_world() -> World:
     )
     calendar_feed = actions.renew_calendar_feed(users[LEAD_STAFF])
     api_token, _key = actions.create_api_token(users[LEAD_STAFF], name="Mã ma trận", scopes="read")
+    # The API's write log, a webhook endpoint with a delivery, and a queued background task.
+    ApiWrite.objects.create(
+        user=users[LEAD_STAFF], token=api_token, token_name=api_token.name, method="POST",
+        path="/api/v1/assignments/1/progress/", status=201,
+    )  # fmt: skip
+    endpoint = WebhookEndpoint.objects.create(
+        name="Điểm nhận ma trận", url="http://127.0.0.1:9/", events=["progress.added"]
+    )
+    WebhookDelivery.objects.create(endpoint=endpoint, event="progress.added", payload={})
+    send_reminders.enqueue()
     Group.objects.create(name="Nhóm ma trận").user_set.add(users[ADMIN])
     now = timezone.now()
     AccessAttempt.objects.create(
