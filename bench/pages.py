@@ -72,6 +72,22 @@ PAGES: list[Page] = [
         },
         target=0.15,
     ),
+    # The JSON API (issue 19): the same list and the same write, by the same staff account
+    # (its session; a bearer token takes the same path after one indexed look-up).
+    Page("API assignment list", "api:assignment_list", "staff", target=0.15),
+    Page(
+        "API progress POST",
+        "api:assignment_progress",
+        "staff",
+        {"pk": "{assignment}"},
+        method="POST",
+        body={
+            "percent": "{percent}",
+            "note": "Cập nhật qua API khi đo tải",
+            "version": "{version}",
+        },
+        target=0.15,
+    ),
     Page("dashboard, province", "dashboard", "leader", query="doc={document}", target=0.10),
     Page("dashboard, unit", "dashboard", "unit-leader", query="doc={document}", target=0.10),
     Page(
