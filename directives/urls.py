@@ -1,5 +1,6 @@
 from django.urls import path
 
+from directives.api import exports as large_export
 from directives.api import tokens as api_tokens
 from directives.leaders import exports
 from directives.leaders import views as leader
@@ -70,6 +71,7 @@ urlpatterns = [
         api_tokens.api_token_revoke,
         name="api_token_revoke",
     ),
+    path("account/exports/<uuid:pk>/", large_export.export_download, name="export_download"),
     path("healthz", ops.healthz, name="healthz"),
     # Prometheus metrics, for the monitoring host only (DJANGO_METRICS_ALLOWED).
     path("metrics", metrics.metrics, name="metrics"),

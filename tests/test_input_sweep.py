@@ -289,6 +289,7 @@ PARAMS: dict[str, Row] = {
     ),
     "api_tokens": Row(post=("name", "scopes")),
     "api_token_revoke": Row(),
+    "export_download": Row(),
 }
 
 # The admin's own changelist parameter that is parsed as a number, besides each filter's.

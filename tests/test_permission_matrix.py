@@ -398,6 +398,13 @@ MATRIX: dict[str, dict] = {
         "GET": SIGNED_IN_NOT_ALLOWED,
         "POST": roles(REDIRECT, anonymous=LOGIN),  # each revokes only their own
     },
+    # A large export made by a task (issue 19): its owner only; anyone else, not even a hint.
+    "export_download": {
+        "args": lambda w: [w.export.pk],
+        "GET": roles(NOT_FOUND, anonymous=LOGIN, lead_staff=OK),
+        "HEAD": SIGNED_IN_NOT_ALLOWED,
+        "POST": SIGNED_IN_NOT_ALLOWED,
+    },
     "calendar_subscription_revoke": {
         "GET": SIGNED_IN_NOT_ALLOWED,
         "POST": roles(REDIRECT, anonymous=LOGIN),  # each revokes only their own

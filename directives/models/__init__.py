@@ -1,6 +1,6 @@
 """Domain models, one file each, re-exported here."""
 
-from .api_token import ApiToken, ApiWrite
+from .api_token import ApiToken, ApiWrite, ExportFile
 from .assignment import (
     TAKES_PROGRESS,
     TRANSITIONS,
@@ -33,6 +33,7 @@ from .webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 __all__ = [
     "ApiToken",
     "ApiWrite",
+    "ExportFile",
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookEndpoint",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -100,3 +101,27 @@ class ApiWrite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.method} {self.path} ({self.token_name})"
+
+
+class ExportFile(models.Model):
+    """A large export made by a background task; only its owner may download it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người dùng"),
+        on_delete=models.CASCADE,
+        related_name="export_files",
+    )
+    name = models.CharField(_("tên tệp"), max_length=200)
+    file = models.FileField(_("tệp"), upload_to="exports/", max_length=255)
+    rows = models.PositiveIntegerField(_("số dòng"), default=0)
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tệp xuất")
+        verbose_name_plural = _("tệp xuất")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name

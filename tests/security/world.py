@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from directives import actions
@@ -18,6 +19,7 @@ from directives.api.tasks import send_reminders
 from directives.models import (
     ApiWrite,
     Attachment,
+    ExportFile,
     Event,
     ExtensionRequest,
     Notification,
@@ -121,6 +123,9 @@ def build_world() -> World:
     )
     WebhookDelivery.objects.create(endpoint=endpoint, event="progress.added", payload={})
     send_reminders.enqueue()
+    export = ExportFile(user=users[LEAD_STAFF], name="bao-cao.csv", rows=1)
+    export.file.save("bao-cao.csv", ContentFile(b"a,b\n"), save=False)
+    export.save()
     Group.objects.create(name="Nhóm ma trận").user_set.add(users[ADMIN])
     now = timezone.now()
     AccessAttempt.objects.create(
@@ -150,5 +155,6 @@ def build_world() -> World:
             "notification": Notification.objects.get(recipient=users[LEAD_STAFF]),
             "calendar_feed": calendar_feed,
             "api_token": api_token,
+            "export": export,
         },
     )
