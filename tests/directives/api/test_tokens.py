@@ -64,3 +64,18 @@ def test_token_of_an_inactive_user_is_refused(staff_user):
     staff_user.is_active = False
     staff_user.save()
     assert Client(HTTP_AUTHORIZATION=f"Bearer {key}").get("/api/v1/units/").status_code == 401
+
+
+def test_admin_issues_a_service_account_token_shown_once(admin_client, staff_user):
+    from django.contrib.messages import get_messages
+
+    response = admin_client.post(
+        "/admin/directives/apitoken/add/",
+        {"user": staff_user.pk, "name": "Hệ thống văn bản điều hành", "scopes": "read write"},
+    )
+    assert response.status_code == 302
+    token = ApiToken.objects.get()
+    shown = " ".join(str(m) for m in get_messages(response.wsgi_request))
+    key = re.search(r"tdnv_[\w-]+", shown).group(0)
+    assert token.digest == hashlib.sha256(key.encode()).hexdigest() and token.can_write
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {key}").get("/api/v1/units/").status_code == 200
