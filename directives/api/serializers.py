@@ -211,11 +211,21 @@ class ResolvedSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
+class CountsRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True)
+    label = serializers.CharField()
+    counts = serializers.DictField(child=serializers.IntegerField())
+    rate = serializers.FloatField(allow_null=True)
+
+
 class DashboardSerializer(serializers.Serializer):
+    """The overview (“Tổng quan”): totals by reporting group and list, and per directive."""
+
     document = serializers.IntegerField(allow_null=True)
     on = serializers.DateField()
     counts = serializers.DictField(child=serializers.IntegerField())
     rate = serializers.FloatField(allow_null=True)
+    directives = CountsRowSerializer(many=True)
 
 
 class ProgressBody(serializers.Serializer):

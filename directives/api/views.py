@@ -288,14 +288,26 @@ class DashboardCounts(ApiView):
             errors["on"] = [report.on_error]
         if errors:
             raise FieldErrors(errors)
-        totals = Dashboard(report).totals if report.has_figures else None
+        dashboard = Dashboard(report) if report.has_figures else None
+        totals = dashboard.totals if dashboard is not None else None
         rate = totals.rate if totals is not None else None
+
+        def row(r) -> dict:
+            r_rate = r.counts.rate
+            return {
+                "id": r.key,
+                "label": r.label,
+                "counts": dict(r.counts.values),
+                "rate": float(r_rate) if r_rate is not None else None,
+            }
+
         return Response(
             {
                 "document": report.document.pk if report.document else None,
                 "on": report.on,
                 "counts": dict(totals.values) if totals is not None else {},
                 "rate": float(rate) if rate is not None else None,
+                "directives": [row(r) for r in dashboard.directive_rows] if dashboard else [],
             }
         )
 

@@ -130,6 +130,8 @@ def test_dashboard_counts_as_of_a_date(api_for, leader_user, staff_user, assignm
     ).json()
     assert now["on"] == today.isoformat() and now["counts"]["total"] == 1
     assert now["counts"]["overdue_unfinished"] == 1 and now["rate"] == 0
+    assert [d["id"] for d in now["directives"]] == [assignment.directive_id]
+    assert now["directives"][0]["counts"]["total"] == 1
     assert before["counts"]["total"] == 0
     future = client.get("/api/v1/dashboard/", {"on": (today + dt.timedelta(9)).isoformat()})
     assert future.status_code == 400 and "on" in future.json()["errors"]
