@@ -19,8 +19,8 @@ from directives.api.tasks import send_reminders
 from directives.models import (
     ApiWrite,
     Attachment,
-    ExportFile,
     Event,
+    ExportFile,
     ExtensionRequest,
     Notification,
     Role,
