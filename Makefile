@@ -58,6 +58,12 @@ run: install-runtime ## Install what running needs, migrate, seed the demo, serv
 	@echo "    laodong   cán bộ Sở Lao động - Thương binh và Xã hội"
 	@echo "    namcan    cán bộ Huyện ủy Năm Căn"
 	@echo ""
+	@echo "  API: http://127.0.0.1:$(PORT)/api/v1/docs/ (mã truy cập / tokens: /account/api-tokens/)"
+	@echo "  Tác vụ nền / background tasks: db_worker + run_schedule chạy cùng máy chủ"
+	@# The task worker (webhooks, reminders) and its clock run beside the server, and stop with it.
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	$(BIN)/python manage.py run_schedule & clock=$$!; \
+	trap 'kill $$worker $$clock 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install ## Install the dev extra, lint, check migrations, run every test

@@ -132,6 +132,22 @@ PAGES: list[Page] = [
         "admin",
         query="lead_unit__id__exact={unit_of_staff}",
     ),
+    # The JSON API (issue 19): the same list and the same write, by the same staff account
+    # (its session; a bearer token takes the same path after one indexed look-up).
+    Page("API assignment list", "api:assignment_list", "staff", target=0.15),
+    Page(
+        "API progress POST",
+        "api:assignment_progress",
+        "staff",
+        {"pk": "{assignment}"},
+        method="POST",
+        body={
+            "percent": "{percent}",
+            "note": "Cập nhật qua API khi đo tải",
+            "version": "{version}",
+        },
+        target=0.20,
+    ),
     Page("Excel export", "report_xlsx", "central", query="doc={big_document}", kind="export"),
     # Periodic reports (issue 18): the national monthly obligation, seen by the central leader
     # (every unit) and by a province leader (its own units).

@@ -696,3 +696,29 @@ def _store_evidence(update: ProgressUpdate, checked, *, user, stored: list[str])
         attachment.file.save(upload.name, upload, save=False)
         stored.append(attachment.file.name)
         attachment.save()
+
+
+# --- API tokens (issue 19) ---------------------------------------------------------------------
+
+
+def create_api_token(user, *, name: str, scopes: str, at: dt.datetime | None = None):
+    """Make a named API token for `user`; returns (token, key). The key is shown once and
+    never stored: only its digest is kept."""
+    from directives.models import ApiToken
+
+    token = ApiToken(user=user, name=name.strip(), scopes=scopes, created_at=at or timezone.now())
+    key = token.issue()
+    token.full_clean()
+    token.save()
+    return token, key
+
+
+def revoke_api_token(user, token_id: int, *, at: dt.datetime | None = None) -> bool:
+    """Stop one of `user`'s own tokens at once; False when there is no such active token."""
+    from directives.models import ApiToken
+
+    return bool(
+        ApiToken.objects.active()
+        .filter(user=user, pk=token_id)
+        .update(revoked_at=at or timezone.now())
+    )

@@ -483,4 +483,7 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
 
 # Periodic reports (issue 18) register their own admin pages.
+# API tokens, the API write log and webhooks (issue 19) keep their admin beside their code.
+from directives.api import admin as _api_admin  # noqa: E402, F401
 from directives.periodic import admin as _periodic_admin  # noqa: E402,F401
+from directives.webhooks import admin as _webhook_admin  # noqa: E402, F401

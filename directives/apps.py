@@ -13,3 +13,5 @@ class DirectivesConfig(AppConfig):
 
         # Scale (issue 8): cached dashboard regions are dropped whenever their data changes.
         freshness.connect()
+        # API (issue 19): changes become webhook deliveries, written with the change itself.
+        from directives.webhooks import events  # noqa: F401

@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from directives.api import exports as large_export
+from directives.api import tokens as api_tokens
 from directives.leaders import exports, overview_views
 from directives.leaders import views as leader
 from directives.operations import metrics
@@ -73,6 +75,14 @@ urlpatterns = [
     path("dashboard/print/", exports.report_print, name="report_print"),
     # Periodic reports (issue 18): obligations, who has not reported, submissions.
     path("periodic/", include("directives.periodic.urls")),
+    # API tokens (issue 19): each user's own, made and revoked here.
+    path("account/api-tokens/", api_tokens.api_tokens, name="api_tokens"),
+    path(
+        "account/api-tokens/<int:pk>/revoke/",
+        api_tokens.api_token_revoke,
+        name="api_token_revoke",
+    ),
+    path("account/exports/<uuid:pk>/", large_export.export_download, name="export_download"),
     path("healthz", ops.healthz, name="healthz"),
     # Prometheus metrics, for the monitoring host only (DJANGO_METRICS_ALLOWED).
     path("metrics", metrics.metrics, name="metrics"),

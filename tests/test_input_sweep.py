@@ -306,6 +306,49 @@ PARAMS: dict[str, Row] = {
     "notification_bell": Row(),
     "notification_read": Row(post=("read", "show", "page")),
     "notification_read_all": Row(post=("show", "page")),
+    # The API (issue 19): the same parameters and forms as the pages, answered in JSON.
+    "api:schema": Row(get=("format", "lang")),
+    "api:docs": Row(),
+    "api:document_list": Row(get=("after", "limit")),
+    "api:document_detail": Row(),
+    "api:directive_list": Row(get=("document", "after", "limit")),
+    "api:directive_detail": Row(),
+    "api:assignment_list": Row(
+        get=("q", "status", "standing", "directive", "role", "unit", "after", "limit")
+    ),
+    "api:assignment_detail": Row(),
+    "api:unit_list": Row(get=("after", "limit")),
+    "api:calendar_resolve": Row(get=("phrase",)),
+    "api:dashboard": Row(get=REPORT),
+    "api:assignment_progress": Row(
+        post=("note", "percent", "difficulties", "proposals", "version"),
+        base_post=lambda w: {"note": "Quét", "percent": "10", "version": _version(w)},
+    ),
+    "api:assignment_start": Row(post=("version",), base_post=lambda w: {"version": _version(w)}),
+    "api:assignment_report_done": Row(
+        post=("note", "version"), base_post=lambda w: {"note": "Xong", "version": _version(w)}
+    ),
+    "api:assignment_extension": Row(
+        post=("new_deadline", "reason", "version"),
+        base_post=lambda w: {
+            "new_deadline": "30/06/2021",
+            "reason": "Quét",
+            "version": _version(w),
+        },
+    ),
+    "api:assignment_decision": Row(
+        post=("action", "note", "version", "confirm_below"),
+        base_post=lambda w: {"action": "suspend", "note": "Quét", "version": _version(w)},
+    ),
+    "api:assignment_urge": Row(
+        post=("message",), base_post=lambda w: {"message": "Đề nghị khẩn trương"}
+    ),
+    "api:extension_decision": Row(
+        post=("decision", "note"), base_post=lambda w: {"decision": "refuse", "note": "Quét"}
+    ),
+    "api_tokens": Row(post=("name", "scopes")),
+    "api_token_revoke": Row(),
+    "export_download": Row(),
 }
 
 # The admin's own changelist parameter that is parsed as a number, besides each filter's.
@@ -496,7 +539,9 @@ class Sweeper:
         assert status < 500, f"{status} on {method} {url} as {role} with {what}"
         # A write answers with a redirect, or with the file it made (an urging letter).
         attachment = response.get("Content-Disposition", "").startswith("attachment")
-        succeeded = method == "POST" and (300 <= status < 400 or attachment)
+        # The API answers a write that succeeded with 200/201 and its JSON (issue 19).
+        api_write = url.startswith("/api/") and status in (200, 201)
+        succeeded = method == "POST" and (300 <= status < 400 or attachment or api_write)
         if not succeeded:
             after = fingerprint()
             changed = {t: (before[t], after[t]) for t in before if before[t] != after[t]}

@@ -55,7 +55,9 @@ NOT_ALLOWED = 405
 LOGIN = "→ sign-in"  # 302 to the application's sign-in page, with ?next=
 ADMIN_LOGIN = "→ admin sign-in"  # 302 to the admin's sign-in page, with ?next=
 REDIRECT = "→ elsewhere"  # any other 302: an allowed redirect
-DENIALS = {FORBIDDEN, NOT_FOUND, NOT_ALLOWED, LOGIN, ADMIN_LOGIN}
+UNAUTHORIZED = 401  # the API without a session or token: JSON, never the sign-in page
+BAD_REQUEST = 400  # the API's answer to an allowed write sent with an empty body
+DENIALS = {FORBIDDEN, NOT_FOUND, NOT_ALLOWED, LOGIN, ADMIN_LOGIN, UNAUTHORIZED}
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "signed_in": tuple(r for r in ROLES if r != ANONYMOUS),
@@ -131,6 +133,66 @@ REVIEWS_REPORT = roles(
     coordinating_staff=OK,
 )
 DECIDES = roles(FORBIDDEN, anonymous=LOGIN, leader_outside=NOT_FOUND, assigner=OK)
+
+
+# The API (issue 19) answers a client without a session or token with 401 JSON (whatever the
+# method), and an allowed write sent with an empty body with 400 naming the fields; otherwise its
+# rows are the pages' own, so the API can grant nothing the pages refuse.
+def api(outcomes: dict, *, ok=OK) -> dict:
+    """The pages' `outcomes` as the API gives them: sign-in → 401, allowed → `ok`."""
+    swap = {LOGIN: UNAUTHORIZED, OK: ok}
+    return {role: swap.get(outcome, outcome) for role, outcome in outcomes.items()}
+
+
+API_READ = {
+    "GET": api(SIGNED_IN_OK),
+    "HEAD": api(SIGNED_IN_OK),
+    "POST": api(SIGNED_IN_NOT_ALLOWED),
+    "PUT": api(SIGNED_IN_NOT_ALLOWED),
+    "DELETE": api(SIGNED_IN_NOT_ALLOWED),
+}
+API_READ_ONE = {**API_READ, "GET": api(SEES_ASSIGNMENT), "HEAD": api(SEES_ASSIGNMENT)}
+
+
+def api_write(outcomes: dict) -> dict:
+    return {
+        "GET": api(SIGNED_IN_NOT_ALLOWED),
+        "POST": api(outcomes, ok=BAD_REQUEST),
+        "PUT": api(SIGNED_IN_NOT_ALLOWED),
+        "DELETE": api(SIGNED_IN_NOT_ALLOWED),
+    }
+
+
+API_MATRIX: dict[str, dict] = {
+    "api:schema": API_READ,
+    # The docs are a page: without a session, the sign-in page (a token works too).
+    "api:docs": {
+        "GET": SIGNED_IN_OK,
+        "HEAD": SIGNED_IN_OK,
+        "POST": SIGNED_IN_NOT_ALLOWED,
+        "DELETE": SIGNED_IN_NOT_ALLOWED,
+    },
+    "api:document_list": API_READ,
+    "api:document_detail": {"args": lambda w: [w.document.pk], **API_READ_ONE},
+    "api:directive_list": API_READ,
+    "api:directive_detail": {"args": lambda w: [w.directive.pk], **API_READ_ONE},
+    "api:assignment_list": API_READ,
+    "api:assignment_detail": {"args": lambda w: [w.assignment.pk], **API_READ_ONE},
+    "api:unit_list": API_READ,
+    "api:calendar_resolve": {"query": "?phrase=31/12/2020", **API_READ},
+    "api:dashboard": {
+        **API_READ,
+        "GET": api(READS_DASHBOARD),
+        "HEAD": api(READS_DASHBOARD),
+    },
+    "api:assignment_progress": {"args": lambda w: [w.assignment.pk], **api_write(LOGS_PROGRESS)},
+    "api:assignment_start": {"args": lambda w: [w.assignment.pk], **api_write(LEAD_ACTS)},
+    "api:assignment_report_done": {"args": lambda w: [w.assignment.pk], **api_write(LEAD_ACTS)},
+    "api:assignment_extension": {"args": lambda w: [w.assignment.pk], **api_write(LEAD_ACTS)},
+    "api:assignment_decision": {"args": lambda w: [w.assignment.pk], **api_write(DECIDES)},
+    "api:assignment_urge": {"args": lambda w: [w.assignment.pk], **api_write(DECIDES)},
+    "api:extension_decision": {"args": lambda w: [w.extension.pk], **api_write(DECIDES)},
+}
 
 # --- the application's URLs ---------------------------------------------------------------------
 # Keys: URL name; "args"/"query"/"data" optional (world → reverse args, query string, POST data);
@@ -420,6 +482,26 @@ MATRIX: dict[str, dict] = {
         "GET": SIGNED_IN_NOT_ALLOWED,
         "POST": roles(REDIRECT, anonymous=LOGIN),  # each renews their own, nobody else's
     },
+    # Each user's own API tokens (issue 19): the page, and revoking (only one's own token).
+    "api_tokens": {
+        "GET": SIGNED_IN_OK,
+        "HEAD": SIGNED_IN_NOT_ALLOWED,
+        "POST": SIGNED_IN_OK,  # empty form: errors, no token made
+        "PUT": SIGNED_IN_NOT_ALLOWED,
+        "DELETE": SIGNED_IN_NOT_ALLOWED,
+    },
+    "api_token_revoke": {
+        "args": lambda w: [w.api_token.pk],
+        "GET": SIGNED_IN_NOT_ALLOWED,
+        "POST": roles(REDIRECT, anonymous=LOGIN),  # each revokes only their own
+    },
+    # A large export made by a task (issue 19): its owner only; anyone else, not even a hint.
+    "export_download": {
+        "args": lambda w: [w.export.pk],
+        "GET": roles(NOT_FOUND, anonymous=LOGIN, lead_staff=OK),
+        "HEAD": SIGNED_IN_NOT_ALLOWED,
+        "POST": SIGNED_IN_NOT_ALLOWED,
+    },
     "calendar_subscription_revoke": {
         "GET": SIGNED_IN_NOT_ALLOWED,
         "POST": roles(REDIRECT, anonymous=LOGIN),  # each revokes only their own
@@ -452,6 +534,9 @@ MATRIX: dict[str, dict] = {
         "POST": roles(REDIRECT, anonymous=LOGIN),  # marks only the user's own
     },
 }
+# The API rows (above), checked like every page; tests/directives/api/test_token_matrix.py
+# asks them again with each role's bearer token instead of a session.
+MATRIX.update(API_MATRIX)
 
 # --- the admin's per-model pages ----------------------------------------------------------------
 # What the admin (superuser) may do with each registered model; everyone else is sent to the
@@ -486,6 +571,13 @@ ADMIN_MODELS: dict[str, dict] = {
     "axes.accessattempt": {**NO_ADD, "history_versions": False},
     "axes.accesslog": {**NO_ADD, "history_versions": False},
     "axes.accessfailurelog": {**NO_ADD, "history_versions": False},
+    # API tokens (service accounts' are issued here), the API write log, webhooks (issue 19).
+    "directives.apitoken": {**FULL, "history_versions": False},
+    "directives.apiwrite": {**READ_ONLY, "history_versions": False},
+    "directives.webhookendpoint": {**FULL, "history_versions": False},
+    "directives.webhookdelivery": {**VIEW_AND_DELETE, "history_versions": False},
+    # Background tasks (issue 19): django-tasks-db's own admin shows results, changes nothing.
+    "django_tasks_database.dbtaskresult": {**READ_ONLY, "history_versions": False},
 }
 ADMIN_PAGES = ("changelist", "add", "change", "delete", "history", "simple_history")
 

@@ -40,6 +40,12 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
         return render_error("errors/413.html", 413)
     from directives.params import BadParameter
 
+    if request.path.startswith("/api/"):
+        # The API answers in JSON even when a middleware refused the request (issue 19).
+        from django.http import JsonResponse
+
+        detail = str(exception) if isinstance(exception, BadParameter) else ""
+        return JsonResponse({"detail": detail or "Bad request", "code": "invalid"}, status=400)
     # A refused parameter says which one and why (directives.params); nothing else is echoed.
     detail = str(exception) if isinstance(exception, BadParameter) else ""
     return render_error("errors/400.html", 400, {"detail": detail})

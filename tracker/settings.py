@@ -63,6 +63,12 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    # API (issue 19): JSON API, its OpenAPI schema and docs (assets served locally), tasks.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +84,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "directives.operations.sessions.refresh_idle_sessions",
+    # API tokens (issue 19): a bearer token under /api/ signs its user in for this request, so
+    # the upload limits, the sign-in requirement and the audit trail below see that user.
+    "directives.api.auth.token_middleware",
     # Body limits from the headers, before the CSRF check (or anything) reads the body.
     "directives.operations.limits.request_limits",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -404,3 +413,51 @@ if env_bool("DJANGO_DB_POOL") and DATABASES["default"]["ENGINE"].endswith("postg
     # a database restart is replaced when it is handed out.
 # The proxy's health checks speak plain HTTP to the app servers.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+
+# --- API, webhooks and background tasks (issue 19) -------------------------------------------
+# Django REST framework: bearer tokens (directives/api/auth.py) or the session (the browsable
+# docs), JSON only, one rate per token; errors are JSON naming the field (api/errors.py).
+TRACKER_API_RATE = os.environ.get("DJANGO_API_RATE", "600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "directives.api.auth.BearerTokenAuthentication",
+        "directives.api.auth.CsrfSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["directives.api.auth.TokenScopes"],
+    "DEFAULT_THROTTLE_CLASSES": ["directives.api.auth.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": TRACKER_API_RATE},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "directives.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Theo dõi nhiệm vụ API",
+    "DESCRIPTION": "JSON API v1: documents, directives, assignments, progress and workflow.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema is for signed-in users and token holders, like the API itself.
+    "SERVE_PERMISSIONS": ["directives.api.auth.TokenScopes"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Swagger UI from the installed sidecar package, served by our own origin (the CSP allows
+    # no other), never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# Django's Tasks API (the django-tasks backport on Django 5.2): the database backend by default,
+# so `make run` needs nothing more; DJANGO_TASKS_IMMEDIATE=1 runs them in the request (tests).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env_bool("DJANGO_TASKS_IMMEDIATE")
+            else "django_tasks_db.backend.DatabaseBackend"
+        )
+    }
+}

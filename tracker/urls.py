@@ -20,6 +20,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
+    # The JSON API (issue 19).
+    path("api/v1/", include("directives.api.urls")),
     path("", include("directives.urls")),
     # The language switcher; public, so the sign-in page can switch too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from directives import permissions
+from directives.api import exports as large_export
 from directives.leaders.dashboard import (
     GROUP_ORDER,
     Dashboard,
@@ -583,6 +584,9 @@ def _summary_sheet(
 @require_GET
 def report_xlsx(request: HttpRequest) -> HttpResponse:
     report = _require_reader(request)
+    # Issue 19: more than 2,000 rows are built by a background task, the file sent by notice.
+    if (queued := large_export.queue_if_large(request, report, "xlsx")) is not None:
+        return queued
     response = HttpResponse(
         build_workbook(report),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -627,6 +631,8 @@ def csv_rows(report: Report) -> Iterator[str]:
 @require_GET
 def report_csv(request: HttpRequest) -> StreamingHttpResponse:
     report = _require_reader(request)
+    if (queued := large_export.queue_if_large(request, report, "csv")) is not None:
+        return queued
     response = StreamingHttpResponse(csv_rows(report), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(report, "csv")}"'
     return response

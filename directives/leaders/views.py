@@ -356,9 +356,9 @@ def assignment_urge(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    """Approve (the deadline moves, the original is kept) or refuse an extension request."""
+def _decidable_extension(request: HttpRequest, pk: int) -> ExtensionRequest:
+    """The extension request `pk` if the user may decide it (the API uses it too): 403 for who
+    decides nothing, 404 for a request they may not see."""
     if not permissions.can_decide(request.user):
         raise PermissionDenied
     extension = get_object_or_404(
@@ -369,6 +369,13 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not permissions.is_assigner(request.user, extension.assignment):
         raise PermissionDenied
+    return extension
+
+
+@require_POST
+def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve (the deadline moves, the original is kept) or refuse an extension request."""
+    extension = _decidable_extension(request, pk)
     report = _filters(request)
     form = ExtensionDecisionForm(request.POST)
     if not form.is_valid():

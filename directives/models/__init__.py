@@ -1,5 +1,6 @@
 """Domain models, one file each, re-exported here."""
 
+from .api_token import ApiToken, ApiWrite, ExportFile
 from .assignment import (
     TAKES_PROGRESS,
     TRANSITIONS,
@@ -37,8 +38,15 @@ from .reporting import (
 )
 from .tally import AssignmentTally
 from .unit import Unit, UnitKind
+from .webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "ApiToken",
+    "ApiWrite",
+    "ExportFile",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "TAKES_PROGRESS",
     "TRANSITIONS",
     "Action",

@@ -64,7 +64,12 @@ def _stamp_who_and_where(sender, history_instance, **kwargs):
     request = getattr(HistoricalRecords.context, "request", None)
     history_instance.history_ip = client_ip(request)
     user = history_instance.history_user
-    history_instance.history_username = user.get_username() if user is not None else ""
+    username = user.get_username() if user is not None else ""
+    # A write through the API names the token it came with (issue 19).
+    token = getattr(request, "api_token", None)
+    if token is not None:
+        username = f"{username} · API: {token.name}"[:150]
+    history_instance.history_username = username
 
 
 def _track(model, **options) -> None:

@@ -209,19 +209,12 @@ def _list_rows(user, ids: list[int], today: dt.date, lead_scope: Q | None) -> li
     return rows
 
 
-@require_GET
-@vary_on_headers("HX-Request")
-def assignment_list(request: HttpRequest) -> TemplateResponse:
-    today = timezone.localdate()
-    visible = Assignment.objects.visible_to(request.user)
-    lead_scope = permissions.lead_scope_filter(request.user)
-    form = AssignmentFilterForm(
-        request.GET,
-        directive_choices=_directive_choices(visible, request.GET.get("directive", "")),
-        show_role=lead_scope is not None,
-    )
-    filters = form.filters()
+def filter_assignments(visible, filters: dict, *, lead_scope: Q | None, today: dt.date):
+    """The list's filters (the valid values of `AssignmentFilterForm`) applied to `visible`, in
+    the list's order (standing as of `today`, each row annotated with `standing_value`).
 
+    The one home of what each filter means: the page and the API (directives/api) both use it.
+    """
     rows = visible
     if filters.get("q"):
         rows = _search(rows, filters["q"])
@@ -236,6 +229,22 @@ def assignment_list(request: HttpRequest) -> TemplateResponse:
     rows = rows.standing_order(on=today)
     if filters.get("standing"):
         rows = rows.filter(standing_value=filters["standing"])
+    return rows
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def assignment_list(request: HttpRequest) -> TemplateResponse:
+    today = timezone.localdate()
+    visible = Assignment.objects.visible_to(request.user)
+    lead_scope = permissions.lead_scope_filter(request.user)
+    form = AssignmentFilterForm(
+        request.GET,
+        directive_choices=_directive_choices(visible, request.GET.get("directive", "")),
+        show_role=lead_scope is not None,
+    )
+    filters = form.filters()
+    rows = filter_assignments(visible, filters, lead_scope=lead_scope, today=today)
 
     # No COUNT: fetch one row more than a page to know whether a next page exists.
     page = params.lenient_int(

@@ -11,17 +11,23 @@ from dataclasses import dataclass, field
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from directives import actions
+from directives.api.tasks import send_reminders
 from directives.models import (
+    ApiWrite,
     Attachment,
     Event,
+    ExportFile,
     ExtensionRequest,
     Notification,
     ReportingObligation,
     Role,
     UnitKind,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from directives.periodic import actions as periodic_actions
 from directives.periodic import slots as periodic_slots
@@ -109,6 +115,20 @@ def build_world() -> World:
         files=[upload("Biên bản ma trận.pdf")],
     )
     calendar_feed = actions.renew_calendar_feed(users[LEAD_STAFF])
+    api_token, _key = actions.create_api_token(users[LEAD_STAFF], name="Mã ma trận", scopes="read")
+    # The API's write log, a webhook endpoint with a delivery, and a queued background task.
+    ApiWrite.objects.create(
+        user=users[LEAD_STAFF], token=api_token, token_name=api_token.name, method="POST",
+        path="/api/v1/assignments/1/progress/", status=201,
+    )  # fmt: skip
+    endpoint = WebhookEndpoint.objects.create(
+        name="Điểm nhận ma trận", url="http://127.0.0.1:9/", events=["progress.added"]
+    )
+    WebhookDelivery.objects.create(endpoint=endpoint, event="progress.added", payload={})
+    send_reminders.enqueue()
+    export = ExportFile(user=users[LEAD_STAFF], name="bao-cao.csv", rows=1)
+    export.file.save("bao-cao.csv", ContentFile(b"a,b\n"), save=False)
+    export.save()
     Group.objects.create(name="Nhóm ma trận").user_set.add(users[ADMIN])
     # Periodic reports (issue 18): the lead unit reports quarterly to the coordinating unit
     # (the receiving office); Q4/2020 is submitted with a file, Q1/2021 is open.
@@ -165,5 +185,7 @@ def build_world() -> World:
             "submitted_slot": submitted_slot,
             "open_slot": obligation.submissions.get(period_key="2021-Q1"),
             "submission_file": submitted_slot.files.get(),
+            "api_token": api_token,
+            "export": export,
         },
     )
