@@ -33,3 +33,13 @@ def test_home_shows_the_count_only_to_those_concerned(client, demo):
     assert 'id="periodic-unsubmitted"' in text  # Năm Căn's Q4/2020 and Q1/2021 are missing
     client.force_login(users.get(username="laodong"))
     assert 'id="periodic-unsubmitted"' not in client.get(reverse("home")).content.decode()
+
+
+def test_overview_counts_reports_due_and_not_submitted_across_documents(client, demo):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="lanhdao"))
+    text = client.get(reverse("dashboard")).content.decode()  # no document: the overview
+    assert "Tổng quan thực hiện nhiệm vụ" in text
+    section = text[text.index('id="periodic-unsubmitted"') :]
+    assert int(re.search(r'<span class="num">(\d+)</span>', section).group(1)) == 2 + 9
