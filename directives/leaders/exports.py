@@ -20,11 +20,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from directives import permissions
+from directives import calendar, permissions
 from directives.api import exports as large_export
 from directives.leaders.dashboard import (
     GROUP_ORDER,
@@ -172,6 +172,9 @@ def counted_lines(report: Report, only=None) -> Iterator[tuple[Line, str, int]]:
     redo = " " + _("(thực hiện lại)")
     no_deadline = _("Không hạn")
     pending_note = _("Có đề nghị gia hạn chờ quyết định")
+    # The stored basis is Vietnamese as written; an English export reads it in English, as the
+    # pages do (calendar.basis_in_english keeps what it cannot read as written).
+    english = not (translation.get_language() or "vi").startswith("vi")
     zone = timezone.get_current_timezone()
     number = 0
     while chunk := list(islice(rows, CHUNK)):
@@ -233,7 +236,8 @@ def counted_lines(report: Report, only=None) -> Iterator[tuple[Line, str, int]]:
                 lead=lead,
                 coordinating=coordinating.get(pk, ""),
                 deadline=deadline,
-                basis=basis or ("" if deadline else no_deadline),
+                basis=(calendar.basis_in_english(basis) if english and basis else basis)
+                or ("" if deadline else no_deadline),
                 progress=progress,
                 result=groups[group],
                 completed_on=completed_on,

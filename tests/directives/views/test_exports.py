@@ -336,3 +336,22 @@ def test_excel_summary_adds_up_to_the_narrowed_dashboard(leader, params):
         for row in board.directive_rows
     ]
     assert [list(row[:7]) for row in rows[10:]] == expected
+
+
+def test_english_exports_read_the_deadline_basis_in_english(leader, settings):
+    """Issue 21: the stored basis stays Vietnamese as written; in English the Excel workbook,
+    the CSV and the print view read it in English, as the pages do."""
+    leader.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    rows = data_rows(workbook(leader.get(reverse("report_xlsx"))).worksheets[0])
+    bases = {row[5] for row in rows}
+    assert any(b and b.startswith("Urgent (the document gives no date)") for b in bases), bases
+    assert not any(b and b.startswith("Khẩn trương") for b in bases)
+    csv_text = b"".join(leader.get(reverse("report_csv")).streaming_content).decode("utf-8-sig")
+    assert "Urgent (the document gives no date)" in csv_text and "Khẩn trương" not in csv_text
+    printed = leader.get(reverse("report_print")).content.decode()
+    assert "Urgent (the document gives no date)" in printed
+    assert "Khẩn trương (văn bản không nêu ngày)" not in printed
+    # In Vietnamese, as written.
+    leader.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    rows = data_rows(workbook(leader.get(reverse("report_xlsx")))["Báo cáo"])
+    assert any(row[5] and row[5].startswith("Khẩn trương") for row in rows)
