@@ -20,20 +20,10 @@ def evidence_path(instance: Attachment, filename: str) -> str:
     return f"evidence/{instance.assignment_id}/{uuid.uuid4().hex}.{instance.extension}"
 
 
-class Attachment(models.Model):
-    assignment = models.ForeignKey(
-        "directives.Assignment",
-        verbose_name=_("phân công"),
-        on_delete=models.PROTECT,
-        related_name="attachments",
-    )
-    update = models.ForeignKey(
-        "directives.ProgressUpdate",
-        verbose_name=_("báo cáo tiến độ"),
-        on_delete=models.PROTECT,
-        related_name="attachments",
-    )
-    file = models.FileField(_("tệp"), upload_to=evidence_path, max_length=255)
+class StoredFile(models.Model):
+    """What every stored file keeps beside the file itself: its name as the user gave it (text
+    only), what its content says it is, its size and hash, who uploaded it and when."""
+
     name = models.CharField(_("tên tệp"), max_length=200)
     # Extension and type come from the file's content (directives.evidence), never from its name.
     extension = models.CharField(_("loại tệp"), max_length=10)
@@ -51,9 +41,28 @@ class Attachment(models.Model):
     uploaded_at = models.DateTimeField(_("thời điểm tải lên"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("tệp minh chứng")
-        verbose_name_plural = _("tệp minh chứng")
+        abstract = True
         ordering = ["pk"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class Attachment(StoredFile):
+    assignment = models.ForeignKey(
+        "directives.Assignment",
+        verbose_name=_("phân công"),
+        on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+    update = models.ForeignKey(
+        "directives.ProgressUpdate",
+        verbose_name=_("báo cáo tiến độ"),
+        on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+    file = models.FileField(_("tệp"), upload_to=evidence_path, max_length=255)
+
+    class Meta(StoredFile.Meta):
+        verbose_name = _("tệp minh chứng")
+        verbose_name_plural = _("tệp minh chứng")

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directives.periodic import periods as P
 
+from .attachment import StoredFile
 from .unit import UnitKind
 
 
@@ -414,7 +415,7 @@ def submission_file_path(instance: ReportSubmissionFile, filename: str) -> str:
     return f"periodic/{instance.submission_id}/{uuid.uuid4().hex}.{instance.extension}"
 
 
-class ReportSubmissionFile(models.Model):
+class ReportSubmissionFile(StoredFile):
     """A file sent with a submission; checked and stored like evidence (directives.evidence)."""
 
     submission = models.ForeignKey(
@@ -430,25 +431,7 @@ class ReportSubmissionFile(models.Model):
         related_name="files",
     )
     file = models.FileField(_("tệp"), upload_to=submission_file_path, max_length=255)
-    name = models.CharField(_("tên tệp"), max_length=200)
-    extension = models.CharField(_("loại tệp"), max_length=10)
-    content_type = models.CharField(_("kiểu nội dung"), max_length=100)
-    size = models.PositiveIntegerField(_("dung lượng (byte)"))
-    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người tải lên"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("thời điểm tải lên"), default=timezone.now)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("tệp báo cáo định kỳ")
         verbose_name_plural = _("tệp báo cáo định kỳ")
-        ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return self.name
