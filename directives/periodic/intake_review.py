@@ -50,7 +50,7 @@ class ObligationForm(forms.Form):
     )
     units = UnitsField(label=_("Đơn vị phải báo cáo"), queryset=Unit.objects.none(), required=False)
 
-    def __init__(self, *args, units=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         active = Unit.objects.active().order_by("path")
         self.fields["receiving_unit"].queryset = active
