@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from directives import actions
@@ -418,6 +419,9 @@ class Seeder:
 
     def users(self) -> None:
         User = get_user_model()
+        # One hash for every demo account (they share the published password): hashing costs
+        # about 0.4 s, and the demo is seeded by `make run` and by many tests.
+        password = None
         for username, (first, last), unit_name, role, is_admin in USERS:
             user = User.objects.filter(username=username).first()
             if user is None:
@@ -428,7 +432,8 @@ class Seeder:
                     is_staff=is_admin,
                     is_superuser=is_admin,
                 )
-                user.set_password(DEMO_PASSWORD)
+                password = password or make_password(DEMO_PASSWORD)
+                user.password = password
                 user.save()
             if role is not None:
                 Membership.objects.get_or_create(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 
 from directives.models import (
     Assignment,
@@ -63,6 +65,11 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
             self.coordinating_units.set(extracted)
 
 
+@functools.cache
+def hashed_password() -> str:
+    return make_password("mat-khau-dai-12345")
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
@@ -71,12 +78,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = "Nguyễn"
     last_name = factory.Sequence(lambda n: f"Văn {n}")
-    password = factory.PostGenerationMethodCall("set_password", "mat-khau-dai-12345")
-
-    @factory.post_generation
-    def save_password(self, create, extracted, **kwargs):
-        if create:
-            self.save()
+    # A real hash of the shared test password, computed once per process: hashing costs about
+    # 0.4 s and the suite creates thousands of users (sign-in tests still check a real hash).
+    password = factory.LazyFunction(lambda: hashed_password())
 
 
 def member(unit: Unit, role: str = Role.STAFF, **user_fields):
