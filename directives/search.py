@@ -29,14 +29,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext_lazy
 
 from directives import permissions
-from directives.models import Assignment, Document, Unit
+from directives.models import Assignment, Directive, Document, Unit
 from directives.text import fold_char, search_key
 
 MAX_QUERY_LENGTH = 200
@@ -299,24 +299,44 @@ def search(
     return results
 
 
+def _planned_alone(rows: QuerySet) -> QuerySet:
+    """The ids of `rows` as a subquery PostgreSQL plans on its own. The LIMIT is never reached;
+    it keeps the planner from folding the subquery into an EXISTS, where, expecting to stop at
+    the first row, it reads the whole table (a document's full text: 0.3 s) rather than the
+    trigram index (0.3 ms)."""
+    return rows.order_by().values("pk")[: 10**9]
+
+
 def hides_matches(user, words: list[str], document: Document | None = None) -> bool:
     """Whether the words match an assignment the user may not see, or its directive or document.
 
-    One EXISTS query, and none for users who see everything; it answers yes or no, never how
-    many, so the page can say "limited to what you may see" without revealing hidden work.
+    One query, and none for users who see everything; it answers yes or no, never how many, so
+    the page can say "limited to what you may see" without revealing hidden work.
+
+    Three EXISTS, one per text (the assignment's, its directive's, its document's), each
+    starting from that table's trigram index; the database stops at the first that holds. One
+    OR across the three joined tables could use none of those indexes and read every
+    assignment (20–40 s at a million: docs/performance.md).
     """
     if permissions.sees_everything(user):
         return False
     patterns = terms(words)
-    matching = (
-        _has_all("search_text", patterns)
-        | _has_all("directive__search_text", patterns)
-        | _has_all("directive__document__search_text", patterns)
-    )
-    rows = Assignment.objects.filter(matching).exclude(permissions.visible_assignments_filter(user))
+    hidden = Assignment.objects.exclude(permissions.visible_assignments_filter(user))
     if document is not None:
-        rows = rows.filter(directive__document=document)
-    return rows.exists()
+        hidden = hidden.filter(directive__document=document)
+    matching_directives = _planned_alone(
+        Directive.objects.filter(_has_all("search_text", patterns))
+    )
+    matching_documents = _planned_alone(Document.objects.filter(_has_all("search_text", patterns)))
+    # The smallest table first: a common word stops at a document's first hidden assignment
+    # before the assignments' own (much larger) trigram bitmap is built.
+    found = (
+        Q(Exists(hidden.filter(directive__document__in=matching_documents)))
+        | Q(Exists(hidden.filter(directive__in=matching_directives)))
+        | Q(Exists(hidden.filter(_has_all("search_text", patterns))))
+    )
+    # Each EXISTS is uncorrelated: evaluated once, so the outer rows only carry the answer.
+    return Unit.objects.filter(found).exists()
 
 
 def hit_url(kind: str, obj) -> str | None:

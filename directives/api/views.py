@@ -209,8 +209,9 @@ class AssignmentList(ApiView):
         lead_scope = permissions.lead_scope_filter(request.user)
         form = AssignmentFilterForm(
             request.query_params,
+            # Only the asked-for directive, checked to be visible: no select to fill here.
             directive_choices=staff._directive_choices(
-                visible, request.query_params.get("directive", "")
+                visible, request.query_params.get("directive", ""), newest=0
             ),
             show_role=lead_scope is not None,
         )

@@ -69,6 +69,22 @@ def test_keyset_pages_walk_every_row_once(api_for, leader_user, document, lead_u
     assert seen == sorted(made)
 
 
+def test_list_by_directive_takes_any_visible_one_and_refuses_others(
+    api_for, staff_user, assignment, lead_unit, other_unit
+):
+    # The API checks the one directive asked for; it offers no list of the newest ones, so an
+    # old directive filters as well as a new one.
+    older = [AssignmentFactory(directive=DirectiveFactory(), lead_unit=lead_unit) for _ in range(3)]
+    client = api_for(staff_user)
+    for row in [assignment, *older]:
+        found = client.get("/api/v1/assignments/", {"directive": row.directive_id}).json()
+        assert [r["id"] for r in found["results"]] == [row.pk]
+    theirs = AssignmentFactory(lead_unit=other_unit)
+    response = client.get("/api/v1/assignments/", {"directive": theirs.directive_id})
+    assert response.status_code == 400
+    assert "directive" in response.json()["errors"]
+
+
 @pytest.mark.parametrize(
     "query,field",
     [

@@ -150,6 +150,52 @@ def test_search_page_refuses_a_document_the_user_cannot_see(staff_client, tet, o
     assert "<mark>Tết</mark>" in html  # the words still search everything the user may see
 
 
+def test_results_region_keeps_to_the_chosen_document(client, inspector_user, tet, other_unit):
+    # The htmx region builds no document select, yet still honours the chosen document.
+    AssignmentFactory(lead_unit=other_unit, expected_result="Quà Tết khác")
+    client.force_login(inspector_user)
+    response = client.get(URL, {"q": "tet", "document": tet.document.pk}, **REGION)
+    html = response.content.decode()
+    assert "<mark>Tết</mark>" in html
+    assert "Quà <mark>Tết</mark> khác" not in html
+    assert "<option" not in html  # the select is the full page's, not the region's
+
+
+def test_results_region_ignores_a_document_the_user_cannot_see(staff_client, tet, other_unit):
+    theirs = AssignmentFactory(lead_unit=other_unit, expected_result="Quà Tết của đơn vị khác")
+    response = staff_client.get(
+        URL, {"q": "tet", "document": theirs.directive.document.pk}, **REGION
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<mark>Tết</mark>" in html  # the words still search everything the user may see
+    assert "đơn vị khác" not in html
+
+
+def test_fragments_query_count_does_not_grow_with_the_documents(staff_client, lead_unit):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def run(headers) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            staff_client.get(URL, {"q": "tet"}, **headers)
+        return len(queries)
+
+    def grow(n):
+        for _ in range(n):
+            AssignmentFactory(lead_unit=lead_unit, expected_result="Quà Tết")
+
+    grow(2)
+    run({})  # the session's first request reads more (the CSRF cookie, the language)
+    small = {"dropdown": run(DROPDOWN), "region": run(REGION), "page": run({})}
+    grow(25)
+    large = {"dropdown": run(DROPDOWN), "region": run(REGION), "page": run({})}
+    # Fewer, if anything: a kind whose first run fills the page needs no second run.
+    assert all(large[key] <= small[key] for key in small)
+    # The fragments skip the full page's list of documents to choose from.
+    assert small["region"] < small["page"]
+
+
 def test_search_page_ignores_a_bad_page_number(staff_client, tet):
     response = staff_client.get(URL, {"q": "tet", "kind": "directive", "page": "x"})
     assert response.status_code == 200
