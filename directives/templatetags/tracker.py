@@ -11,8 +11,15 @@ from django.utils.translation import gettext as _
 
 from directives import calendar
 from directives.models import Assignment, Standing
+from directives.text import percent as percent_text
 
 register = template.Library()
+
+
+@register.filter
+def percent(value) -> str:
+    """72 %, 66,7 % — one rule for every percentage shown (directives.text.percent)."""
+    return percent_text(value)
 
 
 @register.filter
