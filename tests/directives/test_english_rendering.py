@@ -25,6 +25,24 @@ def test_bases_read_in_english():
     assert calendar.basis_in_english("Một căn cứ lạ") == "Một căn cứ lạ"  # unknown: as written
 
 
+def test_every_basis_the_importer_and_demo_write_reads_in_english():
+    """Dates the document does not give, set by the office (importer and demo wording)."""
+    from directives import demo
+    from directives.importers import proposals
+
+    assert calendar.basis_in_english(demo.EARLY_2021) == (
+        "From the start of the year (the document gives no date) — 15/01/2021, "
+        "date set by Văn phòng Tỉnh ủy"
+    )
+    assert calendar.basis_in_english(proposals.ONGOING_BASIS) == (
+        "Ongoing (the document gives no date)"
+    )
+    assert calendar.basis_in_english(proposals.URGENT_BASIS) == (
+        "Urgent (the document gives no date)"
+    )
+    assert calendar.basis_in_english("Thường xuyên") == "Ongoing"
+
+
 def test_lunar_dates_in_english():
     assert calendar.format_lunar_en(dt.date(2021, 2, 9)) == (
         "Day 28 of the 12th lunar month, Canh Tý year"

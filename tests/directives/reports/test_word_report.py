@@ -149,6 +149,26 @@ def test_report_is_in_english_when_the_interface_is(leader, conclusion):
     assert [c.text for c in document.tables[1].rows[0].cells][1] == "Content"
 
 
+def deadline_cells(document) -> list[str]:
+    return [row.cells[3].text for row in document.tables[1].rows[1:] if row.cells[0].text.isdigit()]
+
+
+def test_english_report_reads_deadline_bases_in_english(leader, conclusion):
+    """Issue 21: the stored basis is Vietnamese as written; the English report reads it in
+    English, like the pages, Excel, CSV and the print view."""
+    vietnamese = " ".join(
+        deadline_cells(word(leader.get(reverse("report_docx"), {"doc": conclusion.pk})))
+    )
+    assert "Khẩn trương (văn bản không nêu ngày)" in vietnamese
+    leader.cookies["django_language"] = "en"
+    english = " ".join(
+        deadline_cells(word(leader.get(reverse("report_docx"), {"doc": conclusion.pk})))
+    )
+    assert "Urgent (the document gives no date)" in english
+    for word_vi in ("Khẩn trương", "Trước Tết", "văn bản không nêu ngày", "do "):
+        assert word_vi not in english
+
+
 @pytest.mark.parametrize(
     ("issuer", "kind", "form"),
     [
