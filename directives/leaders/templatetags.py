@@ -45,8 +45,15 @@ def rate_label(rate) -> str:
 
 @register.filter
 def asof_deadline_label(assignment) -> str:
-    """The deadline as it stood on the as-of date, with its basis."""
+    """The deadline as it stood on the as-of date, with its basis (in English when the reader
+    reads English: the stored basis stays as written, `tracker.deadline_text`)."""
+    from django.utils.translation import get_language
+
+    from directives.templatetags.tracker import deadline_text
+
     deadline, basis = assignment.asof_deadline, assignment.asof_basis or ""
+    if not (get_language() or "vi").startswith("vi"):
+        return deadline_text(deadline, basis)
     if deadline is None:
         return basis or _("Không hạn")
     date = deadline.strftime("%d/%m/%Y")

@@ -18,8 +18,11 @@ register = template.Library()
 
 @register.filter
 def percent(value) -> str:
-    """72 %, 66,7 % — one rule for every percentage shown (directives.text.percent)."""
-    return percent_text(value)
+    """72 %, 66,7 % — one rule for every percentage shown (directives.text.percent), kept on
+    one line ("72" and "%" never wrap apart in a narrow column)."""
+    from django.utils.html import format_html
+
+    return format_html('<span class="nowrap">{}</span>', percent_text(value))
 
 
 @register.filter
@@ -196,6 +199,15 @@ def _deadline_short(deadline: dt.date | None, basis: str) -> dict:
     plain = f"{deadline:%d/%m/%Y}"
     short = _short_basis(basis, plain)
     return {"date": date, "short": short, "full": full if full not in (plain, short) else ""}
+
+
+@register.filter
+def basis_reading(basis: str) -> str:
+    """A stored (Vietnamese) deadline basis in the reader's language: as written in Vietnamese,
+    its English reading in English (calendar.basis_in_english)."""
+    if basis and not _vietnamese():
+        return calendar.basis_in_english(basis)
+    return basis or ""
 
 
 @register.filter

@@ -69,3 +69,16 @@ def test_calendar_in_english_names_holidays_and_lunar_months_in_english(client, 
     assert "Lunar New Year" in html
     assert "12th lunar month, Canh Tý year" in html
     assert "tháng Chạp" not in html and "Tết Nguyên Đán" not in html
+
+
+def test_english_dashboard_reads_milestones_and_items_in_english(client, demo):
+    """The as-of chips and the decision items read the stored bases in English (issue 21)."""
+    from directives.models import Document
+
+    client.login(username="lanhdao", password="demo12345")
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("dashboard"), {"doc": Document.objects.get().pk}).content.decode()
+    chips = html[html.index('id="h-milestones"') : html.index("</nav>", html.index("h-milestones"))]
+    assert "Urgent (the document gives no date)" in chips
+    assert "Khẩn trương" not in chips and "Trước Tết" not in chips
+    assert "Before Lunar New Year" in chips

@@ -38,4 +38,4 @@ def test_templates_use_the_same_filter_for_progress_and_rates():
     template = Template("{% load tracker leader %}{{ p|percent }} / {{ r|rate_label }}")
     with translation.override("vi"):
         text = template.render(Context({"p": 72, "r": Decimal("66.67")}))
-    assert text == "72 % / 66,7 %"
+    assert text == '<span class="nowrap">72 %</span> / 66,7 %'
