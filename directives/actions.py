@@ -423,10 +423,14 @@ def decide_extension(
     return locked
 
 
-def notify_lead_unit(assignment: Assignment, reminder, *, title: str, body: str) -> int:
+def notify_lead_unit(
+    assignment: Assignment, reminder, *, title: str, body: str, email_now: bool = False
+) -> int:
     """Give every active member of the lead unit an in-app notification for `reminder`.
 
-    E-mail goes out separately (send_reminders), so a failing address never blocks the log.
+    E-mail goes out separately, each message as its own task (directives.tasks.send_email), so a
+    failing address never blocks the log: queued after the commit when `email_now` (a leader's
+    urging), else by the next run of send_reminders.
     """
     from directives.models import Membership, Notification
 
@@ -436,7 +440,7 @@ def notify_lead_unit(assignment: Assignment, reminder, *, title: str, body: str)
             unit_id=assignment.lead_unit_id, user__is_active=True
         ).select_related("user")
     ]
-    Notification.objects.bulk_create(
+    created = Notification.objects.bulk_create(
         Notification(
             recipient=user,
             reminder=reminder,
@@ -447,6 +451,11 @@ def notify_lead_unit(assignment: Assignment, reminder, *, title: str, body: str)
         )
         for user in users
     )
+    if email_now:
+        from directives.tasks import send_email
+
+        ids = [n.pk for n, user in zip(created, users, strict=True) if user.email]
+        transaction.on_commit(lambda: [send_email.enqueue(pk) for pk in ids])
     return len(users)
 
 
@@ -473,6 +482,7 @@ def urge(assignment: Assignment, *, user, message: str, at: dt.datetime | None =
             reminder,
             title=_("Đôn đốc: %(title)s") % {"title": assignment.directive.title},
             body=message,
+            email_now=True,
         )
     return reminder
 

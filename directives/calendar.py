@@ -232,15 +232,19 @@ _BASIS_EN = [
     (r"Trước Tết Nguyên đán (?P<year>.+)", lambda m: f"Before Lunar New Year ({m['year']})"),
     (r"Trước Tết Dương lịch (?P<year>\d{4})", lambda m: f"Before New Year's Day {m['year']}"),
     (
-        r"Khẩn trương \(văn bản không nêu ngày\)"
+        # A date the document does not give, set by the office: "Khẩn trương", "Thường xuyên",
+        # "Ngay từ đầu năm" (the importer's and the demo's words), or any phrase read below.
+        r"(?P<phrase>.+?) \(văn bản không nêu ngày\)"
         r"(?: — (?P<date>[\d/]+))?(?:, do (?P<who>.+) ấn định)?",
         lambda m: (
-            "Urgent (the document gives no date)"
+            f"{_phrase_in_english(m['phrase'])} (the document gives no date)"
             + (f" — {m['date']}" if m["date"] else "")
             + (f", date set by {m['who']}" if m["who"] else "")
         ),
     ),
     (r"Khẩn trương", lambda m: "Urgent"),
+    (r"Thường xuyên", lambda m: "Ongoing"),
+    (r"Ngay từ đầu năm", lambda m: "From the start of the year"),
     (
         r"Trong quý (?P<q>IV|I{1,3})/(?P<year>\d{4})",
         lambda m: f"Within Q{_QUARTERS[m['q']]} {m['year']}",
@@ -258,6 +262,11 @@ _BASIS_EN = [
     (r"Ngày (?P<date>[\d/]+)", lambda m: f"On {m['date']}"),
     (r"Trước (?P<event>.+)", lambda m: f"Before {m['event']}"),
 ]
+
+
+def _phrase_in_english(phrase: str) -> str:
+    english = basis_in_english(phrase)
+    return english[:1].upper() + english[1:]
 
 
 def basis_in_english(basis: str) -> str:

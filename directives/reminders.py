@@ -14,8 +14,10 @@ the database, so a run repeated in the same hour (or two runs at once) sends not
 The deadline is part of the key, so an approved extension starts the reminders afresh. Only work
 the lead unit can move is urged: done, suspended and "awaiting sign-off" assignments are not.
 Reminders go to every member of the lead unit as in-app notifications (and so appear on the
-assignment's timeline as Reminder rows); e-mail follows for those with an address, each message on
-its own, so one failing address never stops the others and is tried again on the next run.
+assignment's timeline as Reminder rows); e-mail follows for those with an address, each message as
+its own task (directives.tasks.send_email), so one failing address never stops the others and is
+tried again on the next run. Each leader's digest is its own task too (tasks.send_digest): the run
+decides and queues, a worker sends.
 """
 
 from __future__ import annotations
@@ -59,7 +61,9 @@ class RunSummary:
     reminders: int = 0
     notifications: int = 0
     digests: int = 0
+    digests_queued: int = 0
     emailed: int = 0
+    emails_queued: int = 0
     email_failures: int = 0
 
 
@@ -217,26 +221,58 @@ def digest_for(user, today: dt.date) -> tuple[str, str] | None:
 
 
 def send_digests(now: dt.datetime, summary: RunSummary) -> None:
-    """One digest per leader per ISO week, in the first run of the week."""
+    """One digest per leader per ISO week, in the first run of the week: each leader's digest is
+    its own task (directives.tasks.send_digest), so one slow scope never holds up the run."""
+    from directives.tasks import send_digest
+
     today = timezone.localtime(now).date()
     year, week, _weekday = today.isocalendar()
     leaders = (
         Membership.objects.filter(role=Role.LEADER, user__is_active=True)
-        .select_related("user", "unit")
         .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
     )
-    keys = {m.user_id: f"digest:{m.user_id}:{year}-W{week:02d}" for m in leaders}
+    keys = {user_id: f"digest:{user_id}:{year}-W{week:02d}" for user_id in leaders}
     sent = set(Notification.objects.filter(key__in=keys.values()).values_list("key", flat=True))
-    for membership in leaders:
-        key = keys[membership.user_id]
+    for user_id, key in keys.items():
         if key in sent:
             continue
-        digest = digest_for(membership.user, today)
-        if digest is None:
-            continue
-        title, body = digest
-        if actions.send_digest(membership.user, key=key, title=title, body=body, at=now):
-            summary.digests += 1
+        result = send_digest.enqueue(user_id, key, now.isoformat())
+        if _finished(result):
+            summary.digests += result.return_value == "sent"
+        else:
+            summary.digests_queued += 1
+
+
+def digest_one(user_id: int, key: str, now: dt.datetime) -> str:
+    """Build and store one leader's weekly digest, then queue its e-mail: "sent", or "nothing"
+    when nothing needs their eye, or "exists" when this week's digest is there already."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from directives.tasks import send_email
+
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or Notification.objects.filter(key=key).exists():
+        return "exists"
+    digest = digest_for(user, timezone.localtime(now).date())
+    if digest is None:
+        return "nothing"
+    title, body = digest
+    notification = actions.send_digest(user, key=key, title=title, body=body, at=now)
+    if notification is None:
+        return "exists"
+    if user.email:
+        transaction.on_commit(lambda: send_email.enqueue(notification.pk, now.isoformat()))
+    return "sent"
+
+
+def _finished(result) -> bool:
+    """Whether the task ran already (a backend that runs tasks on enqueue, as in a quick trial)."""
+    from django_tasks import TaskResultStatus
+
+    return result.status in (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED)
 
 
 def _email_for(notification: Notification) -> EmailMessage:
@@ -260,14 +296,10 @@ def _email_for(notification: Notification) -> EmailMessage:
     return EmailMessage(subject=subject, body=body, to=[notification.recipient.email])
 
 
-def send_emails(now: dt.datetime, summary: RunSummary) -> None:
-    """E-mail every notification not yet e-mailed, one message at a time.
-
-    Each message is claimed by raising its attempt count before it is sent, so two runs at once
-    do not both send it; `emailed_at` is set only once the server has accepted it. An unreachable
-    server costs no attempt: the whole batch simply waits for the next run.
-    """
-    pending = (
+def pending_emails(now: dt.datetime):
+    """Notifications whose e-mail is still to go: to an active user with an address, tried fewer
+    than EMAIL_MAX_ATTEMPTS times, created within EMAIL_RETRY_WINDOW."""
+    return (
         Notification.objects.filter(
             emailed_at__isnull=True,
             email_attempts__lt=EMAIL_MAX_ATTEMPTS,
@@ -275,46 +307,71 @@ def send_emails(now: dt.datetime, summary: RunSummary) -> None:
             recipient__is_active=True,
         )
         .exclude(recipient__email="")
-        .select_related("recipient")
         .order_by("pk")
     )
-    pending = list(pending)
-    if not pending:
-        return
+
+
+def send_emails(now: dt.datetime, summary: RunSummary) -> None:
+    """Queue one task per notification whose e-mail has not gone yet (directives.tasks.send_email):
+    the run itself sends nothing, so a slow mail server never holds it up, and each message
+    succeeds or fails on its own. A message still pending at the next run is queued again; the
+    claim in :func:`email_one` makes a second copy of the task send nothing twice."""
+    from directives.tasks import send_email
+
+    for notification_id in pending_emails(now).values_list("pk", flat=True):
+        result = send_email.enqueue(notification_id, now.isoformat())
+        if not _finished(result):
+            summary.emails_queued += 1
+        elif result.return_value == "sent":
+            summary.emailed += 1
+        elif result.return_value in ("failed", "unreachable"):
+            summary.email_failures += 1
+
+
+def email_one(notification_id: int, now: dt.datetime | None = None) -> str:
+    """Send one notification's e-mail: "sent", "failed" (the attempt counted, tried again by the
+    next run), "unreachable" (the server could not be reached: no attempt counted) or "skipped"
+    (sent already, claimed by another worker, or no longer to be sent).
+
+    The message is claimed by raising its attempt count before it is sent, so two tasks for the
+    same notification do not both send it; `emailed_at` is set once the server has accepted it.
+    """
+    notification = (
+        pending_emails(now or timezone.now())
+        .filter(pk=notification_id)
+        .select_related("recipient")
+        .first()
+    )
+    if notification is None:
+        return "skipped"
     connection = get_connection()
     try:
         connection.open()
     except Exception:
-        logger.exception("E-mail server unreachable; %d messages wait", len(pending))
-        summary.email_failures += len(pending)
-        return
+        logger.exception("E-mail server unreachable; notification %d waits", notification_id)
+        return "unreachable"
     try:
-        for notification in pending:
-            claimed = Notification.objects.filter(
-                pk=notification.pk,
-                emailed_at__isnull=True,
-                email_attempts=notification.email_attempts,
-            ).update(email_attempts=F("email_attempts") + 1)
-            if not claimed:
-                continue
-            message = _email_for(notification)
-            message.connection = connection
-            try:
-                message.send()
-            except Exception:
-                summary.email_failures += 1
-                logger.warning(
-                    "E-mail to %s (notification %d) failed; retried on the next run",
-                    notification.recipient.email,
-                    notification.pk,
-                    exc_info=True,
-                )
-                # The failure may have broken the session; the next message opens a new one.
-                with contextlib.suppress(Exception):
-                    connection.close()
-                continue
-            Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
-            summary.emailed += 1
+        claimed = Notification.objects.filter(
+            pk=notification.pk,
+            emailed_at__isnull=True,
+            email_attempts=notification.email_attempts,
+        ).update(email_attempts=F("email_attempts") + 1)
+        if not claimed:
+            return "skipped"
+        message = _email_for(notification)
+        message.connection = connection
+        try:
+            message.send()
+        except Exception:
+            logger.warning(
+                "E-mail to %s (notification %d) failed; retried on the next run",
+                notification.recipient.email,
+                notification.pk,
+                exc_info=True,
+            )
+            return "failed"
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+        return "sent"
     finally:
         with contextlib.suppress(Exception):
             connection.close()

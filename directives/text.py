@@ -57,3 +57,25 @@ def fold_char(ch: str) -> str:
     decomposed = unicodedata.normalize("NFD", ch.lower())
     folded = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
     return "".join(c if c.isalnum() else " " for c in folded)
+
+
+def percent(value) -> str:
+    """A percentage as every page, export and print view shows it: "72 %" without needless
+    decimals, "66,7 %" where a decimal matters — one decimal at most, rounded half up, with the
+    reader's decimal mark ("66.7 %" in English) and a space before the sign; "—" for
+    None (nothing has fallen due). The stored rate keeps its two decimals (headline_rate)."""
+    from django.utils.formats import number_format
+
+    if value is None:
+        return "—"
+    rounded = rounded_percent(value)
+    decimals = 0 if rounded == rounded.to_integral_value() else 1
+    return number_format(rounded, decimals, use_l10n=True) + " %"
+
+
+def rounded_percent(value):
+    """The percentage `percent` shows, as a number (one decimal, half up): spreadsheet cells
+    carry the figure the page shows, so a reader comparing them finds the same."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

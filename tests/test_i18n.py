@@ -394,6 +394,8 @@ def visible_text(html: str) -> str:
         ("lanhdao", "dashboard?doc"),
         ("lanhdao", "dashboard_assignments?doc"),
         ("lanhdao", "report_print?doc"),
+        ("lanhdao", "dashboard"),  # the overview across documents
+        ("lanhdao", "overview_assignments"),
         ("lanhdao", "assignment_detail"),
         ("tuyengiao", "assignment_progress"),
         ("admin", "/admin/"),

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from directives.text import percent as percent_text
 from directives.text import shorten
 
 WIDTH = 400
@@ -61,7 +61,7 @@ class BarChart:
 
 
 def _percent(value) -> str:
-    return number_format(value, 2) + " %"
+    return percent_text(value)
 
 
 def stacked_bars(slug: str, rows, groups: list[str], *, title: str) -> BarChart:

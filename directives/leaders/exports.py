@@ -43,6 +43,8 @@ from directives.leaders.reporting import (
 from directives.leaders.views import _with_defaults
 from directives.models import Assignment, ReportGroup, Standing, Status
 from directives.params import BadParameter
+from directives.text import percent as percent_text
+from directives.text import rounded_percent
 
 CHUNK = 1000
 # Characters XML (and so Excel) cannot hold; pasted text sometimes carries them.
@@ -206,7 +208,7 @@ def counted_lines(report: Report, only=None) -> Iterator[tuple[Line, str, int]]:
             content = f"{directive_number}. {title}"
             if expected_result:
                 content += f"\n{expected_result}"
-            progress = f"{statuses[status]}, {percent}%"
+            progress = f"{statuses[status]}, {percent_text(percent)}"
             if is_redo:
                 progress += redo
             if note:
@@ -437,9 +439,18 @@ def _formats(book: xlsxwriter.Workbook) -> dict:
             {**font, **_BORDER, "valign": "top", "align": "center", "bold": True}
         ),
         "rate": book.add_format(
-            {**font, **_BORDER, "valign": "top", "align": "center", "num_format": "0.00"}
+            # The value is rounded to one decimal as the pages show it (text.percent): General
+            # shows 72 and 66.7 (with the reader's decimal mark), "0.0" would show 72.0.
+            {**font, **_BORDER, "valign": "top", "align": "center", "num_format": "General"}
         ),
     }
+
+
+def sheet_rate(rate) -> float | str:
+    """A rate cell: the number the pages show (one decimal at most, half up), "—" without one."""
+    if rate is None:
+        return "—"
+    return float(rounded_percent(rate))
 
 
 def build_workbook(report: Report) -> bytes:
@@ -558,7 +569,7 @@ def _summary_sheet(
     rate_label = _("Tỷ lệ hoàn thành (đã hoàn thành ÷ đã đến hạn), %")
     sheet.sheet.set_row(sheet.row, row_height([(rate_label, widths[0])], bold=True))
     sheet.append(
-        [rate_label, float(rate) if rate is not None else "—"],
+        [rate_label, sheet_rate(rate)],
         [label_bold, rate_style if rate is not None else count_bold],
     )
     sheet.row += 1
@@ -579,7 +590,7 @@ def _summary_sheet(
                 text,
                 counts.total,
                 *[counts[g] for g in GROUP_ORDER],
-                float(rate) if rate is not None else "—",
+                sheet_rate(rate),
             ],
             styles if rate is not None else [*styles[:-1], count],
         )

@@ -30,6 +30,7 @@ from directives.leaders.overview import (
 )
 from directives.leaders.reporting import silent_coordinating_units
 from directives.models import ReportGroup, Role
+from directives.text import rounded_percent
 
 OVERVIEW = "directives/leader/overview.html"
 LIST = "directives/leader/overview_assignments.html"
@@ -126,7 +127,8 @@ def table_rows(board: OverviewBoard) -> list[list[object]]:
             label,
             counts.total,
             *[counts[g] for g in GROUP_ORDER],
-            float(rate) if rate is not None else "",
+            # one decimal, as the page shows
+            float(rounded_percent(rate)) if rate is not None else "",
         ]
 
     rows: list[list[object]] = [head, line(_("Tổng"), _("Tất cả văn bản"), board.totals)]

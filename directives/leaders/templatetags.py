@@ -6,10 +6,9 @@ import datetime as dt
 
 from django import template
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from directives import permissions
+from directives import permissions, text
 from directives.models import Status
 
 register = template.Library()
@@ -40,21 +39,21 @@ def list_url(report, name: str, **changes) -> str:
 
 @register.filter
 def rate_label(rate) -> str:
-    """98,63 %, 94,6 %, 72 % — the report's two decimals, without the needless zeros; a dash when
-    nothing has fallen due. (The Government Office's reports print two decimals: 98,63 %.)"""
-    if rate is None:
-        return "—"
-    text = number_format(rate, 2)
-    decimal = number_format(1.5, 1)[1]  # "," in Vietnamese, "." in English
-    if decimal in text:
-        text = text.rstrip("0").rstrip(decimal)
-    return text + " %"
+    """The rate as every page shows it (directives.text.percent): 72 %, 66,7 %, "—"."""
+    return text.percent(rate)
 
 
 @register.filter
 def asof_deadline_label(assignment) -> str:
-    """The deadline as it stood on the as-of date, with its basis."""
+    """The deadline as it stood on the as-of date, with its basis (in English when the reader
+    reads English: the stored basis stays as written, `tracker.deadline_text`)."""
+    from django.utils.translation import get_language
+
+    from directives.templatetags.tracker import deadline_text
+
     deadline, basis = assignment.asof_deadline, assignment.asof_basis or ""
+    if not (get_language() or "vi").startswith("vi"):
+        return deadline_text(deadline, basis)
     if deadline is None:
         return basis or _("Không hạn")
     date = deadline.strftime("%d/%m/%Y")

@@ -24,6 +24,7 @@ class Event(models.TextChoices):
     PROGRESS_ADDED = "progress.added", _("Có báo cáo tiến độ")
     EXTENSION_REQUESTED = "extension.requested", _("Đề nghị gia hạn")
     EXTENSION_DECIDED = "extension.decided", _("Quyết định gia hạn")
+    REPORT_SUBMITTED = "report.submitted", _("Đơn vị nộp báo cáo định kỳ")
 
 
 def new_secret() -> str:

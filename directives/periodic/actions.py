@@ -25,6 +25,7 @@ from directives.models import (
     ReportSubmissionFile,
 )
 from directives.periodic import permissions
+from directives.webhooks import events as webhook_events
 
 MAX_TEXT = 50_000
 MAX_REASON = 2_000
@@ -147,6 +148,8 @@ def submit(
             current.return_reason = ""
             current.version += 1
             current.save()
+            # Written in this transaction, sent after its commit (issue 19's other events).
+            webhook_events.report_submitted(current, event, files=len(stored))
     except BaseException:
         for name in stored:
             default_storage.delete(name)

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from directives import text
 from directives.leaders.reporting import Counts
 from directives.models import ReportGroup, Status
 
@@ -40,8 +40,8 @@ def gather(lines, directives: list[tuple[int, str, Counts]], totals: Counts) -> 
 
 
 def percent(value) -> str:
-    """75.00 → "75,00%" in Vietnamese, "75.00%" in English."""
-    return number_format(value, 2, use_l10n=True) + "%"
+    """75.00 → "75 %", 66.67 → "66,7 %" (directives.text.percent, as on the pages)."""
+    return text.percent(value)
 
 
 def paragraphs(facts: Facts, *, subject: str, on_text: str) -> list[str]:

@@ -11,8 +11,18 @@ from django.utils.translation import gettext as _
 
 from directives import calendar
 from directives.models import Assignment, Standing
+from directives.text import percent as percent_text
 
 register = template.Library()
+
+
+@register.filter
+def percent(value) -> str:
+    """72 %, 66,7 % — one rule for every percentage shown (directives.text.percent), kept on
+    one line ("72" and "%" never wrap apart in a narrow column)."""
+    from django.utils.html import format_html
+
+    return format_html('<span class="nowrap">{}</span>', percent_text(value))
 
 
 @register.filter
@@ -31,13 +41,18 @@ def vndate(value: dt.date | dt.datetime | None) -> str:
 def deadline_label(assignment: Assignment) -> str:
     """'Trước Tết Nguyên đán Tân Sửu — 09/02/2021 (Ngày 28 tháng Chạp năm Canh Tý)': the basis
     beside the resolved date, with the lunar date where it helps (see calendar.lunar_matters)."""
-    if assignment.deadline is None:
-        if assignment.deadline_basis and not _vietnamese():
-            return calendar.basis_in_english(assignment.deadline_basis)
-        return assignment.deadline_basis or _("Không hạn")
+    return deadline_text(assignment.deadline, assignment.deadline_basis or "")
+
+
+def deadline_text(deadline: dt.date | None, basis: str) -> str:
+    """`deadline_label` of a deadline and basis (the as-of ones in the leaders' lists)."""
+    if deadline is None:
+        if basis and not _vietnamese():
+            return calendar.basis_in_english(basis)
+        return basis or _("Không hạn")
     if not _vietnamese():
-        return _deadline_text_en(assignment.deadline, assignment.deadline_basis or "")
-    return calendar.deadline_text(assignment.deadline, assignment.deadline_basis)
+        return _deadline_text_en(deadline, basis)
+    return calendar.deadline_text(deadline, basis)
 
 
 def _deadline_text_en(deadline: dt.date, basis: str) -> str:
@@ -165,16 +180,45 @@ def _short_basis(basis: str, date: str) -> str:
 def deadline_short(assignment: Assignment) -> dict:
     """The deadline as a list shows it: the date and a short basis; the whole explanation (basis,
     who set the date, the lunar date) one click away, not repeated on every row."""
-    full = deadline_label(assignment)
-    if assignment.deadline is None:
+    return _deadline_short(assignment.deadline, assignment.deadline_basis or "")
+
+
+@register.inclusion_tag("_partials/deadline.html")
+def deadline_short_asof(assignment) -> dict:
+    """`deadline_short` for the leaders' lists: the deadline as it stood on the as-of date."""
+    return _deadline_short(assignment.asof_deadline, assignment.asof_basis or "")
+
+
+def _deadline_short(deadline: dt.date | None, basis: str) -> dict:
+    full = deadline_text(deadline, basis)
+    if deadline is None:
         return {"date": "", "short": full, "full": ""}
-    date = vndate(assignment.deadline)
-    basis = assignment.deadline_basis or ""
+    date = vndate(deadline)
     if basis and not _vietnamese():
         basis = calendar.basis_in_english(basis)
-    short = _short_basis(basis, f"{assignment.deadline:%d/%m/%Y}")
-    plain = f"{assignment.deadline:%d/%m/%Y}"
+    plain = f"{deadline:%d/%m/%Y}"
+    short = _short_basis(basis, plain)
     return {"date": date, "short": short, "full": full if full not in (plain, short) else ""}
+
+
+@register.filter
+def basis_reading(basis: str) -> str:
+    """A stored (Vietnamese) deadline basis in the reader's language: as written in Vietnamese,
+    its English reading in English (calendar.basis_in_english)."""
+    if basis and not _vietnamese():
+        return calendar.basis_in_english(basis)
+    return basis or ""
+
+
+@register.filter
+def by_directive(rows) -> list[tuple]:
+    """A page's rows under their directive, directives in the order their first row comes (so
+    the most urgent directive still leads): one heading instead of a title on every row. The
+    staff list, the dashboard's list and the overview's list use it alike."""
+    groups: dict[int, tuple] = {}
+    for row in rows:
+        groups.setdefault(row.directive_id, (row.directive, []))[1].append(row)
+    return list(groups.values())
 
 
 @register.filter

@@ -58,6 +58,7 @@ from directives.models import (
     Status,
     TransitionError,
 )
+from directives.templatetags.tracker import by_directive
 from directives.text import fold, shorten
 
 PAGE_SIZE = 25
@@ -156,15 +157,6 @@ def _search(queryset, text: str):
         | Q(contact_person__icontains=text)
         | Q(directive__document__number__icontains=text)
     )
-
-
-def _by_directive(rows: list[Assignment]) -> list[tuple]:
-    """The page's rows under their directive, directives in the order their first row comes
-    (so the most urgent directive still leads): one heading instead of a title on every row."""
-    groups: dict[int, tuple] = {}
-    for row in rows:
-        groups.setdefault(row.directive_id, (row.directive, []))[1].append(row)
-    return list(groups.values())
 
 
 def _list_rows(user, ids: list[int], today: dt.date, lead_scope: Q | None) -> list[Assignment]:
@@ -281,7 +273,7 @@ def assignment_list(request: HttpRequest) -> TemplateResponse:
         {
             "form": form,
             "rows": fetched,
-            "groups": _by_directive(fetched),
+            "groups": by_directive(fetched),
             "today": today,
             "page": page,
             "next_url": page_url(page + 1) if has_next else None,

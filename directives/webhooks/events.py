@@ -108,3 +108,31 @@ def _reminder_saved(sender, instance, created, raw=False, **kwargs):
     deadline = data.get("deadline")
     if deadline and deadline < timezone.localtime(instance.created_at).date().isoformat():
         emit(Event.ASSIGNMENT_OVERDUE, {"assignment": data, "reminder": instance.kind})
+
+
+def report_submitted(submission, event, *, files: int) -> list[WebhookDelivery]:
+    """A unit sent its periodic report (first time or again after a return): called by
+    `periodic.actions.submit` inside its transaction, so the delivery exists exactly when the
+    submission does and is sent after the commit."""
+    return emit(
+        Event.REPORT_SUBMITTED,
+        {
+            "submission": {
+                "id": submission.pk,
+                "obligation_id": submission.obligation_id,
+                "obligation": submission.obligation.title,
+                "unit_id": submission.unit_id,
+                "period": submission.period_key,
+                "period_start": str(submission.period_start),
+                "period_end": str(submission.period_end),
+                "due_date": str(submission.due_date),
+                "state": submission.state,
+                "version": submission.version,
+                "submitted_at": submission.submitted_at.isoformat(),
+                "late": timezone.localtime(submission.submitted_at).date() > submission.due_date,
+                "figures": submission.figures,
+                "files": files,
+            },
+            "event_id": event.pk,
+        },
+    )

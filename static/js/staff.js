@@ -37,19 +37,6 @@
     });
   });
 
-  // The list's directive headings fold their rows (without script every row shows).
-  document.body.addEventListener("click", function (event) {
-    var toggle = event.target.closest && event.target.closest("[data-group-toggle]");
-    if (!toggle) {
-      return;
-    }
-    var open = toggle.getAttribute("aria-expanded") !== "true";
-    toggle.setAttribute("aria-expanded", open ? "true" : "false");
-    toggle.closest("tbody").querySelectorAll("tr.group-row").forEach(function (row) {
-      row.hidden = !open;
-    });
-  });
-
   var dialog = document.getElementById("quick-progress");
   if (!dialog || typeof dialog.showModal !== "function") {
     return; // without <dialog> the links open the progress page itself

@@ -101,3 +101,53 @@ def test_document_dashboard_shows_rate_and_counts_on_a_phones_first_screen(page,
     page.set_viewport_size({"width": 1280, "height": 900})
     assert serious(page) == []
     screenshot(page, "everyday-dashboard-1280")
+
+
+def test_dashboard_list_groups_and_folds_like_the_staff_list(page, demo_live):
+    """The list behind a dashboard number groups under its directive and folds (issue 21)."""
+    from directives.models import Document
+
+    sign_in(page, demo_live, "lanhdao")
+    page.goto(f"{demo_live.url}/dashboard/assignments/?doc={Document.objects.get().pk}")
+    toggle = page.locator("#assignment-table [data-group-toggle]").first
+    rows = page.locator("#assignment-table tbody.directive-group").first.locator("tr.group-row")
+    expect(rows.first).to_be_visible()
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(rows.first).to_be_hidden()
+    toggle.click()
+    expect(rows.first).to_be_visible()
+    # The full deadline explanation is one click away, not on every row.
+    more = page.locator("#assignment-table details.deadline-more").first
+    more.locator("summary").click()
+    expect(more.locator("span.small")).to_be_visible()
+    assert serious(page) == []
+    screenshot(page, "everyday-dashboard-list-1280")
+    page.set_viewport_size({"width": 360, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "everyday-dashboard-list-360")
+
+
+@pytest.mark.parametrize(
+    ("user", "path", "name"),
+    [
+        ("namcan", "/", "home"),
+        ("tuyengiao", "/assignments/", "list"),
+        ("lanhdao", "/dashboard/?doc=", "dashboard"),
+    ],
+)
+def test_pages_in_english_at_both_widths(page, demo_live, user, path, name):
+    """The same pages with the interface in English: no horizontal scroll, axe clean."""
+    from directives.models import Document
+
+    sign_in(page, demo_live, user)
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": demo_live.url}])
+    if path.endswith("doc="):
+        path += str(Document.objects.get().pk)
+    page.goto(f"{demo_live.url}{path}")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert serious(page) == []
+    screenshot(page, f"everyday-{name}-en-1280")
+    page.set_viewport_size({"width": 360, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, f"everyday-{name}-en-360")

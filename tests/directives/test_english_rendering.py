@@ -25,6 +25,24 @@ def test_bases_read_in_english():
     assert calendar.basis_in_english("Một căn cứ lạ") == "Một căn cứ lạ"  # unknown: as written
 
 
+def test_every_basis_the_importer_and_demo_write_reads_in_english():
+    """Dates the document does not give, set by the office (importer and demo wording)."""
+    from directives import demo
+    from directives.importers import proposals
+
+    assert calendar.basis_in_english(demo.EARLY_2021) == (
+        "From the start of the year (the document gives no date) — 15/01/2021, "
+        "date set by Văn phòng Tỉnh ủy"
+    )
+    assert calendar.basis_in_english(proposals.ONGOING_BASIS) == (
+        "Ongoing (the document gives no date)"
+    )
+    assert calendar.basis_in_english(proposals.URGENT_BASIS) == (
+        "Urgent (the document gives no date)"
+    )
+    assert calendar.basis_in_english("Thường xuyên") == "Ongoing"
+
+
 def test_lunar_dates_in_english():
     assert calendar.format_lunar_en(dt.date(2021, 2, 9)) == (
         "Day 28 of the 12th lunar month, Canh Tý year"
@@ -51,3 +69,16 @@ def test_calendar_in_english_names_holidays_and_lunar_months_in_english(client, 
     assert "Lunar New Year" in html
     assert "12th lunar month, Canh Tý year" in html
     assert "tháng Chạp" not in html and "Tết Nguyên Đán" not in html
+
+
+def test_english_dashboard_reads_milestones_and_items_in_english(client, demo):
+    """The as-of chips and the decision items read the stored bases in English (issue 21)."""
+    from directives.models import Document
+
+    client.login(username="lanhdao", password="demo12345")
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("dashboard"), {"doc": Document.objects.get().pk}).content.decode()
+    chips = html[html.index('id="h-milestones"') : html.index("</nav>", html.index("h-milestones"))]
+    assert "Urgent (the document gives no date)" in chips
+    assert "Khẩn trương" not in chips and "Trước Tết" not in chips
+    assert "Before Lunar New Year" in chips

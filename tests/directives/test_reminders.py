@@ -23,6 +23,12 @@ def _reminder_settings(settings):
     settings.TRACKER_REMINDER_DAYS = (7, 1)
     settings.TRACKER_BASE_URL = "https://theodoi.example.vn"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # E-mails and digests are tasks; here they run as they are queued (a worker's job is tested
+    # at the end of this module with the database backend).
+    settings.TASKS = {"default": {"BACKEND": IMMEDIATE}}
+
+
+IMMEDIATE = "django_tasks.backends.immediate.ImmediateBackend"
 
 
 @pytest.fixture
@@ -247,9 +253,12 @@ def test_unreachable_server_costs_no_attempt(assignment, staff, settings):
     assert len(mail.outbox) == 1
 
 
-def test_manual_urging_goes_out_by_email_on_the_same_channel(assignment, staff, leader_user):
-    actions.urge(assignment, user=leader_user, message="Đề nghị khẩn trương hoàn thành")
-    call_command("send_reminders", stdout=StringIO())
+def test_manual_urging_goes_out_by_email_on_the_same_channel(
+    assignment, staff, leader_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.urge(assignment, user=leader_user, message="Đề nghị khẩn trương hoàn thành")
+    # Queued after the urging's commit, not left for the next hourly run.
     (message,) = [m for m in mail.outbox if "Đôn đốc:" in m.subject]
     assert message.to == ["canbo@example.vn"]
     assert "Đề nghị khẩn trương hoàn thành" in message.body
@@ -359,3 +368,61 @@ def test_no_overdue_reminder_for_a_completion_reported_on_time(assignment, staff
     assert "0 quá hạn" in digest.title and "1 chờ xác nhận" in digest.title
     assert "chờ xác nhận 2 ngày" in digest.body
     assert "quá hạn" not in digest.body.split("Chờ xác nhận hoàn thành")[1]
+
+
+# --- E-mails and digests are tasks, not work inside the command (issue 19) --------------------
+
+
+@pytest.fixture
+def worker_backend(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+
+
+def work_queue() -> None:
+    """What a worker (`manage.py db_worker`) does: run every queued task, then stop."""
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=StringIO())
+
+
+def test_send_reminders_queues_emails_a_worker_sends(assignment, staff, worker_backend):
+    out = run("2021-02-02T08:00")
+    assert not mail.outbox  # nothing sent inside the command
+    assert "e-mail đã gửi: 0, xếp hàng: 1" in out
+    work_queue()
+    (message,) = mail.outbox
+    assert message.to == ["canbo@example.vn"]
+    assert Notification.objects.get().emailed_at is not None
+
+
+def test_email_queued_twice_is_sent_once(assignment, staff, worker_backend):
+    run("2021-02-02T08:00")
+    run("2021-02-02T09:00")  # the worker had not come yet: queued again
+    work_queue()
+    assert len(mail.outbox) == 1
+    assert Notification.objects.get().email_attempts == 1
+
+
+def test_weekly_digest_is_a_task_with_its_own_email(
+    more_work, leader_user, worker_backend, django_capture_on_commit_callbacks
+):
+    leader_user.email = "lanhdao@example.vn"
+    leader_user.save()
+    out = run("2021-02-08T08:00")
+    assert "tổng hợp tuần: 0, xếp hàng: 1" in out
+    assert not Notification.objects.filter(recipient=leader_user).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        work_queue()  # the digest, which queues its e-mail after its commit
+    (digest,) = Notification.objects.filter(recipient=leader_user)
+    assert digest.title.startswith("Tổng hợp tuần 06/2021")
+    work_queue()
+    assert [m.to for m in mail.outbox if m.to == ["lanhdao@example.vn"]] == [["lanhdao@example.vn"]]
+
+
+def test_urging_queues_its_email_after_the_commit(
+    assignment, staff, leader_user, worker_backend, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.urge(assignment, user=leader_user, message="Đề nghị khẩn trương hoàn thành")
+    assert not mail.outbox  # the request only queues it
+    work_queue()
+    (message,) = mail.outbox
+    assert "Đề nghị khẩn trương hoàn thành" in message.body

@@ -66,6 +66,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Đôn đốc: {summary.reminders} (thông báo: {summary.notifications}); "
-            f"tổng hợp tuần: {summary.digests}; e-mail đã gửi: {summary.emailed}, "
+            f"tổng hợp tuần: {summary.digests}, xếp hàng: {summary.digests_queued}; "
+            f"e-mail đã gửi: {summary.emailed}, xếp hàng: {summary.emails_queued}, "
             f"lỗi (sẽ thử lại): {summary.email_failures}."
         )

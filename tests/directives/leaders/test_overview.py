@@ -329,3 +329,16 @@ def test_query_count_does_not_grow_with_documents_or_assignments(demo, client):
         )
     after = _queries(client, params)
     assert after == before
+
+
+def test_overview_list_groups_rows_under_their_directive_and_document(demo, client):
+    """Issue 21: the overview's list groups like the staff list, the document in each heading."""
+    client.force_login(_user("lanhdao"))
+    response = client.get(reverse("overview_assignments"))
+    html = response.content.decode()
+    rows = list(response.context["page"].object_list)
+    assert html.count('class="group-row"') == len(rows)
+    assert html.count('class="group-head"') == len({row.directive_id for row in rows})
+    document = next(row.directive.document for row in rows if row.directive.document.number)
+    assert f'<span class="group-document">{document.number}</span>' in html
+    assert "deadline-short" in html

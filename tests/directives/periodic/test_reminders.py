@@ -46,7 +46,8 @@ def test_reminded_when_late_and_not_after_submitting(slot_of, tree, people):
     assert first.state == "open"
 
 
-def test_send_reminders_runs_them_and_emails(slot_of, tree, people):
+def test_send_reminders_runs_them_and_emails(slot_of, tree, people, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     slot_of(tree["districts"][0])
     people["district_staff"]
     summary = reminders.run(moment(dt.date(2020, 12, 16)))

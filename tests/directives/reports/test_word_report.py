@@ -78,7 +78,7 @@ def test_report_says_the_numbers_in_words(leader, conclusion):
     assert "có 25 phân công nhiệm vụ" in story
     assert "18 phân công đã hoàn thành (17 đúng hạn, 1 quá hạn)" in story
     assert "6 phân công đã quá hạn nhưng chưa hoàn thành" in story
-    assert "đạt 75,00%" in story
+    assert "đạt 75 %" in story
     assert "thấp nhất là nhiệm vụ 2. Quy chế làm việc" in story
     assert "quá hạn chưa hoàn thành nhất: Huyện ủy Năm Căn (2)" in story
     assert "1 báo cáo hoàn thành chờ xác nhận" in story
@@ -100,7 +100,7 @@ def test_report_table_lists_every_row_under_its_directive(leader, conclusion):
         f"{d.number}. {d.title}"
         for d in conclusion.directives.filter(parent=None).order_by("position")
     ]
-    assert bands[0].endswith("— 14 phân công, tỷ lệ hoàn thành 78,57%")
+    assert bands[0].endswith("— 14 phân công, tỷ lệ hoàn thành 78,6 %")
     lines = [row for row in rows[1:] if len(set(row)) > 1]
     assert [row[0] for row in lines] == [str(n) for n in range(1, 26)]
     tet = next(row for row in lines if row[1].startswith("Thăm, tặng quà Tết Nguyên đán"))
@@ -145,8 +145,28 @@ def test_report_is_in_english_when_the_interface_is(leader, conclusion):
     assert right[0] == "COMMUNIST PARTY OF VIETNAM"
     texts = body_texts(document)
     assert texts[0] == "REPORT"
-    assert "75.00%" in " ".join(texts)
+    assert "75 %" in " ".join(texts)
     assert [c.text for c in document.tables[1].rows[0].cells][1] == "Content"
+
+
+def deadline_cells(document) -> list[str]:
+    return [row.cells[3].text for row in document.tables[1].rows[1:] if row.cells[0].text.isdigit()]
+
+
+def test_english_report_reads_deadline_bases_in_english(leader, conclusion):
+    """Issue 21: the stored basis is Vietnamese as written; the English report reads it in
+    English, like the pages, Excel, CSV and the print view."""
+    vietnamese = " ".join(
+        deadline_cells(word(leader.get(reverse("report_docx"), {"doc": conclusion.pk})))
+    )
+    assert "Khẩn trương (văn bản không nêu ngày)" in vietnamese
+    leader.cookies["django_language"] = "en"
+    english = " ".join(
+        deadline_cells(word(leader.get(reverse("report_docx"), {"doc": conclusion.pk})))
+    )
+    assert "Urgent (the document gives no date)" in english
+    for word_vi in ("Khẩn trương", "Trước Tết", "văn bản không nêu ngày", "do "):
+        assert word_vi not in english
 
 
 @pytest.mark.parametrize(

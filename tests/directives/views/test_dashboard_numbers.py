@@ -115,14 +115,16 @@ def expected_groups(when: str) -> dict[str, int]:
 
 
 def rate_text(completed: int, overdue: int) -> str:
-    """completed × 100 ÷ (completed + overdue), half up to two decimals, written as in Vietnamese.
+    """completed × 100 ÷ (completed + overdue), half up to two decimals (the stored rate), shown
+    half up to one decimal, written as in Vietnamese.
 
-    Integer arithmetic only: hundredths of a percent, rounded half up.
+    Integer arithmetic only: hundredths of a percent, then tenths, each rounded half up.
     """
     fallen_due = completed + overdue
     hundredths = (completed * 10_000 * 2 + fallen_due) // (2 * fallen_due)
-    text = f"{hundredths // 100},{hundredths % 100:02d}".rstrip("0").rstrip(",")
-    return f"{text} %"  # no needless zeros: 94,6 %, 75 % (issue 21)
+    tenths = (hundredths + 5) // 10
+    text = f"{tenths // 10},{tenths % 10}".removesuffix(",0")
+    return f"{text} %"  # no needless zeros, one decimal at most: 94,6 %, 75 % (issue 21)
 
 
 TODAY_GROUPS = expected_groups("today")
@@ -135,7 +137,7 @@ def test_the_vector_is_report_1270s():
     assert TODAY_GROUPS[LATE] == 1_983
     assert TODAY_GROUPS[OVERDUE] == 223
     assert TODAY_GROUPS[NOT_DUE] > 0 and TODAY_GROUPS[NO_DEADLINE] > 0
-    assert rate_text(14_068 + 1_983, 223) == "98,63 %"
+    assert rate_text(14_068 + 1_983, 223) == "98,6 %"
 
 
 @dataclass
@@ -283,7 +285,7 @@ def test_dashboard_shows_the_vectors_groups_rate_and_lists(leader_client, vector
     assert f'id="headline-rate">{_rate(groups)}<' in html
     assert pill(html, "h-overdue") == groups[OVERDUE]
     if when == "today":
-        assert 'id="headline-rate">98,63 %<' in html  # the report's own figure
+        assert 'id="headline-rate">98,6 %<' in html  # the report's 98,63 %, one decimal
         assert pill(html, "h-due") == sum(b.count for b in BLOCKS if b.due_14_today)
         assert pill(html, "h-stale") == sum(b.count for b in BLOCKS if b.stale_today)
     else:
@@ -342,5 +344,5 @@ def test_print_view_summary_holds_the_vector(leader_client, vector):
     cells = re.findall(r"<td[^>]*>(.*?)</td>", summary)
     numbers = [int(cell.replace(".", "")) for cell in cells[:-1]]
     assert numbers == [*(TODAY_GROUPS[g] for g in GROUPS), sum(TODAY_GROUPS.values())]
-    assert cells[-1] == "98,63 %"
+    assert cells[-1] == "98,6 %"
     assert html.count('<td data-label="Kết quả, ngày hoàn thành">') == sum(TODAY_GROUPS.values())

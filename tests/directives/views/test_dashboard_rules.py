@@ -112,20 +112,22 @@ def test_headline_rate_is_a_dash_when_only_not_yet_due_and_no_deadline(board):
 
 
 # The rule: completed × 100 ÷ (completed + overdue-unfinished), rounded half up to two decimals
-# (README, "Rules"). Ties at the third decimal, with an even second decimal, tell half up from
-# half even (banker's rounding, Python's round()) and from truncation.
+# (README, "Rules"), shown half up to one decimal without needless zeros (issue 21). Ties tell
+# half up from half even (banker's rounding, Python's round()) and from truncation.
 @pytest.mark.parametrize(
     ("done", "overdue", "shown"),
     [
-        (29, 3, "90,63 %"),  # 90.625: half even would give 90,62
-        (1, 31, "3,13 %"),  # 3.125: half even 3,12
-        (1, 159, "0,63 %"),  # 0.625: half even 0,62
-        (1, 79, "1,25 %"),  # 1.25 exactly: nothing to round
+        (29, 3, "90,6 %"),  # 90.625 → 90,63 → 90,6
+        (1, 31, "3,1 %"),  # 3.125 → 3,13 → 3,1
+        (1, 159, "0,6 %"),  # 0.625 → 0,63 → 0,6
+        (1, 79, "1,3 %"),  # 1.25 exactly: half up (half even would give 1,2)
         (18, 6, "75 %"),  # no needless decimals
         (9, 1, "90 %"),
         (1, 7, "12,5 %"),
-        (2, 1, "66,67 %"),  # 66.666…: up
-        (1, 2, "33,33 %"),  # 33.333…: down
+        (2, 1, "66,7 %"),  # 66.666…: up, one decimal, never two
+        (1, 2, "33,3 %"),  # 33.333…: down
+        (199, 1, "99,5 %"),
+        (1999, 1, "100 %"),  # 99.95 rounds to a whole 100
     ],
 )
 def test_headline_rate_rounds_half_up_as_the_page_shows_it(board, done, overdue, shown):
@@ -143,7 +145,7 @@ def test_excel_rate_is_rounded_half_up_too(board):
     response = board["client"].get(reverse("report_xlsx"), {"doc": board["document"].pk})
     sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Tổng hợp"]
     values = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row[0]}
-    assert values["Tỷ lệ hoàn thành (đã hoàn thành ÷ đã đến hạn), %"] == 90.63
+    assert values["Tỷ lệ hoàn thành (đã hoàn thành ÷ đã đến hạn), %"] == 90.6  # as the page shows
 
 
 # --- overdue and the "due within 14 days" list ---------------------------------------------------

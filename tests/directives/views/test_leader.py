@@ -799,3 +799,30 @@ def test_the_document_filter_offers_the_newest_and_any_older_one_by_link(
     assert not [
         q for q in queries if 'FROM "directives_document"' in q["sql"] and "LIMIT" not in q["sql"]
     ]
+
+
+def test_dashboard_list_groups_rows_under_their_directive(client, demo):
+    """Issue 21: like the staff list — one foldable heading per directive with its count, the
+    deadline's date and short basis with the full explanation on demand, units by short name
+    with the full name as a tooltip."""
+    response = signed_in(client).get(reverse("dashboard_assignments"))
+    html = response.content.decode()
+    rows = list(response.context["page"].object_list)
+    directives = {row.directive_id for row in rows}
+    assert html.count('class="group-head"') == len(directives)
+    assert html.count('class="group-row"') == len(rows)
+    assert html.count("data-group-toggle") == len(directives)
+    first = rows[0].directive
+    count = sum(row.directive_id == first.pk for row in rows)
+    heading = re.search(
+        rf'id="directive-group-{first.pk}">.*?<span class="count-chip">(\d+)</span>', html, re.S
+    )
+    assert int(heading[1]) == count
+    # The long explanation is behind a <details>, the short basis shown.
+    assert '<details class="deadline-more"><summary>Khẩn trương</summary>' in html
+    assert html.count("Khẩn trương (văn bản không nêu ngày)") == html.count(
+        '<details class="deadline-more"><summary>Khẩn trương</summary>'
+    )
+    # One naming rule: short name, full name as the tooltip.
+    unit = next(row.lead_unit for row in rows if row.lead_unit.short_name)
+    assert f'<abbr title="{unit.name}">{unit.short_name}</abbr>' in html

@@ -108,7 +108,7 @@ def test_list_row_shows_deadline_basis_days_and_last_update(assignment, staff_us
     assert "Trước Tết Nguyên đán Tân Sửu — 09/02/2021" in content
     assert "quá hạn" in content
     assert timezone.localdate().strftime("%d/%m/%Y") in content
-    assert "30%" in content
+    assert "30 %" in content
 
 
 @pytest.mark.parametrize(
@@ -635,7 +635,11 @@ def test_version_conflict_keeps_typed_text_and_shows_what_changed(assignment, st
     )
     content = response.content.decode()
     assert "Chưa lưu: nhiệm vụ vừa được người khác cập nhật" in content
-    assert "Lê Thị C" in content and "Đã in tài liệu" in content and "tiến độ 70%" in content
+    assert (
+        "Lê Thị C" in content
+        and "Đã in tài liệu" in content
+        and 'tiến độ <span class="nowrap">70 %</span>' in content
+    )
     assert "Ghi chú dài tôi vừa gõ" in content
     assert list(ProgressUpdate.objects.values_list("note", flat=True)) == ["Đã in tài liệu"]
     assert json.loads(response["HX-Trigger-After-Swap"]) == {
@@ -849,7 +853,11 @@ def test_workflow_version_conflict_keeps_text_and_shows_change(assignment, staff
         headers=HX,
     )
     content = response.content.decode()
-    assert "Chưa lưu" in content and "Vừa cập nhật 55%" in content and "tiến độ 55%" in content
+    assert (
+        "Chưa lưu" in content
+        and "Vừa cập nhật 55%" in content
+        and 'tiến độ <span class="nowrap">55 %</span>' in content
+    )
     assert "Báo cáo của tôi" in content
     assert version_in(content, "report") == 2
     assignment.refresh_from_db()
