@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from directives import loadgen
+from directives.cascade import loadgen as cascade_loadgen
 
 
 class Command(BaseCommand):
@@ -86,6 +87,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Văn bản lớn: id {report.big_document}, "
                 f"{report.big_document_assignments:,} phân công."
+            )
+        if report.wide_parent is not None:
+            self.stdout.write(
+                f"Nhiệm vụ có {cascade_loadgen.WIDE} nhiệm vụ con: id {report.wide_parent}."
             )
         self.stdout.write(
             f"Thời gian: {report.timings['total']:.1f} s "
