@@ -2,8 +2,9 @@
 
 A share of the open top-level assignments led by a province or a district is split: a
 province's parts go to its districts (and some of those parts on to the district's communes —
-two levels down), a district's to its communes. One province-led assignment gets `WIDE` parts,
-the benchmark's "parent with 200 children". Every part keeps the rules: its lead unit lies below
+two levels down), a district's to its communes. One province-led assignment gets `WIDE` parts
+(fewer below 4,000 assignments), the benchmark's "parent with 200 children". `--assignments`
+counts the top-level assignments; the parts come on top. Every part keeps the rules: its lead unit lies below
 its parent's, its assigner is the parent's lead unit, its deadline is not later than the
 parent's (with its initial DeadlineChange), and its history follows TRANSITIONS (not started, or
 started with one progress update). The parts draw from a random generator of their own, so the
@@ -55,11 +56,13 @@ def generate(gen) -> dict[str, int]:
     if wide is not None:
         parents = [wide, *(p for p in parents if p[0] != wide[0])]
     rows: dict[str, list] = {"assignments": [], "updates": [], "changes": []}
+    # Small runs (tests) keep the wide parent in proportion; any benchmark size has all 200.
+    wide_count = min(WIDE, max(2, gen.o.assignments // 20))
     for parent in parents:
         units = below.get(parent[2])
         if not units:
             continue
-        n = WIDE if parent is wide else rng.randint(2, 4)
+        n = wide_count if parent is wide else rng.randint(2, 4)
         for i in range(n):
             child = _part(gen, rng, rows, parent, units[i % len(units)], depth=1)
             grand = below.get(child[2])
@@ -82,8 +85,10 @@ def _part(gen, rng, rows, parent: tuple, lead: int, *, depth: int) -> tuple:
     ids[Assignment] += 1
     parent_pk, directive, parent_lead, deadline, basis = parent
     if deadline is not None:
-        deadline = deadline - dt.timedelta(days=rng.randrange(0, 10))
-        basis = basis or f"Trước ngày {deadline:%d/%m/%Y}"
+        earlier = rng.randrange(0, 10)
+        deadline = deadline - dt.timedelta(days=earlier)
+        if earlier or not basis:  # the parent's basis names the parent's date
+            basis = f"Trước ngày {deadline:%d/%m/%Y}"
     today = gen.today
     created_day = min(today, (deadline or dt.date.fromordinal(today)).toordinal() - 20)
     created_day = max(created_day, today - 400)

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from directives import loadgen
-from directives.cascade import loadgen as cascade_loadgen
 
 
 class Command(BaseCommand):
@@ -90,7 +89,7 @@ class Command(BaseCommand):
             )
         if report.wide_parent is not None:
             self.stdout.write(
-                f"Nhiệm vụ có {cascade_loadgen.WIDE} nhiệm vụ con: id {report.wide_parent}."
+                f"Nhiệm vụ có nhiều nhiệm vụ con nhất: id {report.wide_parent}."
             )
         self.stdout.write(
             f"Thời gian: {report.timings['total']:.1f} s "
