@@ -4,11 +4,11 @@ A share of the open top-level assignments led by a province or a district is spl
 province's parts go to its districts (and some of those parts on to the district's communes —
 two levels down), a district's to its communes. One province-led assignment gets `WIDE` parts
 (fewer below 4,000 assignments), the benchmark's "parent with 200 children". `--assignments`
-counts the top-level assignments; the parts come on top. Every part keeps the rules: its lead unit lies below
-its parent's, its assigner is the parent's lead unit, its deadline is not later than the
-parent's (with its initial DeadlineChange), and its history follows TRANSITIONS (not started, or
-started with one progress update). The parts draw from a random generator of their own, so the
-rest of the data is the same with or without them.
+counts the top-level assignments; the parts come on top. Every part keeps the rules: its lead
+unit lies below its parent's, its assigner is the parent's lead unit, its deadline is not later
+than the parent's (with its initial DeadlineChange), and its history follows TRANSITIONS (not
+started, or started with one progress update). The parts draw from a random generator of their
+own, so the rest of the data is the same with or without them.
 """
 
 from __future__ import annotations

@@ -12,9 +12,10 @@ from directives.models import Action, DeadlineChange, Notification, Status
 from tests.factories import member
 
 D = dt.date
+DUE = dt.date(2021, 2, 5)  # before the parent's 09/02/2021
 
 
-def split(parent, user, unit, deadline=D(2021, 2, 5), **kw):
+def split(parent, user, unit, deadline=DUE, **kw):
     return split_assignment(
         parent,
         user=user,

@@ -14,10 +14,11 @@ from directives.leaders.reporting import build_report
 from directives.models import Action, Assignment
 
 D = dt.date
+DUE = dt.date(2021, 2, 5)  # before the parent's 09/02/2021
 ON = D(2021, 2, 8)
 
 
-def split(parent, user, unit, deadline=D(2021, 2, 5)):
+def split(parent, user, unit, deadline=DUE):
     return split_assignment(
         parent, user=user, expected_result="Phần việc", deadline=deadline, lead_unit=unit
     )

@@ -19,9 +19,7 @@ def generated(db, settings):
 
 
 def test_parts_lie_below_their_parents_and_end_no_later(generated):
-    parts = Assignment.objects.exclude(parent=None).select_related(
-        "parent__lead_unit", "lead_unit"
-    )
+    parts = Assignment.objects.exclude(parent=None).select_related("parent__lead_unit", "lead_unit")
     assert parts.filter(depth=1).exists() and parts.filter(depth=2).exists()
     for part in parts:
         parent = part.parent

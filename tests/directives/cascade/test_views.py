@@ -15,10 +15,11 @@ from directives.cascade.rollup import rollup
 from directives.models import Action, Assignment, DeadlineChange, Unit
 
 D = dt.date
+DUE = dt.date(2021, 2, 5)  # before the parent's 09/02/2021
 TODAY = D(2021, 2, 8)
 
 
-def split(parent, user, unit, deadline=D(2021, 2, 5), result="Phần việc"):
+def split(parent, user, unit, deadline=DUE, result="Phần việc"):
     return split_assignment(
         parent, user=user, expected_result=result, deadline=deadline, lead_unit=unit
     )
@@ -155,7 +156,7 @@ def test_the_parent_page_costs_the_same_with_2_or_200_parts(
             parent=parent,
             assigned_by_unit=parent.lead_unit,
             depth=1,
-            deadline=D(2021, 2, 5),
+            deadline=DUE,
         )
         for unit in units
     )
