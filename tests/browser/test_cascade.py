@@ -47,7 +47,8 @@ def test_a_district_leader_splits_its_assignment(page, chain):
     page.get_by_label("Thời hạn").fill("20/02/2021")
     page.get_by_role("button", name="Giao phần việc").click()
     expect(page.locator(".field.has-error")).to_contain_text(
-        "Thời hạn phần việc (20/02/2021) không được sau thời hạn của nhiệm vụ cấp trên (09/02/2021)."
+        "Thời hạn phần việc (20/02/2021) không được sau thời hạn của nhiệm vụ cấp trên "
+        "(09/02/2021)."
     )
     # What was typed stays; a phrase resolving on or before the parent's deadline is taken.
     expect(page.get_by_label("Phần việc, kết quả cần đạt")).to_have_value(
