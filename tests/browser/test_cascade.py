@@ -56,9 +56,7 @@ def test_a_district_leader_splits_its_assignment(page, chain):
     )
     page.get_by_label("Thời hạn").fill("trong tháng 01/2021")
     page.get_by_role("button", name="Giao phần việc").click()
-    expect(page.locator(".messages")).to_contain_text(
-        "Đã giao phần việc cho Đảng ủy xã Đất Mới."
-    )
+    expect(page.locator(".messages")).to_contain_text("Đã giao phần việc cho Đảng ủy xã Đất Mới.")
     expect(page.locator("#children tbody tr")).to_have_count(4)
     expect(page.locator("#children")).to_contain_text("Rà soát hộ cận nghèo xã Đất Mới")
     screenshot(page, "cascade-split-1280")
