@@ -14,6 +14,7 @@ bench/probe.py:
                 also sees part of (an assignment led in the district's subtree)
   {big_document}  the document with the most assignments: the load data's large central one
                 (min(10,000, half the assignments)), not the newest, so not the default
+  {wide_parent}  the assignment with the most sub-assignments (200 in the load data, issue 17)
   {unit_of_staff}  the staff account's unit (the admin changelist filters on it)
   {obligation}  the periodic-report obligation with the most slots (every people's committee of
                 the country, monthly)       {year}  the current year
@@ -149,6 +150,15 @@ PAGES: list[Page] = [
         target=0.20,
     ),
     Page("Excel export", "report_xlsx", "central", query="doc={big_document}", kind="export"),
+    # Sub-assignments (issue 17): the page of the parent with 200 parts, its roll-up and list of
+    # parts read in one query whatever their number (the central leader sees every province).
+    Page(
+        "parent page, 200 parts, central",
+        "assignment_detail",
+        "central",
+        {"pk": "{wide_parent}"},
+        target=0.20,
+    ),
     # Periodic reports (issue 18): the national monthly obligation, seen by the central leader
     # (every unit) and by a province leader (its own units).
     Page("periodic list, central", "periodic_list", "central"),

@@ -79,6 +79,18 @@ def big_document() -> str:
 
 
 @cache
+def wide_parent() -> str:
+    """The assignment with the most sub-assignments (the load data's 200-part parent)."""
+    rows = (
+        Assignment.objects.filter(parent__isnull=False)
+        .values("parent")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "parent")[:1]
+    )
+    return str(rows[0]["parent"]) if rows else "0"
+
+
+@cache
 def province_document(province: int | None, district: int | None) -> str:
     """The newest document of the province that the district's leader also sees part of (one
     led inside the district's subtree), so the province and unit dashboards show the same
@@ -130,6 +142,7 @@ def context_rows(page: Page, user) -> list[dict[str, str]]:
         "past": (today - dt.timedelta(days=365)).isoformat(),
         "document": province_document(leader_unit, district_of_unit_leader()),
         "big_document": big_document(),
+        "wide_parent": wide_parent(),
         "obligation": biggest_obligation(),
         "year": str(today.year),
     }
@@ -261,7 +274,9 @@ def collect(pages: list[Page] = PAGES) -> dict:
         "sessions": {},
         "csrf": get_random_string(32),
         "dataset": {
-            "assignments": Assignment.objects.count(),
+            # As generate_load_data's --assignments: top-level ones, their parts beside them.
+            "assignments": Assignment.objects.filter(parent=None).count(),
+            "sub_assignments": Assignment.objects.exclude(parent=None).count(),
             "progress_updates": ProgressUpdate.objects.count(),
             "vendor": connection.vendor,
         },

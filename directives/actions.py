@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from directives import permissions
 from directives.models import (
@@ -197,10 +198,15 @@ def transition(
     actors = {acting_as} if acting_as else permissions.actors_for(user, assignment)
     if action == Action.REOPEN and not (note or "").strip():
         raise TransitionError(_("Cần nêu lý do mở lại nhiệm vụ."))
+    if action == Action.SUSPEND and assignment.parent_id and not (note or "").strip():
+        # Closing a sub-assignment is how its parent can be done without it: say why.
+        raise TransitionError(_("Cần nêu lý do tạm hoãn (đóng) nhiệm vụ con."))
     with transaction.atomic():
         current = _lock(assignment, expected_version)
         required = _required_actor(action)
         actor = required if required in actors else next(iter(actors), None)
+        if action in (Action.REPORT_DONE, Action.CONFIRM):
+            _refuse_with_open_children(current)
         below = current.status == Status.AWAITING_SIGNOFF and current.percent < 100
         if action == Action.CONFIRM and actor == required and below and not confirm_below:
             raise ConfirmBelowFull(current.percent)
@@ -246,6 +252,25 @@ def transition(
         current.save()
     _refresh(assignment, current)
     return update
+
+
+def _refuse_with_open_children(assignment: Assignment) -> None:
+    """An assignment is done only when its sub-assignments are done or closed with a reason
+    (suspended by their assigner, which needs one): raise TransitionError otherwise."""
+    if assignment.status == Status.DONE:
+        return
+    open_children = assignment.children.exclude(status__in=[Status.DONE, Status.SUSPENDED]).count()
+    if open_children:
+        raise TransitionError(
+            ngettext(
+                "Còn %(n)d nhiệm vụ con chưa hoàn thành hoặc chưa đóng có lý do: "
+                "chưa thể báo cáo hoàn thành.",
+                "Còn %(n)d nhiệm vụ con chưa hoàn thành hoặc chưa đóng có lý do: "
+                "chưa thể báo cáo hoàn thành.",
+                open_children,
+            )
+            % {"n": open_children}
+        )
 
 
 def _required_actor(action: str) -> str:

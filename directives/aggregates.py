@@ -12,6 +12,11 @@ queryset's `update()`, `delete()`, `bulk_create()`/`bulk_update()` and moving a 
 difference here, inside the write's own transaction, so a rolled-back write leaves no trace.
 Writes that bypass the ORM (the load generator's COPY, `loaddata`) call `rebuild()` afterwards.
 `python manage.py check_aggregates` recounts from scratch and lists any difference.
+
+Only top-level assignments are counted (issue 17): a sub-assignment (`parent` set) is a part of
+its parent's work, which the assigning body counts once, so children never move these rows
+however many there are. What an intermediate unit assigned is counted from its children's rows
+(`permissions.counted_filter`), bounded by the document like every dashboard count.
 """
 
 from __future__ import annotations
@@ -29,7 +34,16 @@ from directives.models.assignment import awaiting_on_time, due_soon_days, headli
 
 # The fields of Assignment that decide its tally key.
 TALLY_FIELDS = frozenset(
-    {"status", "deadline", "completed_on", "reported_done_on", "lead_unit", "lead_unit_id"}
+    {
+        "status",
+        "deadline",
+        "completed_on",
+        "reported_done_on",
+        "lead_unit",
+        "lead_unit_id",
+        "parent",
+        "parent_id",
+    }
 )
 
 Key = tuple[str, "dt.date | None", bool]  # status, deadline, late (done late / reported late)
@@ -87,16 +101,19 @@ def state_of(pk: int | None) -> State | None:
             "reported_done_on",
             "lead_unit_id",
             "lead_unit__path",
+            "parent_id",
         )
         .first()
     )
-    if row is None:
+    if row is None or row[-1] is not None:  # absent, or a sub-assignment (never counted)
         return None
-    status, deadline, completed_on, reported_done_on, lead_unit_id, path = row
+    status, deadline, completed_on, reported_done_on, lead_unit_id, path, _parent = row
     return State(key_for(status, deadline, completed_on, reported_done_on), lead_unit_id, path)
 
 
-def state_from_instance(instance: Assignment, before: State | None) -> State:
+def state_from_instance(instance: Assignment, before: State | None) -> State | None:
+    if instance.parent_id is not None:
+        return None  # sub-assignments are not counted (module docstring)
     if before is not None and before.lead_unit_id == instance.lead_unit_id:
         path = before.path
     else:
@@ -127,7 +144,7 @@ def assignment_changed(before: State | None, after: State | None) -> None:
 def grouped(queryset, sign: int) -> Counter:
     """Deltas counting every assignment of `queryset` (+1 or -1) under all its units."""
     rows = (
-        Assignment.objects.filter(pk__in=queryset.values("pk"))
+        Assignment.objects.filter(pk__in=queryset.values("pk"), parent__isnull=True)
         .order_by()
         .values_list("lead_unit__path", "status", "deadline", "completed_on", "reported_done_on")
         .annotate(n=Count("pk"))
@@ -142,11 +159,12 @@ def grouped(queryset, sign: int) -> Counter:
 def new_objects(objs: Iterable[Assignment]) -> Counter:
     """Deltas for assignments just inserted by bulk_create."""
     objs = list(objs)
-    paths = dict(
-        Unit.objects.filter(pk__in={o.lead_unit_id for o in objs}).values_list("pk", "path")
-    )
+    counted = {o.lead_unit_id for o in objs if o.parent_id is None}
+    paths = dict(Unit.objects.filter(pk__in=counted).values_list("pk", "path"))
     deltas: Counter = Counter()
     for o in objs:
+        if o.parent_id is not None:
+            continue
         key = key_for(o.status, o.deadline, o.completed_on, o.reported_done_on)
         _spread(deltas, paths[o.lead_unit_id], key, 1)
     return deltas
@@ -160,7 +178,7 @@ def unit_moved(unit: Unit, old_path: str, new_path: str) -> None:
     if old_above == new_above:
         return
     subtree = (
-        Assignment.objects.filter(lead_unit__path__startswith=new_path)
+        Assignment.objects.filter(lead_unit__path__startswith=new_path, parent__isnull=True)
         .order_by()
         .values_list("status", "deadline", "completed_on", "reported_done_on")
         .annotate(n=Count("pk"))
@@ -237,6 +255,7 @@ def _counting_sql() -> str:
     return (
         f"SELECT p.ancestor_id, a.status, a.deadline, {_LATE_SQL}, COUNT(*) "  # noqa: S608
         f"FROM {a} a JOIN tally_ancestor p ON p.unit_id = a.lead_unit_id "
+        "WHERE a.parent_id IS NULL "
         f"GROUP BY p.ancestor_id, a.status, a.deadline, {_LATE_SQL}"
     )
 

@@ -639,6 +639,92 @@ def seed_other_documents(seeder: Seeder) -> list:
     return documents
 
 
+# The chain of assignment (issue 17): Huyện ủy Năm Căn leads the district's share of task 5 and
+# hands it to two communes and its own Ban Tuyên giáo; Đất Mới is late. Sample data.
+CASCADE_LEAD = "Huyện ủy Năm Căn"
+CASCADE_RESULT = "Chăm lo Tết cho gia đình chính sách, hộ nghèo trên địa bàn huyện"
+# (unit, short name, kind, part, deadline, history)
+CASCADE_PARTS = [
+    (
+        "Đảng ủy xã Hàm Rồng",
+        "ĐU Hàm Rồng",
+        UnitKind.PARTY_COMMITTEE,
+        "Thăm, tặng quà hộ nghèo, gia đình chính sách xã Hàm Rồng",
+        D(2021, 2, 5),
+        [
+            (D(2020, 12, 28), Action.START, "Lập danh sách hộ được tặng quà (dữ liệu mẫu)."),
+            (D(2021, 2, 3), Action.REPORT_DONE, "Đã trao 120 phần quà (dữ liệu mẫu)."),
+            (D(2021, 2, 4), Action.CONFIRM, "Xác nhận hoàn thành (dữ liệu mẫu)."),
+        ],
+    ),
+    (
+        "Đảng ủy xã Đất Mới",
+        "ĐU Đất Mới",
+        UnitKind.PARTY_COMMITTEE,
+        "Thăm, tặng quà hộ nghèo, gia đình chính sách xã Đất Mới",
+        D(2021, 2, 5),
+        [
+            (D(2021, 1, 4), Action.START, "Đang rà soát danh sách (dữ liệu mẫu)."),
+            (D(2021, 1, 25), 50, "Đã trao một nửa số quà; thiếu kinh phí (dữ liệu mẫu)."),
+        ],
+    ),
+    (
+        "Ban Tuyên giáo Huyện ủy Năm Căn",
+        "BTGHU Năm Căn",
+        UnitKind.PARTY_BOARD,
+        "Tuyên truyền các hoạt động chăm lo Tết trên địa bàn huyện",
+        D(2021, 1, 29),
+        [
+            (D(2020, 12, 24), Action.START, "Mở chuyên mục trên trang tin huyện (dữ liệu mẫu)."),
+            (D(2021, 1, 27), Action.REPORT_DONE, "Đã đăng 15 tin, bài (dữ liệu mẫu)."),
+            (D(2021, 1, 28), Action.CONFIRM, "Xác nhận hoàn thành (dữ liệu mẫu)."),
+        ],
+    ),
+]
+
+
+def seed_cascade(seeder: Seeder) -> Assignment:
+    """Năm Căn's Tết assignment and its three parts (once); returns the parent."""
+    from directives.cascade.actions import split_assignment
+
+    seeder.assign(
+        "5",
+        CASCADE_LEAD,
+        ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"],
+        D(2021, 2, 9),
+        TET_TAN_SUU,
+        CASCADE_RESULT,
+        [(D(2020, 12, 21), Action.START, "Họp Ban Thường vụ, phân công phần việc (dữ liệu mẫu).")],
+    )
+    lead = seeder.units[CASCADE_LEAD]
+    parent = Assignment.objects.get(
+        directive=seeder.directives["5"], lead_unit=lead, deadline_basis=TET_TAN_SUU
+    )
+    if parent.children.exists():
+        return parent
+    for name, short, kind, part, deadline, history in CASCADE_PARTS:
+        unit = _unit(name, short, kind, lead)
+        child = split_assignment(
+            parent,
+            user=None,
+            expected_result=part,
+            deadline=deadline,
+            basis=f"Trước ngày {deadline:%d/%m/%Y}",
+            lead_unit=unit,
+            at=at(D(2020, 12, 22), 8),
+            acting=True,
+        )
+        for step in history:
+            seeder._apply(child, *step)
+    User = get_user_model()
+    if not User.objects.filter(username="lanhdaonamcan").exists():
+        user = User(username="lanhdaonamcan", first_name="Lãnh đạo", last_name="Huyện ủy Năm Căn")
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        Membership.objects.create(user=user, unit=lead, role=Role.LEADER)
+    return parent
+
+
 def seed(*, other_documents: bool = False) -> Seeder:
     """Create (or complete) the demo data; safe to run any number of times.
 
@@ -652,6 +738,7 @@ def seed(*, other_documents: bool = False) -> Seeder:
         seeder.run()
         if other_documents:
             seed_other_documents(seeder)
+            seed_cascade(seeder)
         seeder.users()
         seed_periodic(seeder)
     return seeder

@@ -197,6 +197,7 @@ class Report:
     users: dict[str, str] = field(default_factory=dict)
     big_document: int | None = None  # the id of the large central document, if any
     big_document_assignments: int = 0
+    wide_parent: int | None = None  # the assignment with 200 sub-assignments, if any
 
 
 # ------------------------------------------------------------------------------------------------
@@ -436,6 +437,9 @@ class Generator:
             started = time.perf_counter()
             self.assignments()
             self.timed("assignments and history", started)
+            started = time.perf_counter()
+            self.cascade()
+            self.timed("sub-assignments", started)
             started = time.perf_counter()
             self.periodic()
             self.timed("periodic reports", started)
@@ -1121,6 +1125,12 @@ class Generator:
         )
 
     # -- after the bulk load -----------------------------------------------------------------------
+
+    def cascade(self) -> None:
+        """Sub-assignments two levels down (directives.cascade.loadgen)."""
+        from directives.cascade import loadgen as cascade_loadgen
+
+        self.report.counts.update(cascade_loadgen.generate(self))
 
     def periodic(self) -> None:
         """Reporting obligations and their slots (directives.periodic.loadgen)."""

@@ -88,8 +88,16 @@ def visible_assignments_filter(user, *, narrowed: bool = False) -> Q:
         return Q(pk__in=ids)
     led = Assignment.objects.filter(lead_unit_id=membership.unit_id)
     coordinated = through.objects.filter(unit_id=membership.unit_id)
+    # Staff follow what their unit handed down (sub-assignments, issue 17).
+    handed_down = Assignment.objects.filter(assigned_by_unit_id=membership.unit_id)
     ids = (
-        led.order_by().values("pk").union(coordinated.order_by().values("assignment_id"), all=True)
+        led.order_by()
+        .values("pk")
+        .union(
+            coordinated.order_by().values("assignment_id"),
+            handed_down.order_by().values("pk"),
+            all=True,
+        )
     )
     return Q(pk__in=ids)
 
@@ -156,7 +164,18 @@ def can_log_progress(user, assignment: Assignment) -> bool:
 
 
 def is_assigner(user, assignment: Assignment) -> bool:
-    """A leader of the unit that issued the assignment's document, or of a unit above it."""
+    """A leader of the unit that issued the assignment's document, or of a unit above it.
+
+    A sub-assignment's assigner is the unit that created it, and only its leaders: that unit
+    signs the part off, not the province above it (issue 17).
+    """
+    if assignment.assigned_by_unit_id is not None:
+        membership = membership_of(user)
+        return (
+            membership is not None
+            and membership.role == Role.LEADER
+            and membership.unit_id == assignment.assigned_by_unit_id
+        )
     return is_document_assigner(user, assignment.directive.document)
 
 
@@ -264,6 +283,13 @@ def visible_ids(user, *, at_most: int) -> VisibleIds | None:
         .order_by()
         .values_list("pk", "directive_id", "directive__document_id")[: at_most + 1]
     )
+    if len(rows) <= at_most and membership.role != Role.LEADER:
+        # What the staff member's unit handed down (a leader's subtree already holds it).
+        rows.update(
+            Assignment.objects.filter(assigned_by_unit_id=membership.unit_id)
+            .order_by()
+            .values_list("pk", "directive_id", "directive__document_id")[: at_most + 1]
+        )
     if len(rows) <= at_most:
         through = Assignment.coordinating_units.through
         rows.update(
@@ -359,6 +385,48 @@ def dashboard_scope(user, document):
         return None
     membership = membership_of(user)
     return membership.unit if membership is not None else None
+
+
+def counted_filter(scope: Unit | None) -> Q:
+    """The assignments a body counts on its dashboards and overview: no piece of work twice.
+
+    `scope` None (the assigning body's leaders, inspectors, admins): top-level assignments only;
+    sub-assignments are parts of them and never add to the count. A unit `scope` (a leader of
+    it): each piece of work once, at the level nearest to it — what reached its subtree from
+    above and was not split by it, and what it handed down in place of what it split; parts
+    that units below it handed further down are theirs to count (issue 17).
+    """
+    if scope is None:
+        return Q(parent__isnull=True)
+    split_here = Assignment.objects.filter(parent=OuterRef("pk"), assigned_by_unit=scope)
+    return (
+        Q(lead_unit__path__startswith=scope.path)
+        & (
+            Q(parent__isnull=True)
+            | Q(assigned_by_unit=scope)
+            | ~Q(assigned_by_unit__path__startswith=scope.path)
+        )
+        & ~Q(Exists(split_here))
+    )
+
+
+def split_role_allowed(user, unit: Unit) -> bool:
+    """A leader of `unit`, or its staff where the unit lets them split (Unit.staff_may_split)."""
+    membership = membership_of(user)
+    if membership is None or membership.unit_id != unit.pk:
+        return False
+    if membership.role == Role.LEADER:
+        return True
+    return membership.role == Role.STAFF and unit.staff_may_split
+
+
+def can_split(user, assignment: Assignment) -> bool:
+    """Whether `user` may hand parts of `assignment` down (giao tiếp cho cấp dưới): a leader of
+    its lead unit, or the unit's staff where it allows; only open work (not awaiting sign-off,
+    done or suspended) is split."""
+    from directives.models import TAKES_PROGRESS
+
+    return assignment.status in TAKES_PROGRESS and split_role_allowed(user, assignment.lead_unit)
 
 
 def can_decide(user) -> bool:

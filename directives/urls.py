@@ -43,6 +43,8 @@ urlpatterns = [
     path(
         "assignments/<int:pk>/extension/", staff.assignment_extension, name="assignment_extension"
     ),
+    # Sub-assignments (issue 17): hand parts of an assignment down.
+    path("assignments/", include("directives.cascade.urls")),
     path(
         "assignments/<int:pk>/files/<int:attachment_pk>/",
         staff.attachment_download,

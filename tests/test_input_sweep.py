@@ -216,6 +216,14 @@ PARAMS: dict[str, Row] = {
         post=("report-note", "report-version"),
         base_post=lambda w: {"report-note": "Xong", "report-version": _version(w)},
     ),
+    "assignment_split": Row(
+        post=("target", "expected_result", "deadline", "coordinating_units"),
+        base_post=lambda w: {
+            "target": f"user:{w.users['lead_staff'].pk}",
+            "expected_result": "Quét",
+            "deadline": "01/02/2021",
+        },
+    ),
     "assignment_extension": Row(
         post=("extension-new_deadline", "extension-reason", "extension-version"),
         base_post=lambda w: {

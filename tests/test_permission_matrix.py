@@ -132,6 +132,13 @@ REVIEWS_REPORT = roles(
     leader_outside=NOT_FOUND,
     coordinating_staff=OK,
 )
+SPLITS = roles(
+    FORBIDDEN,
+    anonymous=LOGIN,
+    unrelated_staff=NOT_FOUND,
+    leader_outside=NOT_FOUND,
+    leader_inside=OK,
+)
 DECIDES = roles(FORBIDDEN, anonymous=LOGIN, leader_outside=NOT_FOUND, assigner=OK)
 
 
@@ -342,6 +349,14 @@ MATRIX: dict[str, dict] = {
         "args": lambda w: [w.assignment.pk],
         "GET": SIGNED_IN_NOT_ALLOWED,
         "POST": LEAD_ACTS,
+        "PUT": SIGNED_IN_NOT_ALLOWED,
+    },
+    # Sub-assignments (issue 17): a leader of the lead unit splits (its staff only where the unit
+    # allows, which the world's does not); others who see the assignment are refused.
+    "assignment_split": {
+        "args": lambda w: [w.assignment.pk],
+        "GET": SPLITS,
+        "POST": SPLITS,  # empty form: errors, nothing created
         "PUT": SIGNED_IN_NOT_ALLOWED,
     },
     "assignment_extension": {

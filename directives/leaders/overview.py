@@ -240,13 +240,14 @@ def scope_filter(user) -> Q:
     """Per document, what its dashboard counts for `user` (see `permissions.dashboard_scope`),
     for every document at once: no join that repeats a row, so no DISTINCT."""
     if permissions.sees_everything(user):
-        return Q()
+        return permissions.counted_filter(None)
     membership = permissions.membership_of(user)
     if membership is None or membership.role != Role.LEADER:
         return Q(pk__in=[])
     prefix = membership.unit.path
-    return Q(lead_unit__path__startswith=prefix) | Q(
-        directive__document__issuing_unit__path__startswith=prefix
+    issued_here = Q(directive__document__issuing_unit__path__startswith=prefix)
+    return (issued_here & permissions.counted_filter(None)) | (
+        ~issued_here & permissions.counted_filter(membership.unit)
     )
 
 

@@ -337,9 +337,9 @@ class Report:
         qs = Assignment.objects.visible_to(self.user, narrowed=True).filter(
             directive__document=self.document
         )
-        if self.scope is not None:
-            qs = qs.filter(lead_unit__path__startswith=self.scope.path)
-        return qs
+        # Each piece of work once (issue 17): the assigning body counts top-level assignments,
+        # another leader's unit what reached it and what it handed down in their place.
+        return qs.filter(permissions.counted_filter(self.scope))
 
     def assignments(self) -> QuerySet:
         """Every dashboard filter applied, as of the chosen date."""

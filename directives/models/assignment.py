@@ -601,6 +601,35 @@ class Assignment(SearchColumnsMixin, models.Model):
         blank=True,
         related_name="coordinated_assignments",
     )
+    # Sub-assignments (giao tiếp cho cấp dưới, issue 17): a lead unit hands parts of its work
+    # down; `assigned_by_unit` is the unit that did so and signs the part off. Top-level
+    # assignments have neither (their assigner is the document's issuing body). `depth` is the
+    # number of steps below the top-level assignment (0 for it), kept so a chain is read by level.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("nhiệm vụ cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    assigned_by_unit = models.ForeignKey(
+        "directives.Unit",
+        verbose_name=_("đơn vị giao"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_children",
+    )
+    responsible_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ được giao"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responsible_assignments",
+    )
+    depth = models.PositiveSmallIntegerField(_("cấp giao"), default=0, editable=False)
     contact_person = models.CharField(_("đầu mối"), max_length=200, blank=True)
     expected_result = models.TextField(_("sản phẩm, kết quả đầu ra"), blank=True)
     deadline = models.DateField(_("thời hạn"), null=True, blank=True, db_index=True)

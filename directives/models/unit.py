@@ -50,6 +50,12 @@ class Unit(models.Model):
         _("tên gọi khác"), blank=True, help_text=_("Mỗi dòng một tên gọi khác hoặc viết tắt.")
     )
     active = models.BooleanField(_("đang hoạt động"), default=True)
+    # Whether the unit's staff (not only its leaders) may split its assignments (issue 17).
+    staff_may_split = models.BooleanField(
+        _("cán bộ được giao tiếp cho cấp dưới"),
+        default=False,
+        help_text=_("Cho phép cán bộ (không chỉ lãnh đạo) của đơn vị chia nhiệm vụ cho cấp dưới."),
+    )
     # Materialised path ("000001/000007/") so a subtree is one prefix query, at any depth.
     path = models.CharField(_("đường dẫn cây"), max_length=255, editable=False, db_index=True)
     search_text = models.TextField(editable=False, blank=True)

@@ -504,6 +504,9 @@ def _detail_response(
     }
     if live:
         context.update(_live_context(assignment, today))
+        from directives.cascade.views import page_context
+
+        context.update(page_context(request.user, assignment, on=today))
         # Who changed what, from where: for leaders who see the assignment and for admins.
         if permissions.can_view_audit(request.user, assignment):
             context["audit"] = assignment_audit(assignment)

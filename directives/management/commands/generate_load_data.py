@@ -87,6 +87,8 @@ class Command(BaseCommand):
                 f"Văn bản lớn: id {report.big_document}, "
                 f"{report.big_document_assignments:,} phân công."
             )
+        if report.wide_parent is not None:
+            self.stdout.write(f"Nhiệm vụ có nhiều nhiệm vụ con nhất: id {report.wide_parent}.")
         self.stdout.write(
             f"Thời gian: {report.timings['total']:.1f} s "
             f"(cả xóa dữ liệu cũ: {time.perf_counter() - started:.1f} s)."

@@ -142,7 +142,9 @@ def test_the_demo_overview_adds_up_three_documents(demo, client):
         "Ủy ban nhân dân tỉnh",
         "Huyện ủy Năm Căn",
     }
-    assert board.totals.total == 25 + 5 + 3
+    # The founding document's 25 and Năm Căn's Tết assignment, once: its three parts (issue 17)
+    # are not the province's to count.
+    assert board.totals.total == 25 + 1 + 5 + 3
     # Documents with the most overdue-unfinished work come first, each opening its dashboard.
     first = board.document_lines[0]
     assert first.counts.overdue == max(line.counts.overdue for line in board.document_lines)
@@ -153,8 +155,12 @@ def test_district_leader_sees_their_subtree_and_their_own_documents(demo, client
     namcan = Unit.objects.get(name="Huyện ủy Năm Căn")
     client.force_login(member(namcan, Role.LEADER))
     board = client.get(reverse("dashboard")).context["board"]
-    led = Assignment.objects.filter(lead_unit__path__startswith=namcan.path)
+    # What Năm Căn split counts as the parts it handed down (issue 17), the parent not again.
+    led = Assignment.objects.filter(lead_unit__path__startswith=namcan.path).exclude(
+        children__assigned_by_unit=namcan
+    )
     issued = Assignment.objects.filter(directive__document__issuing_unit=namcan)
+    assert Assignment.objects.filter(assigned_by_unit=namcan).count() == 3
     assert board.totals.total == (led | issued).distinct().count()
     assert Unit.objects.get(name="Văn phòng Tỉnh ủy").pk not in {
         line.key for line in board.unit_lines
