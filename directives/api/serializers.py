@@ -258,6 +258,10 @@ class DecisionBody(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, required=False)
     note = serializers.CharField(required=False, max_length=2000)
     confirm_below = serializers.IntegerField(required=False, min_value=0, max_value=100)
+    quality = serializers.IntegerField(
+        required=False, min_value=1, max_value=5, help_text="Required to confirm: 1–5"
+    )
+    quality_comment = serializers.CharField(required=False, max_length=500)
 
 
 class UrgeBody(serializers.Serializer):

@@ -24,6 +24,8 @@ class Event(models.TextChoices):
     PROGRESS_ADDED = "progress.added", _("Có báo cáo tiến độ")
     EXTENSION_REQUESTED = "extension.requested", _("Đề nghị gia hạn")
     EXTENSION_DECIDED = "extension.decided", _("Quyết định gia hạn")
+    EXPLANATION_REQUESTED = "explanation.requested", _("Yêu cầu giải trình")
+    EXPLANATION_ANSWERED = "explanation.answered", _("Đơn vị đã giải trình")
 
 
 def new_secret() -> str:
