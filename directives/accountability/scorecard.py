@@ -269,6 +269,21 @@ def build_scorecard(period: Period, *, units: QuerySet | None = None) -> Scoreca
     return Scorecard(period=period, formula=formula, rows=rows)
 
 
+def units_for(user) -> QuerySet | None:
+    """The units whose scores `user` sees: all for admins, inspectors and the province's
+    leaders (None), a unit leader's own subtree otherwise."""
+    from directives import permissions
+
+    if permissions.sees_everything(user):
+        return None
+    membership = permissions.membership_of(user)
+    if membership is None:
+        return Unit.objects.none()
+    if membership.unit.parent_id is None:
+        return None
+    return Unit.objects.subtree_of(membership.unit)
+
+
 def _start_of(day: dt.date) -> dt.datetime:
     return end_of_day(day - dt.timedelta(days=1))
 

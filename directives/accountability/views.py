@@ -20,7 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from directives import actions, evidence, permissions
 from directives.accountability import exports
 from directives.accountability.forms import ExplanationAnswerForm, ExplanationRequestForm
-from directives.accountability.scorecard import build_scorecard, default_period, parse_period
+from directives.accountability.scorecard import (
+    build_scorecard,
+    default_period,
+    parse_period,
+    units_for,
+)
 from directives.models import Assignment, ExplanationRequest, TransitionError
 
 REQUEST_TEMPLATE = "directives/accountability/explanation_request.html"
@@ -175,7 +180,7 @@ def _scorecard(request: HttpRequest):
             period = default_period(timezone.localdate())
     else:
         period = default_period(timezone.localdate())
-    return build_scorecard(period), error
+    return build_scorecard(period, units=units_for(request.user)), error
 
 
 def _period_choices(current) -> list[tuple[str, str]]:
