@@ -94,7 +94,6 @@ def explanation_request(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         REQUEST_TEMPLATE,
         {"assignment": assignment, "form": form, "refused": refused},
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -141,7 +140,6 @@ def explanation_answer(request: HttpRequest, pk: int) -> HttpResponse:
             "refused": refused,
             "today": timezone.localdate(),
         },
-        status=400 if request.method == "POST" else 200,
     )
 
 
