@@ -140,6 +140,10 @@ class UnitScore:
             + w * (self.co_on_time * formula.on_time_points + self.co_late * formula.late_points)
         )
         self.timeliness = _round(Decimal(points) / weight)
+        if self.fell_due == 0:
+            # Ranked are the lead units: coordinating alone earns no place, only weight.
+            self.score = None
+            return
         score = self.timeliness
         if self.quality is not None:
             share = Decimal(formula.timeliness_weight) / 100
@@ -165,7 +169,8 @@ class Scorecard:
 
 def build_scorecard(period: Period, *, units: QuerySet | None = None) -> Scorecard:
     """The scorecard of `period` for every unit (or those of `units`), ranked by score, then by
-    how much fell due, then by name. Units with nothing due and no request come last, unranked."""
+    how much fell due, then by name. Units that led nothing that fell due (they only coordinated,
+or only have requests for explanation) come last, unranked."""
     formula = ScorecardFormula.current()
     fell_due = _fell_due(period)
     if units is not None:

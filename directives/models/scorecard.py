@@ -7,7 +7,8 @@ lead unit's assignments weigh 1, those it coordinates `coordinating_weight` %). 
 points are the mean evaluation (1–5) × 20. The score is
     timeliness × timeliness_weight % + quality × (100 − timeliness_weight) %
 (timeliness alone when nothing was evaluated), less `late_explanation_penalty` per request for
-explanation left unanswered past its reply-by day in the period, never below 0.
+explanation left unanswered past its reply-by day in the period, never below 0. Only units that
+led something that fell due are ranked; coordinating alone adds weight, not a place.
 """
 
 from __future__ import annotations

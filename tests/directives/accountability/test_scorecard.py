@@ -98,12 +98,19 @@ def test_counts_quality_rate_and_score(world, lead_unit, other_unit, coordinatin
     assert lead.score == Decimal("70.50")
     other = row(card, other_unit)
     assert (other.fell_due, other.overdue, other.score) == (1, 1, Decimal("0.00"))
-    # The coordinating unit is scored on the assignment it helped with, weighted less.
+    # A unit that only coordinated is listed with its part, unranked: it led nothing.
     helper = row(card, coordinating_unit)
     assert (helper.fell_due, helper.coordinated, helper.co_on_time) == (0, 1, 1)
-    assert helper.score == Decimal("100.00")
-    assert [r.unit.pk for r in card.ranked] == [coordinating_unit.pk, lead_unit.pk, other_unit.pk]
-    assert [r.rank for r in card.ranked] == [1, 2, 3]
+    assert helper.score is None and helper.rank == 0
+    assert [r.unit.pk for r in card.ranked] == [lead_unit.pk, other_unit.pk]
+    assert [r.rank for r in card.ranked] == [1, 2]
+
+
+def test_coordinating_work_weighs_less_in_a_lead_units_score(world, document, other_unit):
+    # other_unit also coordinated the on-time assignment: (0 + 30 % × 100) ÷ (1 + 30 %).
+    world["on_time"].coordinating_units.add(other_unit)
+    other = row(build_scorecard(parse_period(Q1)), other_unit)
+    assert other.score == Decimal("23.08")
 
 
 def test_a_past_period_is_unchanged_by_later_work(world, other_unit, lead_unit):
