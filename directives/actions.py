@@ -183,6 +183,8 @@ def transition(
     is_sample: bool = False,
     acting_as: str | None = None,
     confirm_below: bool = False,
+    quality: int | None = None,
+    quality_comment: str = "",
 ) -> ProgressUpdate:
     """Apply a workflow action through the one rule (`Assignment.apply_transition`).
 
@@ -193,8 +195,19 @@ def transition(
     an undo is only for the leader who confirmed, as the latest move, within
     TRACKER_SIGNOFF_UNDO_HOURS; reopening needs a reason (`note`). Nothing is written when
     refused. `acting_as` is for trusted callers without a web user (demo seeding, commands).
+
+    A confirmation carries the leader's evaluation (issue 17): `quality` 1–5 and an optional
+    `quality_comment`, kept on the confirmation's history row, written in the same transaction
+    as the audit record. The forms require it; a value outside 1–5, or an evaluation on any
+    other action, raises TransitionError.
     """
     at = at or timezone.now()
+    quality_comment = (quality_comment or "").strip()
+    if quality is not None or quality_comment:
+        if action != Action.CONFIRM:
+            raise TransitionError(_("Chỉ đánh giá chất lượng khi xác nhận hoàn thành."))
+        if quality is None or not 1 <= quality <= 5:
+            raise TransitionError(_("Đánh giá chất lượng phải từ 1 đến 5."))
     actors = {acting_as} if acting_as else permissions.actors_for(user, assignment)
     if action == Action.REOPEN and not (note or "").strip():
         raise TransitionError(_("Cần nêu lý do mở lại nhiệm vụ."))
@@ -242,11 +255,17 @@ def transition(
             if after in (Status.AWAITING_SIGNOFF, Status.DONE)
             else None,
             is_sample=is_sample,
+            quality=quality,
+            quality_comment=quality_comment[:500],
         )
         current.version += 1
         current.last_update_at = at
         # The audit trail's row for this save says which action it was and why.
         current._change_reason = f"{Action(action).label}: {note}" if note else Action(action).label
+        if quality is not None:
+            current._change_reason += " — " + _("đánh giá %(q)d/5") % {"q": quality}
+            if quality_comment:
+                current._change_reason += f" ({quality_comment})"
         if is_sample:  # the audit trail keeps the sample's own date, not the seeding time
             current._history_date = at
         current.save()
@@ -756,4 +775,156 @@ def revoke_api_token(user, token_id: int, *, at: dt.datetime | None = None) -> b
         ApiToken.objects.active()
         .filter(user=user, pk=token_id)
         .update(revoked_at=at or timezone.now())
+    )
+
+
+# --- Requests for explanation (issue 17) -------------------------------------------------------
+
+
+def request_explanation(
+    assignment: Assignment,
+    *,
+    user,
+    question: str,
+    reply_by: dt.date,
+    basis: str = "",
+    at: dt.datetime | None = None,
+    trusted: bool = False,
+):
+    """A leader of the assigning body asks the lead unit to explain (yêu cầu giải trình) by
+    `reply_by`; the lead unit's members are notified. Only on work not done; the reply-by day
+    may not be before today. Raises PermissionDenied or TransitionError; nothing is written then.
+    """
+    from directives.models import ExplanationRequest
+
+    if not trusted and not permissions.can_request_explanation(user, assignment):
+        raise PermissionDenied(_("Chỉ lãnh đạo cơ quan giao nhiệm vụ được yêu cầu giải trình."))
+    question = (question or "").strip()
+    if not question:
+        raise TransitionError(_("Cần nêu nội dung yêu cầu giải trình."))
+    at = at or timezone.now()
+    if reply_by < _local_date(at):
+        raise TransitionError(_("Hạn giải trình không được trước ngày hôm nay."))
+    with transaction.atomic():
+        current = _lock(assignment, None)
+        if current.status == Status.DONE:
+            raise TransitionError(_("Nhiệm vụ đã hoàn thành: không yêu cầu giải trình."))
+        explanation = ExplanationRequest(
+            assignment=current,
+            asked_by=user,
+            asked_at=at,
+            question=question,
+            reply_by=reply_by,
+            reply_by_basis=basis[:300],
+        )
+        explanation._change_reason = _("Yêu cầu giải trình")
+        explanation.save()
+        _notify_members(
+            current,
+            title=_("Yêu cầu giải trình: %(title)s") % {"title": current.directive.title},
+            body=_("%(question)s (hạn giải trình: %(date)s)")
+            % {"question": question, "date": reply_by.strftime("%d/%m/%Y")},
+            at=at,
+        )
+    return explanation
+
+
+def answer_explanation(
+    explanation,
+    *,
+    user,
+    answer: str,
+    files=(),
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+    trusted: bool = False,
+):
+    """The lead unit answers a request for explanation, with up to five files, once, all or
+    nothing. Raises PermissionDenied, TransitionError (empty answer, already answered),
+    VersionConflict-like TransitionError when someone answered since the form was opened, or
+    `evidence.EvidenceError` for a refused file."""
+    from django.core.files.storage import default_storage
+
+    from directives import evidence
+    from directives.models import ExplanationFile, ExplanationRequest
+
+    if not trusted and not permissions.can_answer_explanation(user, explanation.assignment):
+        raise PermissionDenied(_("Chỉ đơn vị chủ trì được giải trình."))
+    answer = (answer or "").strip()
+    if not answer:
+        raise TransitionError(_("Cần nhập nội dung giải trình."))
+    if len(files) > evidence.MAX_FILES:
+        raise evidence.EvidenceError(
+            _("Chỉ được đính kèm tối đa %(n)d tệp.") % {"n": evidence.MAX_FILES}
+        )
+    checked = [(upload, evidence.check_upload(upload)) for upload in files]
+    at = at or timezone.now()
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = ExplanationRequest.objects.select_for_update().get(pk=explanation.pk)
+            if locked.answered_at is not None:
+                raise TransitionError(_("Yêu cầu giải trình này đã được trả lời."))
+            if expected_version is not None and locked.version != expected_version:
+                raise TransitionError(
+                    _("Yêu cầu giải trình đã được người khác cập nhật trong lúc bạn đang nhập.")
+                )
+            locked.answer = answer
+            locked.answered_by = user
+            locked.answered_at = at
+            locked.version += 1
+            locked._change_reason = _("Giải trình")
+            locked.save()
+            for upload, kind in checked:
+                stored_file = ExplanationFile(
+                    explanation=locked,
+                    name=evidence.check_name(upload.name),
+                    extension=kind.extension,
+                    content_type=kind.content_type,
+                    size=upload.size,
+                    sha256=evidence.sha256_of(upload),
+                    uploaded_by=user,
+                    uploaded_at=at,
+                )
+                stored_file.file.save(upload.name, upload, save=False)
+                stored.append(stored_file.file.name)
+                stored_file.save()
+            _notify_asker(locked, at=at)
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+    for field in ("answer", "answered_by_id", "answered_at", "version"):
+        setattr(explanation, field, getattr(locked, field))
+    return locked
+
+
+def _notify_members(assignment: Assignment, *, title: str, body: str, at) -> None:
+    from directives.models import Membership, Notification
+
+    Notification.objects.bulk_create(
+        Notification(
+            recipient_id=user_id,
+            assignment=assignment,
+            title=title[:300],
+            body=body,
+            created_at=at,
+        )
+        for user_id in Membership.objects.filter(
+            unit_id=assignment.lead_unit_id, user__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+
+
+def _notify_asker(explanation, *, at) -> None:
+    from directives.models import Notification
+
+    if explanation.asked_by_id is None:
+        return
+    Notification.objects.create(
+        recipient_id=explanation.asked_by_id,
+        assignment_id=explanation.assignment_id,
+        title=(_("Đã giải trình: %(question)s") % {"question": explanation.question[:200]})[:300],
+        body=explanation.answer,
+        created_at=at,
     )

@@ -21,11 +21,13 @@ from directives.models import (
     Directive,
     Document,
     Event,
+    ExplanationRequest,
     ExtensionRequest,
     Membership,
     Notification,
     ProgressUpdate,
     Reminder,
+    ScorecardFormula,
     Standing,
     Unit,
 )
@@ -451,6 +453,33 @@ class ReminderAdmin(ExtensionRequestAdmin):
     list_filter = ["kind"]
     list_select_related = ["assignment__directive", "assignment__lead_unit", "sent_by"]
     search_fields = ["message"]
+
+
+@admin.register(ExplanationRequest)
+class ExplanationRequestAdmin(ExtensionRequestAdmin):
+    """Requests for explanation are asked and answered in the application; read-only here."""
+
+    list_display = ["assignment", "asked_at", "reply_by", "answered_at", "asked_by"]
+    list_filter = ["reply_by"]
+    list_select_related = ["assignment__directive", "assignment__lead_unit", "asked_by"]
+    search_fields = ["question", "answer"]
+
+
+@admin.register(ScorecardFormula)
+class ScorecardFormulaAdmin(admin.ModelAdmin):
+    """The unit scorecard's formula (directives.models.scorecard states it); one row."""
+
+    list_display = [
+        "__str__",
+        "on_time_points",
+        "late_points",
+        "timeliness_weight",
+        "coordinating_weight",
+        "late_explanation_penalty",
+    ]
+
+    def has_add_permission(self, request):
+        return not ScorecardFormula.objects.exists()
 
 
 @admin.register(Notification)

@@ -183,7 +183,8 @@ def object_entries(model: type[models.Model], object_id) -> list[AuditEntry]:
 
 def assignment_audit(assignment: Assignment | int) -> list[AuditEntry]:
     """The audit trail of an assignment for its timeline: its own changes (deadline, workflow,
-    units, percent…) and the extension requests and decisions on it, oldest first.
+    units, percent…), the extension requests and decisions and the requests for explanation
+    and their answers on it, oldest first.
 
     Works for a deleted assignment too (pass its id). Who may see it: permissions.can_view_audit.
     """
@@ -197,6 +198,16 @@ def assignment_audit(assignment: Assignment | int) -> list[AuditEntry]:
     )
     for request_id in request_ids:
         entries.extend(object_entries(ExtensionRequest, request_id))
+    from directives.models import ExplanationRequest
+
+    explanation_ids = (
+        ExplanationRequest.history.filter(assignment_id=pk)
+        .values_list("id", flat=True)
+        .distinct()
+        .order_by()
+    )
+    for explanation_id in explanation_ids:
+        entries.extend(object_entries(ExplanationRequest, explanation_id))
     entries.sort(key=lambda entry: entry.when)
     from dataclasses import replace
 

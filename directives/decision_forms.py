@@ -18,6 +18,16 @@ DECISIONS = {
 }
 
 
+# The leader's evaluation at sign-off (issue 17): quality on a 1–5 scale.
+QUALITY_CHOICES = [
+    (5, _("5 — Xuất sắc")),
+    (4, _("4 — Tốt")),
+    (3, _("3 — Đạt yêu cầu")),
+    (2, _("2 — Cần bổ sung")),
+    (1, _("1 — Không đạt")),
+]
+
+
 class DecisionForm(forms.Form):
     """Carries the dashboard's filters back, so the answer is the same view, updated."""
 
@@ -33,10 +43,34 @@ class TransitionForm(DecisionForm):
     confirm_below = params.IntegerParamField(required=False, min_value=0, max_value=100)
     # "assignment": answer with the assignment page rather than the dashboard.
     back_to = forms.ChoiceField(choices=[("", ""), ("assignment", "")], required=False)
+    # Required when confirming (clean): the evaluation is recorded with the confirmation.
+    quality = forms.TypedChoiceField(
+        label=_("Đánh giá chất lượng (1–5)"),
+        choices=[("", "")] + [(str(v), label) for v, label in QUALITY_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": _("Đánh giá chất lượng phải từ 1 đến 5.")},
+    )
+    quality_comment = forms.CharField(
+        label=_("Nhận xét"),
+        required=False,
+        max_length=500,
+        error_messages={"max_length": _("Nhận xét tối đa 500 ký tự.")},
+    )
 
     def clean(self):
         cleaned = super().clean()
         action, note = cleaned.get("action"), (cleaned.get("note") or "").strip()
+        if (
+            action == Action.CONFIRM
+            and cleaned.get("quality") is None
+            and not self.has_error("quality")
+        ):
+            self.add_error("quality", _("Hãy đánh giá chất lượng (1–5) khi xác nhận hoàn thành."))
+        if action != Action.CONFIRM:
+            cleaned["quality"], cleaned["quality_comment"] = None, ""
+        cleaned["quality_comment"] = (cleaned.get("quality_comment") or "").strip()
         if action == Action.REOPEN and not note:
             self.add_error("note", _("Cần nêu lý do mở lại nhiệm vụ."))
         if action == Action.REFUSE and not note:

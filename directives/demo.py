@@ -164,6 +164,15 @@ def party_committees() -> list[str]:
     return [p for p, _, _ in DISTRICTS] + OTHER_PARTY_COMMITTEES
 
 
+# The evaluations of the sample sign-offs: quality 1–5 and the leader's comment.
+SAMPLE_EVALUATIONS = [
+    (4, "Đạt yêu cầu"),
+    (5, "Hoàn thành tốt, đúng tiến độ"),
+    (4, "Đạt yêu cầu"),
+    (3, "Cần bổ sung số liệu chi tiết"),
+]
+
+
 class Seeder:
     def __init__(self) -> None:
         self.units = build_units()
@@ -218,6 +227,12 @@ class Seeder:
             )
             return
         actor = Actor.ASSIGNER if what in (Action.CONFIRM, Action.REFUSE) else Actor.LEAD
+        # Every sample sign-off carries the leader's evaluation (issue 17), varied by row.
+        quality, comment = (
+            SAMPLE_EVALUATIONS[assignment.pk % len(SAMPLE_EVALUATIONS)]
+            if what == Action.CONFIRM
+            else (None, "")
+        )
         # The sample history's sign-offs were the leader's deliberate choice, whatever the percent.
         actions.transition(
             assignment,
@@ -228,6 +243,8 @@ class Seeder:
             is_sample=True,
             acting_as=actor,
             confirm_below=True,
+            quality=quality,
+            quality_comment=comment,
         )
 
     def run(self) -> None:
@@ -416,6 +433,55 @@ class Seeder:
                 (D(2021, 2, 9), c, "Xác nhận hoàn thành (dữ liệu mẫu)."),
             ],
         )
+
+    def explanations(self) -> None:
+        """Two requests for explanation (issue 17): the province asks Ban cán sự đảng UBND tỉnh
+        why the 2021 targets are overdue, still unanswered (late); and Sở Lao động - Thương binh
+        và Xã hội about the Tết gifts, answered before its reply-by day."""
+        late = Assignment.objects.filter(
+            lead_unit=self.units["Ban cán sự đảng UBND tỉnh"],
+            deadline_basis=EARLY_2021,
+        ).first()
+        answered = Assignment.objects.filter(
+            lead_unit=self.units["Sở Lao động - Thương binh và Xã hội"],
+            deadline=D(2021, 2, 9),
+        ).first()
+        if late is not None and not late.explanations.exists():
+            actions.request_explanation(
+                late,
+                user=None,
+                trusted=True,
+                question=(
+                    "Đề nghị giải trình lý do chưa trình quyết định giao chỉ tiêu KT-XH năm 2021"
+                    " đúng hạn và nêu thời điểm hoàn thành (dữ liệu mẫu)."
+                ),
+                reply_by=D(2021, 1, 25),
+                basis="5 ngày làm việc kể từ 18/01/2021",
+                at=at(D(2021, 1, 18), 8),
+            )
+        if answered is not None and not answered.explanations.exists():
+            explanation = actions.request_explanation(
+                answered,
+                user=None,
+                trusted=True,
+                question=(
+                    "Đề nghị giải trình vì sao mới chi 60% quà Tết khi sắp đến Tết Nguyên đán"
+                    " (dữ liệu mẫu)."
+                ),
+                reply_by=D(2021, 2, 5),
+                basis="Trước ngày 05/02/2021",
+                at=at(D(2021, 2, 1), 8),
+            )
+            actions.answer_explanation(
+                explanation,
+                user=None,
+                trusted=True,
+                answer=(
+                    "Nguồn vận động xã hội hóa về chậm; Sở đã chi đủ quà của ngân sách và sẽ"
+                    " hoàn thành trước ngày 08/02/2021 (dữ liệu mẫu)."
+                ),
+                at=at(D(2021, 2, 3), 15),
+            )
 
     def users(self) -> None:
         User = get_user_model()
@@ -740,5 +806,6 @@ def seed(*, other_documents: bool = False) -> Seeder:
             seed_other_documents(seeder)
             seed_cascade(seeder)
         seeder.users()
+        seeder.explanations()
         seed_periodic(seeder)
     return seeder

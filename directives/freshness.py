@@ -95,6 +95,8 @@ def connect() -> None:
         models.ProgressUpdate,
         models.DeadlineChange,
         models.ExtensionRequest,
+        models.ExplanationRequest,
+        models.ScorecardFormula,
         models.Reminder,
         models.Directive,
         models.Document,

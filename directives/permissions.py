@@ -448,3 +448,19 @@ def can_view_audit(user, assignment: Assignment) -> bool:
         and membership.role == Role.LEADER
         and can_view_assignment(user, assignment)
     )
+
+
+def can_request_explanation(user, assignment: Assignment) -> bool:
+    """Requests for explanation (issue 17) come from the leaders who review the assignment: the
+    assigning body's (those who sign it off)."""
+    return can_decide(user) and is_assigner(user, assignment)
+
+
+def can_answer_explanation(user, assignment: Assignment) -> bool:
+    """The lead unit answers, by any of its staff or leaders; inspectors never write."""
+    return is_lead_member(user, assignment)
+
+
+def can_view_scorecard(user) -> bool:
+    """The unit scorecard is a leaders' page, like the dashboard and the overview."""
+    return can_view_dashboard(user)

@@ -8,6 +8,9 @@ the database, so a run repeated in the same hour (or two runs at once) sends not
   created three days before its deadline gets one reminder ("còn 3 ngày"), not two;
 * the day it becomes overdue (the day after the deadline): ``due:<assignment>:<deadline>``;
 * every seven days while it stays overdue: ``overdue:<assignment>:<deadline>:<week>``;
+* a request for explanation (issue 17) still unanswered the day before its reply-by day and on
+  it: ``explain:<request>:<reply-by>:soon``; the day after and every seven days while it stays
+  unanswered: ``explain:<request>:<reply-by>:late:<week>``;
 * the weekly digest of each leader, one message listing everything in their scope that is
   overdue, due in the coming week or awaiting their sign-off: ``digest:<user>:<ISO week>``.
 
@@ -37,6 +40,7 @@ from django.utils.translation import gettext as _
 from directives import actions, calendar
 from directives.models import (
     Assignment,
+    ExplanationRequest,
     Membership,
     Notification,
     Reminder,
@@ -154,6 +158,67 @@ def create_reminders(now: dt.datetime, summary: RunSummary) -> None:
             key=occasion.key,
             title=title,
             message=message,
+            at=now,
+        )
+        if reminder is not None:
+            summary.reminders += 1
+            summary.notifications += reminder.notifications.count()
+
+
+def explanation_occasion(explanation: ExplanationRequest, today: dt.date) -> tuple[str, int] | None:
+    """The key of the reminder an open request for explanation is due for on `today` and the
+    days left before its reply-by day (negative: late), or None."""
+    if explanation.answered_at is not None:
+        return None
+    left = (explanation.reply_by - today).days
+    stem = f"explain:{explanation.pk}:{explanation.reply_by.isoformat()}"
+    if left > 1:
+        return None
+    if left >= 0:
+        return f"{stem}:soon", left
+    return f"{stem}:late:{(-left - 1) // 7}", left
+
+
+def create_explanation_reminders(now: dt.datetime, summary: RunSummary) -> None:
+    """Remind the lead unit of requests for explanation due tomorrow or today, and weekly while
+    late; each once (the key is unique), like deadline reminders."""
+    today = timezone.localtime(now).date()
+    candidates = (
+        ExplanationRequest.objects.filter(
+            answered_at__isnull=True, reply_by__lte=today + dt.timedelta(days=1)
+        )
+        .select_related("assignment__directive", "assignment__lead_unit")
+        .order_by("reply_by", "pk")
+    )
+    due = [(e, o) for e in candidates if (o := explanation_occasion(e, today)) is not None]
+    sent = set(
+        Reminder.objects.filter(key__in=[key for _e, (key, _d) in due]).values_list(
+            "key", flat=True
+        )
+    )
+    for explanation, (key, left) in due:
+        if key in sent:
+            continue
+        values = {
+            "task": _task(explanation.assignment),
+            "date": explanation.reply_by.strftime("%d/%m/%Y"),
+            "days": abs(left),
+        }
+        if left >= 0:
+            title = _("Sắp đến hạn giải trình: %(task)s") % values
+            message = _("Yêu cầu giải trình về nhiệm vụ “%(task)s” có hạn trả lời %(date)s.")
+        else:
+            title = _("Quá hạn giải trình: %(task)s") % values
+            message = _(
+                "Yêu cầu giải trình về nhiệm vụ “%(task)s” đã quá hạn trả lời %(days)d ngày"
+                " (hạn: %(date)s). Đề nghị giải trình ngay trên hệ thống."
+            )
+        reminder = actions.remind(
+            explanation.assignment,
+            kind=Reminder.Kind.EXPLANATION,
+            key=key,
+            title=title,
+            message=message % values,
             at=now,
         )
         if reminder is not None:
@@ -382,6 +447,7 @@ def run(now: dt.datetime | None = None) -> RunSummary:
     now = now or timezone.now()
     summary = RunSummary()
     create_reminders(now, summary)
+    create_explanation_reminders(now, summary)
     # Periodic reports (issue 18): reminders before the due date and when late.
     from directives.periodic import reminders as periodic_reminders
 

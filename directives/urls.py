@@ -75,6 +75,8 @@ urlpatterns = [
     path("dashboard/report.docx", reports.report_docx, name="report_docx"),
     path("dashboard/urge-letter/", reports.urge_letter, name="urge_letter"),
     path("dashboard/print/", exports.report_print, name="report_print"),
+    # Accountability (issue 17): requests for explanation, the unit scorecard.
+    path("", include("directives.accountability.urls")),
     # Periodic reports (issue 18): obligations, who has not reported, submissions.
     path("periodic/", include("directives.periodic.urls")),
     # API tokens (issue 19): each user's own, made and revoked here.

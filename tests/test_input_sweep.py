@@ -270,10 +270,33 @@ PARAMS: dict[str, Row] = {
     "overview_print": Row(get=("on",), together=OVERVIEW_LIST),
     "landing": Row(),
     "assignment_decide": Row(
-        post=("action", "note", "version", "confirm_below", "back_to", "filters", "origin"),
+        post=(
+            "action",
+            "note",
+            "version",
+            "confirm_below",
+            "back_to",
+            "filters",
+            "origin",
+            "quality",
+            "quality_comment",
+        ),
         base_post=lambda w: {"action": "suspend", "note": "Quét", "version": _version(w)},
         wrap=DECISION,
     ),
+    # Requests for explanation (issue 17): the reply-by day is a date or a deadline phrase.
+    "explanation_request": Row(
+        post=("question", "reply_by"),
+        base_post=lambda w: {"question": "Vì sao chậm?", "reply_by": "31/12/2099"},
+    ),
+    "explanation_answer": Row(
+        post=("answer", "version"),
+        base_post=lambda w: {"answer": "Đã rõ"},
+    ),
+    "explanation_file": Row(),
+    "scorecard": Row(get=("period",)),
+    "scorecard_xlsx": Row(get=("period",)),
+    "scorecard_docx": Row(get=("period",)),
     "assignment_urge": Row(
         post=("message", "filters", "origin"),
         base_post=lambda w: {"message": "Đề nghị khẩn trương"},

@@ -140,6 +140,12 @@ SPLITS = roles(
     leader_inside=OK,
 )
 DECIDES = roles(FORBIDDEN, anonymous=LOGIN, leader_outside=NOT_FOUND, assigner=OK)
+# Requests for explanation (issue 17): the assigning body's leaders ask (the assignment is
+# looked up first, so who cannot see it learns nothing); the lead unit answers.
+ASKS_EXPLANATION = roles(
+    FORBIDDEN, anonymous=LOGIN, unrelated_staff=NOT_FOUND, leader_outside=NOT_FOUND, assigner=OK
+)
+ANSWERS_EXPLANATION = LEAD_ACTS
 
 
 # The API (issue 19) answers a client without a session or token with 401 JSON (whatever the
@@ -414,6 +420,32 @@ MATRIX: dict[str, dict] = {
         "PUT": SIGNED_IN_NOT_ALLOWED,
     },
     "report_print": {"GET": READS_DASHBOARD, "POST": SIGNED_IN_NOT_ALLOWED},
+    # --- Accountability (issue 17): requests for explanation, the unit scorecard.
+    "explanation_request": {
+        "args": lambda w: [w.assignment.pk],
+        "GET": ASKS_EXPLANATION,
+        "POST": ASKS_EXPLANATION,  # empty form: errors, nothing asked
+        "PUT": SIGNED_IN_NOT_ALLOWED,
+    },
+    "explanation_answer": {
+        "args": lambda w: [w.open_explanation.pk],
+        "GET": ANSWERS_EXPLANATION,
+        "POST": ANSWERS_EXPLANATION,  # empty form: errors, nothing answered
+        "PUT": SIGNED_IN_NOT_ALLOWED,
+    },
+    "explanation_file": {
+        "args": lambda w: [w.answered_explanation.pk, w.explanation_file.pk],
+        "GET": SEES_ASSIGNMENT,
+        "POST": SIGNED_IN_NOT_ALLOWED,
+    },
+    "scorecard": {
+        "query": "?period=2021-Q1",
+        "GET": READS_DASHBOARD,
+        "HEAD": SIGNED_IN_NOT_ALLOWED,
+        "POST": SIGNED_IN_NOT_ALLOWED,
+    },
+    "scorecard_xlsx": {"GET": READS_DASHBOARD, "POST": SIGNED_IN_NOT_ALLOWED},
+    "scorecard_docx": {"GET": READS_DASHBOARD, "POST": SIGNED_IN_NOT_ALLOWED},
     # --- Periodic reports (issue 18): who has not reported, the matrix, exports, submissions.
     "periodic_list": {
         "GET": SIGNED_IN_OK,
@@ -577,6 +609,10 @@ ADMIN_MODELS: dict[str, dict] = {
     "directives.extensionrequest": {**VIEW_AND_DELETE, "history_versions": True},
     "directives.reminder": {**VIEW_AND_DELETE, "history_versions": False},
     "directives.notification": {**VIEW_AND_DELETE, "history_versions": False},
+    # Requests for explanation are asked and answered in the application (issue 17); the
+    # scorecard's formula is one row set here (a second cannot be added).
+    "directives.explanationrequest": {**VIEW_AND_DELETE, "history_versions": True},
+    "directives.scorecardformula": {**FULL, "add": False, "history_versions": False},
     # Who subscribed a calendar: every field read-only, tokens never shown; revoke or delete.
     "directives.calendarfeed": {**NO_ADD, "history_versions": False},
     # Periodic reports: obligations are set up here; submissions only read (and deleted).

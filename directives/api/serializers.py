@@ -93,6 +93,9 @@ class TimelineEntrySerializer(serializers.Serializer):
     state = serializers.CharField(allow_blank=True)
     extension_id = serializers.IntegerField(allow_null=True)
     files = FileSerializer(many=True)
+    # On a confirmation: the leader's evaluation 1–5 and comment (issue 17).
+    quality = serializers.IntegerField(allow_null=True)
+    quality_comment = serializers.CharField(allow_blank=True)
 
 
 def timeline_entry(entry, assignment_pk: int) -> dict:
@@ -112,6 +115,8 @@ def timeline_entry(entry, assignment_pk: int) -> dict:
         "state": "",
         "extension_id": None,
         "files": [],
+        "quality": None,
+        "quality_comment": "",
     }
     if isinstance(item, ExtensionRequest):
         decision = entry.kind == "decision"
@@ -129,11 +134,33 @@ def timeline_entry(entry, assignment_pk: int) -> dict:
             text=item.message,
             state=item.kind,
         )
+    elif entry.kind in ("explanation", "explained"):
+        # A request for explanation (issue 17) and its answer; the reply-by day as the deadline.
+        answered = entry.kind == "explained"
+        who = item.answered_by if answered else item.asked_by
+        row.update(
+            author=who.get_username() if who else "",
+            text=item.answer if answered else item.question,
+            new_deadline=item.reply_by,
+            state="answered" if item.answered_at else "open",
+            files=[
+                {
+                    "id": f.pk,
+                    "name": f.name,
+                    "size": f.size,
+                    "content_type": f.content_type,
+                    "url": reverse("explanation_file", args=[item.pk, f.pk]),
+                }
+                for f in (item.files.all() if answered else [])
+            ],
+        )
     else:
         row.update(
             author=item.author.get_username() if item.author else "",
             unit=str(item.unit) if item.unit else "",
             text=item.note,
+            quality=item.quality,
+            quality_comment=item.quality_comment,
             percent=item.percent,
             status_before=item.status_before,
             status_after=item.status_after,
@@ -258,6 +285,10 @@ class DecisionBody(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, required=False)
     note = serializers.CharField(required=False, max_length=2000)
     confirm_below = serializers.IntegerField(required=False, min_value=0, max_value=100)
+    quality = serializers.IntegerField(
+        required=False, min_value=1, max_value=5, help_text="Required to confirm: 1–5"
+    )
+    quality_comment = serializers.CharField(required=False, max_length=500)
 
 
 class UrgeBody(serializers.Serializer):

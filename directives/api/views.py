@@ -426,7 +426,8 @@ class AssignmentDecision(ApiView):
     @extend_schema(request=s.DecisionBody, responses={200: s.WriteResult, **WRITE_ERRORS})
     def post(self, request, pk: int):
         """The assigning body's leaders: confirm or refuse completion, suspend, resume, undo a
-        confirmation, reopen. Confirming below 100 % needs `confirm_below` (the percent)."""
+        confirmation, reopen. Confirming below 100 % needs `confirm_below` (the percent);
+        confirming needs the evaluation `quality` (1–5), with an optional `quality_comment`."""
         assignment = leaders._decidable_assignment(request, pk)
         form = TransitionForm(_form_data(request))
         if not form.is_valid():
@@ -439,6 +440,8 @@ class AssignmentDecision(ApiView):
             note=data["note"] or str(DECISIONS[data["action"]]),
             expected_version=data["version"],
             confirm_below=data["confirm_below"] is not None,
+            quality=data["quality"],
+            quality_comment=data["quality_comment"],
         )
         return _result(assignment, entry)
 

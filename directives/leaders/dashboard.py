@@ -332,6 +332,29 @@ class Dashboard:
             .order_by("requested_at", "pk")[:LIST_LIMIT]
         )
 
+    @cached_property
+    def _open_explanations(self):
+        from directives.models import ExplanationRequest
+
+        return ExplanationRequest.objects.open_on(self.on).filter(
+            assignment_id__in=[a.pk for a in self.rows]
+        )
+
+    @cached_property
+    def explanations(self) -> list:
+        """Requests for explanation unanswered on the date, the longest late first (issue 17)."""
+        return list(
+            self._open_explanations.select_related(
+                "assignment__directive", "assignment__lead_unit"
+            ).order_by("reply_by", "pk")[:LIST_LIMIT]
+        )
+
+    @cached_property
+    def explanations_total(self) -> int:
+        if len(self.explanations) < LIST_LIMIT:
+            return len(self.explanations)
+        return self._open_explanations.count()
+
     def list_url(self, kind: str) -> str:
         return _link(self.report, list=kind)
 

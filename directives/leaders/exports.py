@@ -17,7 +17,7 @@ from itertools import islice
 
 import xlsxwriter
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
@@ -41,7 +41,8 @@ from directives.leaders.reporting import (
     pending_extensions_on,
 )
 from directives.leaders.views import _with_defaults
-from directives.models import Assignment, ReportGroup, Standing, Status
+from directives.models import Assignment, ProgressUpdate, ReportGroup, Standing, Status
+from directives.models.assignment import end_of_day
 from directives.params import BadParameter
 from directives.text import percent as percent_text
 from directives.text import rounded_percent
@@ -132,6 +133,8 @@ _FIELDS = (
     "directive_id",
     "directive__parent_id",
     "asof_reported_on",
+    "asof_quality",
+    "asof_quality_comment",
 )
 
 
@@ -163,8 +166,18 @@ def counted_lines(report: Report, only=None) -> Iterator[tuple[Line, str, int]]:
     listed = report.listed()
     if only is not None:
         listed = listed.filter(pk__in=only)
+    # The evaluation of the confirmation in force on the report's date (issue 17).
+    signoff = ProgressUpdate.objects.filter(
+        assignment=OuterRef("pk"),
+        status_after=Status.DONE,
+        created_at__lt=end_of_day(report.on),
+    ).order_by("-created_at", "-pk")
     rows = (
-        listed.annotate(asof_pending_extension=Exists(pending))
+        listed.annotate(
+            asof_pending_extension=Exists(pending),
+            asof_quality=Subquery(signoff.values("quality")[:1]),
+            asof_quality_comment=Subquery(signoff.values("quality_comment")[:1]),
+        )
         .order_by("directive__position", "asof_deadline", "lead_unit__path", "pk")
         .values_list(*_FIELDS)
         .iterator(chunk_size=CHUNK)
@@ -203,6 +216,8 @@ def counted_lines(report: Report, only=None) -> Iterator[tuple[Line, str, int]]:
             directive_id,
             parent_id,
             reported_on,
+            quality,
+            quality_comment,
         ) in chunk:
             number += 1
             content = f"{directive_number}. {title}"
@@ -232,6 +247,11 @@ def counted_lines(report: Report, only=None) -> Iterator[tuple[Line, str, int]]:
                 )
             if pending_extension:
                 notes.append(pending_note)
+            if status == Status.DONE and quality:
+                evaluation = _("Đánh giá chất lượng: %(q)d/5") % {"q": quality}
+                if quality_comment:
+                    evaluation += f" ({quality_comment})"
+                notes.append(evaluation)
             line = Line(
                 number=number,
                 content=content,

@@ -146,6 +146,7 @@ class Attention:
     AWAITING = "awaiting"
     EXTENSION = "extension"
     SILENT = "silent"
+    EXPLANATION = "explanation"
 
     labels = {
         OVERDUE: _("Quá hạn, chưa hoàn thành (lâu nhất trước)"),
@@ -153,6 +154,7 @@ class Attention:
         AWAITING: _("Chờ lãnh đạo xác nhận hoàn thành"),
         EXTENSION: _("Đề nghị gia hạn chờ quyết định"),
         SILENT: _("Có đơn vị phối hợp chưa báo cáo lần nào"),
+        EXPLANATION: _("Yêu cầu giải trình chưa trả lời (quá hạn trước)"),
     }
 
     @classmethod
@@ -179,7 +181,25 @@ def attention_condition(kind: str, on: dt.date) -> Q:
         return Q(Exists(pending_extensions_on(on).filter(assignment=OuterRef("pk"))))
     if kind == Attention.SILENT:
         return ~done & ~Q(asof_status=Status.SUSPENDED) & Q(silent__gt=0)
+    if kind == Attention.EXPLANATION:
+        from directives.models import ExplanationRequest
+
+        return Q(Exists(ExplanationRequest.objects.open_on(on).filter(assignment=OuterRef("pk"))))
     raise ValueError(kind)
+
+
+def explanation_reply_by(on: dt.date):
+    """The earliest reply-by day among the assignment's requests for explanation open on `on`."""
+    from django.db.models import OuterRef, Subquery
+
+    from directives.models import ExplanationRequest
+
+    return Subquery(
+        ExplanationRequest.objects.open_on(on)
+        .filter(assignment=OuterRef("pk"))
+        .order_by("reply_by")
+        .values("reply_by")[:1]
+    )
 
 
 # --- the filters ------------------------------------------------------------------------
@@ -520,6 +540,10 @@ class Month:
     due_url: str = ""
 
 
+# Units shown in the overview's scorecard ranking; the page has them all.
+SCORECARD_TOP = 10
+
+
 class OverviewBoard:
     """The overview's sections, each computed once (a fixed number of queries in all)."""
 
@@ -729,11 +753,24 @@ class OverviewBoard:
         walk(top, 0)
         return lines
 
+    # --- the unit scorecard (issue 17) ------------------------------------------------
+    @cached_property
+    def scorecard(self):
+        """The last quarter finished by the as-of date, its first ranked units."""
+        from directives.accountability.scorecard import build_scorecard, default_period, units_for
+
+        card = build_scorecard(
+            default_period(self.on + dt.timedelta(days=1)), units=units_for(self.overview.user)
+        )
+        return {"card": card, "top": card.ranked[:SCORECARD_TOP]}
+
     # --- "cần chú ý" ------------------------------------------------------------------
     def _list(self, kind: str, order: list[str]) -> QuerySet:
         qs = self.qs
         if kind == Attention.SILENT:
             qs = qs.annotate(silent=silent_coordinating_units(self.on))
+        if kind == Attention.EXPLANATION:
+            qs = qs.annotate(explanation_reply_by=explanation_reply_by(self.on))
         return qs.filter(attention_condition(kind, self.on)).order_by(*order)
 
     def _first(self, kind: str, order: list[str]) -> list:
@@ -760,6 +797,7 @@ class OverviewBoard:
             Attention.DUE: ["asof_deadline", "pk"],
             Attention.AWAITING: ["asof_last_update", "pk"],
             Attention.SILENT: ["asof_deadline", "pk"],
+            Attention.EXPLANATION: ["explanation_reply_by", "pk"],
         }
         lists = []
         for kind, label in Attention.choices():

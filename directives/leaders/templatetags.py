@@ -100,3 +100,11 @@ def basis_date(text: str, day: dt.date | None) -> str:
         return text
     date = day.strftime("%d/%m/%Y")
     return text if date in text else f"{text} — {date}"
+
+
+@register.simple_tag
+def quality_choices() -> list:
+    """The 1–5 evaluation offered when confirming a completion (issue 17)."""
+    from directives.decision_forms import QUALITY_CHOICES
+
+    return QUALITY_CHOICES

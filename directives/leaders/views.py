@@ -301,6 +301,8 @@ def assignment_decide(request: HttpRequest, pk: int) -> HttpResponse:
             note=form.cleaned_data["note"] or str(DECISIONS[action]),
             expected_version=form.cleaned_data["version"],
             confirm_below=form.cleaned_data["confirm_below"] is not None,
+            quality=form.cleaned_data["quality"],
+            quality_comment=form.cleaned_data["quality_comment"],
         )
     except actions.ConfirmBelowFull as error:
         if to_page:

@@ -21,6 +21,7 @@ from .calendar_feed import CalendarFeed
 from .directive import Directive
 from .document import Document
 from .event import Event
+from .explanation import ExplanationFile, ExplanationRequest
 from .extension import ExtensionRequest
 from .membership import Membership, Role
 from .progress import AppendOnlyError, DeadlineChange, ProgressUpdate
@@ -36,6 +37,7 @@ from .reporting import (
     ReportSubmissionFile,
     SubmissionState,
 )
+from .scorecard import ScorecardFormula
 from .tally import AssignmentTally
 from .unit import Unit, UnitKind
 from .webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -61,6 +63,8 @@ __all__ = [
     "Directive",
     "Document",
     "Event",
+    "ExplanationFile",
+    "ExplanationRequest",
     "ExtensionRequest",
     "Membership",
     "Notification",
@@ -68,6 +72,7 @@ __all__ = [
     "ProgressUpdate",
     "Reminder",
     "ReminderRun",
+    "ScorecardFormula",
     "ReportStatus",
     "ReportSubmission",
     "ReportSubmissionEvent",

@@ -24,6 +24,7 @@ from simple_history.signals import pre_create_historical_record
 from .assignment import Assignment
 from .directive import Directive
 from .document import Document
+from .explanation import ExplanationRequest
 from .extension import ExtensionRequest
 from .membership import Membership
 from .reporting import ReportingObligation
@@ -89,6 +90,8 @@ _track(Document)
 _track(Directive, excluded_fields=["search_text"])
 _track(Assignment, m2m_fields=["coordinating_units"])
 _track(ExtensionRequest)
+# Requests for explanation and their answers (issue 17).
+_track(ExplanationRequest)
 _track(Membership)
 # Periodic reports (issue 18): the obligation as the admin sets it (submissions keep their
 # own trail).

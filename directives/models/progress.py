@@ -78,6 +78,14 @@ class ProgressUpdate(SearchColumnsMixin, models.Model):
         help_text=_("Phần việc của đơn vị phối hợp; không tính vào tiến độ của nhiệm vụ."),
     )
 
+    # The leader's evaluation at sign-off (issue 17), on the confirmation row only: quality 1–5
+    # and an optional comment ("đạt yêu cầu", "cần bổ sung"…). Written with the confirmation, in
+    # the same transaction as its audit record, and never edited (the row is append-only).
+    quality = models.PositiveSmallIntegerField(
+        _("đánh giá chất lượng (1–5)"), null=True, blank=True
+    )
+    quality_comment = models.CharField(_("nhận xét"), max_length=500, blank=True)
+
     # Folded note, difficulties and proposals for search (directives.search); written once,
     # with the row (save and bulk_create both fill it).
     search_text = models.TextField(editable=False, blank=True)
@@ -94,7 +102,13 @@ class ProgressUpdate(SearchColumnsMixin, models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(percent__lte=100), name="progress_percent_0_100"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quality__isnull=True)
+                | (models.Q(quality__gte=1, quality__lte=5) & models.Q(status_after=Status.DONE)),
+                name="progress_quality_1_5_on_signoff",
+                violation_error_message=_("Đánh giá chất lượng từ 1 đến 5, chỉ khi xác nhận."),
+            ),
         ]
 
     def __str__(self) -> str:

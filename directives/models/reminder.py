@@ -18,6 +18,7 @@ class Reminder(models.Model):
         DUE = "due", _("Đến hạn / quá hạn")
         OVERDUE_WEEKLY = "overdue_weekly", _("Nhắc hằng tuần khi quá hạn")
         MANUAL = "manual", _("Lãnh đạo đôn đốc")
+        EXPLANATION = "explanation", _("Nhắc hạn giải trình")
 
     assignment = models.ForeignKey(
         "directives.Assignment",

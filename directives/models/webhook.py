@@ -25,6 +25,8 @@ class Event(models.TextChoices):
     EXTENSION_REQUESTED = "extension.requested", _("Đề nghị gia hạn")
     EXTENSION_DECIDED = "extension.decided", _("Quyết định gia hạn")
     REPORT_SUBMITTED = "report.submitted", _("Đơn vị nộp báo cáo định kỳ")
+    EXPLANATION_REQUESTED = "explanation.requested", _("Yêu cầu giải trình")
+    EXPLANATION_ANSWERED = "explanation.answered", _("Đơn vị đã giải trình")
 
 
 def new_secret() -> str:

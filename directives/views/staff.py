@@ -36,6 +36,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from directives import actions, evidence, params, permissions
 from directives.audit import assignment_audit
+from directives.decision_forms import QUALITY_CHOICES
 from directives.forms import (
     AssignmentFilterForm,
     ExtensionForm,
@@ -50,6 +51,7 @@ from directives.models import (
     Attachment,
     DeadlineChange,
     Directive,
+    ExplanationRequest,
     ExtensionRequest,
     ProgressClosed,
     ProgressUpdate,
@@ -336,8 +338,27 @@ def _timeline(assignment: Assignment) -> tuple[list[TimelineEntry], list[Extensi
             entries.append(TimelineEntry(request.decided_at, "decision", request, order=1))
     for reminder in Reminder.objects.filter(assignment=assignment).select_related("sent_by"):
         entries.append(TimelineEntry(reminder.created_at, "reminder", reminder))
+    # Requests for explanation and their answers (issue 17).
+    for explanation in _explanations(assignment):
+        entries.append(TimelineEntry(explanation.asked_at, "explanation", explanation))
+        if explanation.answered_at is not None:
+            entries.append(
+                TimelineEntry(explanation.answered_at, "explained", explanation, order=1)
+            )
     entries.sort(key=lambda e: (e.at, e.order, getattr(e.item, "pk", 0)), reverse=True)
     return entries, requests
+
+
+def _explanations(assignment: Assignment) -> list[ExplanationRequest]:
+    """The assignment's requests for explanation with their files, newest first (two queries,
+    remembered on the object so the timeline and the explanations card share them)."""
+    if not hasattr(assignment, "_explanations"):
+        assignment._explanations = list(
+            ExplanationRequest.objects.filter(assignment=assignment)
+            .select_related("asked_by", "answered_by")
+            .prefetch_related("files")
+        )
+    return assignment._explanations
 
 
 @dataclass
@@ -371,6 +392,7 @@ def _live_context(assignment: Assignment, today: dt.date) -> dict[str, Any]:
         "coordinating_units": coordinating_units,
         "coordinating_reports": _coordinating_reports(coordinating_units, timeline),
         "standing": assignment.standing(on=today),
+        "explanations": _explanations(assignment),
     }
 
 
@@ -447,6 +469,7 @@ def _leader_context(request: HttpRequest, assignment: Assignment) -> dict[str, A
         "can_undo": can_undo,
         "undo_until": actions.undo_deadline(move) if can_undo else None,
         "can_reopen": Action.REOPEN in allowed,
+        "quality_choices": QUALITY_CHOICES,
     }
 
 
@@ -507,6 +530,13 @@ def _detail_response(
         from directives.cascade.views import page_context
 
         context.update(page_context(request.user, assignment, on=today))
+        context["can_ask_explanation"] = (
+            assignment.status != Status.DONE
+            and permissions.can_request_explanation(request.user, assignment)
+        )
+        context["can_answer_explanation"] = permissions.can_answer_explanation(
+            request.user, assignment
+        )
         # Who changed what, from where: for leaders who see the assignment and for admins.
         if permissions.can_view_audit(request.user, assignment):
             context["audit"] = assignment_audit(assignment)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from directives.models import (
     Assignment,
+    ExplanationRequest,
     ExtensionRequest,
     ProgressUpdate,
     Reminder,
@@ -97,6 +98,28 @@ def _extension_saved(sender, instance, created, raw=False, **kwargs):
         emit(Event.EXTENSION_REQUESTED, data)
     elif instance.decided_at is not None:
         emit(Event.EXTENSION_DECIDED, data)
+
+
+@receiver(post_save, sender=ExplanationRequest, dispatch_uid="webhook-explanation")
+def _explanation_saved(sender, instance, created, raw=False, **kwargs):
+    """A request for explanation sent, and its answer (issue 17)."""
+    if raw:
+        return
+    data = {
+        "assignment": _assignment_data(instance.assignment_id),
+        "explanation": {
+            "id": instance.pk,
+            "question": instance.question,
+            "reply_by": str(instance.reply_by),
+            "answered": instance.answered_at is not None,
+        },
+    }
+    if created:
+        emit(Event.EXPLANATION_REQUESTED, data)
+    elif instance.answered_at is not None:
+        data["explanation"]["answer"] = instance.answer
+        data["explanation"]["answered_at"] = instance.answered_at.isoformat()
+        emit(Event.EXPLANATION_ANSWERED, data)
 
 
 @receiver(post_save, sender=Reminder, dispatch_uid="webhook-overdue")

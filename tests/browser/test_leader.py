@@ -85,6 +85,8 @@ def test_leader_filters_decides_looks_back_and_downloads(page, decisions_waiting
     expect(page.locator("#decision-result")).to_be_focused()
 
     awaiting = page.get_by_role("region", name=re.compile(r"^Chờ xác nhận hoàn thành"))
+    # Confirming takes the leader's evaluation (issue 17).
+    awaiting.get_by_label("Đánh giá").select_option("4")
     awaiting.get_by_role("button", name="Xác nhận hoàn thành", exact=True).click()
     # Reported at 60 %: the second step states the percent, and nothing is written before it.
     expect(

@@ -25,6 +25,8 @@ ADMIN_MODELS = [
     "reminder",
     "notification",
     "calendarfeed",
+    "explanationrequest",
+    "scorecardformula",
 ]
 
 

@@ -25,6 +25,7 @@ from directives.models import (
     Notification,
     ReportingObligation,
     Role,
+    ScorecardFormula,
     UnitKind,
     WebhookDelivery,
     WebhookEndpoint,
@@ -114,6 +115,20 @@ def build_world() -> World:
         percent=30,
         files=[upload("Biên bản ma trận.pdf")],
     )
+    # Requests for explanation (issue 17): one open, one answered with a file.
+    open_explanation = actions.request_explanation(
+        assignment, user=users[ASSIGNER], question="Vì sao chậm?", reply_by=dt.date(2099, 1, 1)
+    )
+    answered_explanation = actions.request_explanation(
+        assignment, user=users[ASSIGNER], question="Đã làm gì?", reply_by=dt.date(2099, 1, 1)
+    )
+    actions.answer_explanation(
+        answered_explanation,
+        user=users[LEAD_STAFF],
+        answer="Đã triển khai",
+        files=[upload("Giải trình ma trận.pdf")],
+    )
+    ScorecardFormula.objects.create()
     calendar_feed = actions.renew_calendar_feed(users[LEAD_STAFF])
     api_token, _key = actions.create_api_token(users[LEAD_STAFF], name="Mã ma trận", scopes="read")
     # The API's write log, a webhook endpoint with a delivery, and a queued background task.
@@ -179,7 +194,12 @@ def build_world() -> World:
             "assignment": assignment,
             "attachment": Attachment.objects.get(assignment=assignment),
             "extension": ExtensionRequest.objects.get(assignment=assignment),
-            "notification": Notification.objects.get(recipient=users[LEAD_STAFF]),
+            "notification": Notification.objects.filter(recipient=users[LEAD_STAFF])
+            .order_by("pk")
+            .first(),
+            "open_explanation": open_explanation,
+            "answered_explanation": answered_explanation,
+            "explanation_file": answered_explanation.files.get(),
             "calendar_feed": calendar_feed,
             "obligation": obligation,
             "submitted_slot": submitted_slot,

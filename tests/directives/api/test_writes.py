@@ -121,7 +121,9 @@ def test_whole_workflow_through_the_api(api_for, staff_user, leader_user, assign
     assert reported.json()["status"] == Status.AWAITING_SIGNOFF
     version = reported.json()["version"]
     # Reported below 100 %: confirming needs the second step, as on the dashboard.
-    below = leader.post_json(url(assignment, "decision"), {"action": "confirm", "version": version})
+    below = leader.post_json(
+        url(assignment, "decision"), {"action": "confirm", "version": version, "quality": 4}
+    )
     assert below.status_code == 409
     refused = leader.post_json(
         url(assignment, "decision"), {"action": "refuse", "version": version}
@@ -129,7 +131,7 @@ def test_whole_workflow_through_the_api(api_for, staff_user, leader_user, assign
     assert refused.status_code == 400 and "note" in refused.json()["errors"]
     done = leader.post_json(
         url(assignment, "decision"),
-        {"action": "confirm", "version": version, "confirm_below": 0},
+        {"action": "confirm", "version": version, "confirm_below": 0, "quality": 4},
     )
     assert done.status_code == 200 and done.json()["status"] == Status.DONE
 

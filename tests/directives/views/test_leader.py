@@ -379,6 +379,8 @@ def test_nav_offers_the_dashboard_to_leaders_and_inspectors_only(client, demo):
 # --- decisions --------------------------------------------------------------------------
 def decide(client, assignment, action, note="", filters="", htmx=True, **extra):
     data = {"action": action, "note": note, "filters": filters, "origin": "awaiting"}
+    if action == Action.CONFIRM:
+        data["quality"] = "4"  # the evaluation a confirmation requires (issue 17)
     data.update(extra)
     return client.post(
         reverse("assignment_decide", args=[assignment.pk]), data, **(HTMX if htmx else {})
@@ -596,7 +598,7 @@ def targets(demo):
 READS = ["dashboard", "dashboard_assignments", "report_xlsx", "report_csv", "report_print"]
 WRITES = ["assignment_decide", "assignment_urge", "extension_decide"]
 WRITE_DATA = {
-    "assignment_decide": {"action": "confirm", "confirm_below": "0"},
+    "assignment_decide": {"action": "confirm", "confirm_below": "0", "quality": "4"},
     "assignment_urge": {"message": "Khẩn trương"},
     "extension_decide": {"decision": "approve"},
 }
@@ -753,7 +755,7 @@ def test_dashboard_runs_the_same_number_of_queries_at_50_and_2000(client, leader
     large = measure()
     assert counts(client.get(reverse("dashboard")))["total"] == 2000
     assert small == large
-    assert large <= 25
+    assert large <= 27  # with the panel of unanswered requests for explanation (issue 17)
 
 
 def test_decision_answer_runs_a_fixed_number_of_queries(client, leader_user, document):

@@ -171,6 +171,8 @@ def test_calendar_feed_and_month_show_an_on_time_report_as_awaiting(waiting, sta
 
 def decide(client, assignment, action, htmx=True, **extra):
     data = {"action": action, "filters": "", "origin": "awaiting", "version": assignment.version}
+    if action == Action.CONFIRM:
+        data["quality"] = "4"  # the evaluation a confirmation requires (issue 17)
     data.update(extra)
     return client.post(
         reverse("assignment_decide", args=[assignment.pk]), data, **(HX if htmx else {})

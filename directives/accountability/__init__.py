@@ -1,0 +1,2 @@
+"""Accountability flows up (issue 17): requests for explanation, the evaluation at sign-off and
+the unit scorecard per period."""

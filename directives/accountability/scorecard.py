@@ -1,0 +1,310 @@
+"""The unit scorecard (bảng chấm điểm đơn vị) of one period: month, quarter or year.
+
+For each unit and period: the assignments that fell due in the period (their deadline, as
+recorded at the end of the period's last day, falls in it), how many were done on time, done
+late, or overdue and unfinished at the period end, the headline rate, the mean evaluation, the
+requests for explanation asked in the period and those left unanswered past their reply-by day,
+and a score by the admins' formula (directives.models.scorecard, which states it).
+
+Everything is read from the recorded history as of the period end (`Assignment.as_of`), so work
+done after a period never changes that period's score. Three grouped queries, however many units:
+the lead units' counts, the coordinating units' counts, the explanations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+
+from directives.models import (
+    Assignment,
+    DeadlineChange,
+    ExplanationRequest,
+    ProgressUpdate,
+    ReportGroup,
+    ScorecardFormula,
+    Status,
+    Unit,
+    headline_rate,
+)
+from directives.models.assignment import end_of_day
+from directives.periodic.periods import MONTHLY, QUARTERLY, YEARLY, Period, period_from_key
+
+FREQUENCIES = (MONTHLY, QUARTERLY, YEARLY)
+_BY_CODE = {"M": MONTHLY, "Q": QUARTERLY, "Y": YEARLY}
+
+
+def parse_period(key: str) -> Period:
+    """The period a key such as "2021-Q1", "2021-M03" or "2021-Y" names; ValueError otherwise."""
+    key = (key or "").strip().upper()
+    code = key[5:6] if len(key) > 5 else ""
+    frequency = _BY_CODE.get(code)
+    if frequency is None:
+        raise ValueError(key)
+    if frequency == MONTHLY and key[6:].startswith("0"):
+        key = f"{key[:6]}{int(key[6:] or 0)}"  # "2021-M03" → "2021-M3"
+    return period_from_key(frequency, key)
+
+
+def scored_assignments() -> QuerySet:
+    """The assignments a scorecard counts: the ONE place that chooses them.
+
+    The scorecard ranks units on what the assigning body gave them, so only top-level
+    assignments count: a part handed down (issue 17's sub-assignments) is the assigning unit's
+    own business and never scores a unit twice for one task.
+    """
+    return Assignment.objects.filter(parent__isnull=True)
+
+
+def _fell_due(period: Period) -> QuerySet:
+    """Assignments whose deadline, as recorded at the period end, falls in the period.
+
+    The current deadline or any recorded deadline change in the period narrows the rows by
+    indexes first; the as-of deadline then decides.
+    """
+    changed = DeadlineChange.objects.filter(
+        new_deadline__range=(period.start, period.end), changed_at__lt=end_of_day(period.end)
+    ).values("assignment_id")
+    candidates = scored_assignments().filter(
+        Q(deadline__range=(period.start, period.end)) | Q(pk__in=changed)
+    )
+    return candidates.as_of(period.end).filter(asof_deadline__range=(period.start, period.end))
+
+
+def _quality_then(period: Period) -> Subquery:
+    """The evaluation of the latest confirmation recorded by the period end."""
+    return Subquery(
+        ProgressUpdate.objects.filter(
+            assignment=OuterRef("pk"),
+            status_after=Status.DONE,
+            created_at__lt=end_of_day(period.end),
+            quality__isnull=False,
+        )
+        .order_by("-created_at", "-pk")
+        .values("quality")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def _counts(**extra):
+    return {
+        "fell_due": Count("pk", distinct=True),
+        "on_time": Count("pk", filter=Q(report_group_value=ReportGroup.DONE_ON_TIME), **extra),
+        "late": Count("pk", filter=Q(report_group_value=ReportGroup.DONE_LATE), **extra),
+        "overdue": Count(
+            "pk", filter=Q(report_group_value=ReportGroup.OVERDUE_UNFINISHED), **extra
+        ),
+    }
+
+
+@dataclass
+class UnitScore:
+    unit: Unit
+    fell_due: int = 0
+    on_time: int = 0
+    late: int = 0
+    overdue: int = 0
+    quality: Decimal | None = None  # mean evaluation 1–5 of the lead unit's done work
+    rated: int = 0
+    coordinated: int = 0  # assignments it coordinated that fell due
+    co_on_time: int = 0
+    co_late: int = 0
+    co_overdue: int = 0
+    explanations: int = 0
+    explanations_late: int = 0
+    rank: int = 0
+    timeliness: Decimal | None = None
+    score: Decimal | None = None
+    extras: dict = field(default_factory=dict)
+
+    @property
+    def done(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def rate(self) -> Decimal | None:
+        return headline_rate(self.done, self.overdue)
+
+    def compute(self, formula: ScorecardFormula) -> None:
+        """The score by `formula` (see directives.models.scorecard for the words)."""
+        w = Decimal(formula.coordinating_weight) / 100
+        weight = (self.on_time + self.late + self.overdue) + w * (
+            self.co_on_time + self.co_late + self.co_overdue
+        )
+        if weight == 0:
+            self.timeliness = None
+            self.score = None
+            return
+        points = (
+            self.on_time * formula.on_time_points
+            + self.late * formula.late_points
+            + w * (self.co_on_time * formula.on_time_points + self.co_late * formula.late_points)
+        )
+        self.timeliness = _round(Decimal(points) / weight)
+        if self.fell_due == 0:
+            # Ranked are the lead units: coordinating alone earns no place, only weight.
+            self.score = None
+            return
+        score = self.timeliness
+        if self.quality is not None:
+            share = Decimal(formula.timeliness_weight) / 100
+            score = score * share + self.quality * 20 * (1 - share)
+        score -= formula.late_explanation_penalty * self.explanations_late
+        self.score = _round(max(score, Decimal(0)))
+
+
+def _round(value: Decimal) -> Decimal:
+    return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Scorecard:
+    period: Period
+    formula: ScorecardFormula
+    rows: list[UnitScore]
+
+    @property
+    def ranked(self) -> list[UnitScore]:
+        return [r for r in self.rows if r.score is not None]
+
+
+def build_scorecard(period: Period, *, units: QuerySet | None = None) -> Scorecard:
+    """The scorecard of `period` for every unit (or those of `units`), ranked by score, then by
+    how much fell due, then by name. Units that led nothing that fell due (they only coordinated,
+or only have requests for explanation) come last, unranked."""
+    formula = ScorecardFormula.current()
+    fell_due = _fell_due(period)
+    if units is not None:
+        unit_ids = units.values("pk")
+    lead = fell_due.annotate(asof_quality=_quality_then(period))
+    if units is not None:
+        lead = lead.filter(lead_unit__in=unit_ids)
+    lead_rows = (
+        lead.order_by()
+        .values("lead_unit_id")
+        .annotate(
+            **_counts(),
+            quality=Avg(
+                "asof_quality",
+                filter=Q(report_group_value__in=[ReportGroup.DONE_ON_TIME, ReportGroup.DONE_LATE]),
+            ),
+            rated=Count(
+                "pk",
+                filter=Q(
+                    report_group_value__in=[ReportGroup.DONE_ON_TIME, ReportGroup.DONE_LATE],
+                    asof_quality__isnull=False,
+                ),
+            ),
+        )
+    )
+    scores: dict[int, UnitScore] = {}
+
+    def row_for(unit_id: int) -> UnitScore:
+        if unit_id not in scores:
+            scores[unit_id] = UnitScore(unit=None)
+        return scores[unit_id]
+
+    for row in lead_rows:
+        score = row_for(row["lead_unit_id"])
+        score.fell_due, score.on_time = row["fell_due"], row["on_time"]
+        score.late, score.overdue, score.rated = row["late"], row["overdue"], row["rated"]
+        if row["quality"] is not None:
+            score.quality = _round(Decimal(str(row["quality"])))
+    through = Assignment.coordinating_units.through
+    co = through.objects.filter(assignment__in=fell_due.values("pk"))
+    if units is not None:
+        co = co.filter(unit__in=unit_ids)
+    # The coordinated assignment's group, as recorded then, read per through row.
+    group_then = Subquery(
+        fell_due.filter(pk=OuterRef("assignment_id")).values("report_group_value")[:1]
+    )
+    co_rows = (
+        co.annotate(group_then=group_then)
+        .order_by()
+        .values("unit_id")
+        .annotate(
+            coordinated=Count("pk"),
+            co_on_time=Count("pk", filter=Q(group_then=ReportGroup.DONE_ON_TIME)),
+            co_late=Count("pk", filter=Q(group_then=ReportGroup.DONE_LATE)),
+            co_overdue=Count("pk", filter=Q(group_then=ReportGroup.OVERDUE_UNFINISHED)),
+        )
+    )
+    for row in co_rows:
+        score = row_for(row["unit_id"])
+        score.coordinated, score.co_on_time = row["coordinated"], row["co_on_time"]
+        score.co_late, score.co_overdue = row["co_late"], row["co_overdue"]
+    end = end_of_day(period.end)
+    explanations = ExplanationRequest.objects.filter(
+        assignment__in=scored_assignments().values("pk"), asked_at__lt=end
+    )
+    if units is not None:
+        explanations = explanations.filter(assignment__lead_unit__in=unit_ids)
+    # Late in the period: its reply-by day fell in the period and no answer came on or before it
+    # (an answer after the period cannot undo that, so the count never changes later).
+    late = Q(reply_by__range=(period.start, period.end)) & (
+        Q(answered_at__isnull=True) | Q(answered_at__date__gt=F("reply_by"))
+    )
+    for row in (
+        explanations.order_by()
+        .values("assignment__lead_unit_id")
+        .annotate(
+            asked=Count("pk", filter=Q(asked_at__gte=_start_of(period.start))),
+            late=Count("pk", filter=late),
+        )
+    ):
+        if not (row["asked"] or row["late"]):
+            continue
+        score = row_for(row["assignment__lead_unit_id"])
+        score.explanations, score.explanations_late = row["asked"], row["late"]
+    names = Unit.objects.in_bulk(list(scores))
+    rows = []
+    for unit_id, score in scores.items():
+        score.unit = names[unit_id]
+        score.compute(formula)
+        rows.append(score)
+    rows.sort(
+        key=lambda r: (
+            r.score is None,
+            -(r.score or 0),
+            -(r.fell_due + r.coordinated),
+            r.unit.name,
+        )
+    )
+    for rank, row in enumerate((r for r in rows if r.score is not None), start=1):
+        row.rank = rank
+    return Scorecard(period=period, formula=formula, rows=rows)
+
+
+def units_for(user) -> QuerySet | None:
+    """The units whose scores `user` sees: all for admins, inspectors and the province's
+    leaders (None), a unit leader's own subtree otherwise."""
+    from directives import permissions
+
+    if permissions.sees_everything(user):
+        return None
+    membership = permissions.membership_of(user)
+    if membership is None:
+        return Unit.objects.none()
+    if membership.unit.parent_id is None:
+        return None
+    return Unit.objects.subtree_of(membership.unit)
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return end_of_day(day - dt.timedelta(days=1))
+
+
+def default_period(today: dt.date) -> Period:
+    """The last finished quarter: the page opens on a period whose score is settled."""
+    first = dt.date(today.year, ((today.month - 1) // 3) * 3 + 1, 1)
+    return period_from_key(QUARTERLY, _key_of(first - dt.timedelta(days=1)))
+
+
+def _key_of(day: dt.date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+__all__ = ["FREQUENCIES", "Scorecard", "UnitScore", "build_scorecard", "parse_period"]
