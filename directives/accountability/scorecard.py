@@ -172,9 +172,9 @@ class Scorecard:
 
 
 def build_scorecard(period: Period, *, units: QuerySet | None = None) -> Scorecard:
-    """The scorecard of `period` for every unit (or those of `units`), ranked by score, then by
-        how much fell due, then by name. Units that led nothing that fell due (they only coordinated,
-    or only have requests for explanation) come last, unranked."""
+    """The scorecard of `period` for every unit (or those of `units`), ranked by score, then
+    by how much fell due, then by name. Units that led nothing that fell due (they only
+    coordinated, or only have requests for explanation) come last, unranked."""
     formula = ScorecardFormula.current()
     fell_due = _fell_due(period)
     if units is not None:
