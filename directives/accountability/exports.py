@@ -11,6 +11,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from directives.accountability.scorecard import Scorecard
 from directives.reports import word
+from directives.text import percent
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _FORMULA_START = ("=", "+", "-", "@")
@@ -127,7 +128,7 @@ def build_docx(card: Scorecard) -> bytes:
             str(values[0]),
             values[1],
             *(str(v) for v in values[2:6]),
-            _number(row.rate),
+            percent(row.rate) if row.rate is not None else "",
             _number(row.quality),
             str(row.coordinated),
             str(row.explanations),

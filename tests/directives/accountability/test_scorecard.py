@@ -196,6 +196,8 @@ def test_the_page_ranks_units_and_states_the_formula(world, leader_user, lead_un
     html = response.content.decode()
     assert "Quý I/2021" in html and lead_unit.name in html
     assert "Điểm tiến độ: 100 điểm" in html
+    # Percentages read as everywhere else (issue 21): "100 %", not "100,00%".
+    assert "100 %" in html and "100,00%" not in html
 
 
 def test_a_bad_period_falls_back_with_a_message(leader_user, db):
