@@ -398,6 +398,8 @@ def visible_text(html: str) -> str:
         ("lanhdao", "overview_assignments"),
         ("lanhdao", "assignment_detail"),
         ("tuyengiao", "assignment_progress"),
+        ("lanhdao", "scorecard"),  # issue 17's unit scorecard
+        ("lanhdao", "explanation_request"),
         ("admin", "/admin/"),
         ("admin", "/admin/axes/accessattempt/"),
         ("admin", "/admin/axes/accessfailurelog/"),
@@ -412,8 +414,12 @@ def test_vietnamese_pages_have_no_english_leftovers(client, demo, user, url):
         path = url
     elif url.endswith("?doc"):
         path = reverse(url[:-4]) + f"?doc={Document.objects.get().pk}"
-    elif url in ("assignment_detail", "assignment_progress"):
-        led = Assignment.objects.filter(lead_unit__name="Ban Tuyên giáo Tỉnh ủy").first()
+    elif url in ("assignment_detail", "assignment_progress", "explanation_request"):
+        led = (
+            Assignment.objects.filter(lead_unit__name="Ban Tuyên giáo Tỉnh ủy")
+            .exclude(status="done")
+            .first()
+        )
         path = reverse(url, args=[led.pk])
     else:
         path = reverse(url)
