@@ -159,6 +159,12 @@ PAGES: list[Page] = [
         {"pk": "{wide_parent}"},
         target=0.20,
     ),
+    # The unit scorecard (issue 17): every lead unit of the scope scored for the last finished
+    # quarter from history (three grouped queries whatever the number of units): the central
+    # leader ranks every unit of the country, a province leader its own.
+    Page("scorecard, central", "scorecard", "central", target=0.15),
+    Page("scorecard, province", "scorecard", "leader", target=0.15),
+    Page("scorecard Excel export", "scorecard_xlsx", "central", kind="export"),
     # Periodic reports (issue 18): the national monthly obligation, seen by the central leader
     # (every unit) and by a province leader (its own units).
     Page("periodic list, central", "periodic_list", "central"),
