@@ -220,3 +220,16 @@ def test_excel_and_word_exports(world, leader_user, lead_unit):
     document = read_docx(io.BytesIO(docx.content))
     cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
     assert lead_unit.name in cells and "70,50" in cells
+
+
+def test_the_overview_ranks_the_last_finished_quarter(world, leader_user, lead_unit):
+    """Looking back from April 2021, the overview ranks Q1/2021's units, its rate read as every
+    percentage is ("100 %", not "100,00%")."""
+    response = signed_in(leader_user).get(reverse("dashboard"), {"on": "2021-04-01"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    section = html[html.index('id="scorecard-top"') :]
+    section = section[: section.index("</section>")]
+    assert "Quý I/2021" in section
+    assert lead_unit.name in section and "70,50" in section
+    assert "100 %" in section and ",00%" not in section
