@@ -1,4 +1,4 @@
-"""Reporting periods and the calendar rules that date them (pure Python, no Django).
+"""Reporting periods and the calendar rules that date them (no database; labels through gettext).
 
 A frequency splits the calendar into periods (tháng, quý, 6 tháng, năm; "một lần" is one
 period). Each obligation writes its data cut-off (ngày chốt số liệu) and its due date (hạn gửi)
@@ -31,6 +31,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from directives import calendar as vn_calendar
 
 MONTHLY = "monthly"
@@ -61,30 +63,33 @@ class Period:
 
     @property
     def label(self) -> str:
+        """ "Quý I/2021" in Vietnamese, "Quarter I/2021" in English (the interface language)."""
         year, code = self.key.split("-", 1) if "-" in self.key else ("", self.key)
         if self.frequency == MONTHLY:
-            return f"Tháng {int(code[1:]):02d}/{year}"
+            return _("Tháng %(month)02d/%(year)s") % {"month": int(code[1:]), "year": year}
         if self.frequency == QUARTERLY:
-            return f"Quý {_ROMAN[int(code[1:]) - 1]}/{year}"
+            return _("Quý %(roman)s/%(year)s") % {"roman": _ROMAN[int(code[1:]) - 1], "year": year}
         if self.frequency == HALF_YEARLY:
-            return f"6 tháng đầu năm {year}" if code == "H1" else f"6 tháng cuối năm {year}"
+            if code == "H1":
+                return _("6 tháng đầu năm %(year)s") % {"year": year}
+            return _("6 tháng cuối năm %(year)s") % {"year": year}
         if self.frequency == YEARLY:
-            return f"Năm {year}"
-        return "Báo cáo một lần"
+            return _("Năm %(year)s") % {"year": year}
+        return _("Báo cáo một lần")
 
     @property
     def short_label(self) -> str:
-        """A column heading: "T12", "Q4", "6T đầu", "Năm"."""
+        """A column heading: "T12", "Q4", "6T đầu", "Năm" (English: "M12", "Q4", "H1", "Year")."""
         code = self.key.split("-", 1)[-1]
         if self.frequency == MONTHLY:
-            return f"T{int(code[1:])}"
+            return _("T%(month)d") % {"month": int(code[1:])}
         if self.frequency == QUARTERLY:
             return f"Q{code[1:]}"
         if self.frequency == HALF_YEARLY:
-            return "6T đầu" if code == "H1" else "6T cuối"
+            return _("6T đầu") if code == "H1" else _("6T cuối")
         if self.frequency == YEARLY:
-            return "Năm"
-        return "1 lần"
+            return _("Năm")
+        return _("1 lần")
 
 
 def _month_end(year: int, month: int) -> dt.date:

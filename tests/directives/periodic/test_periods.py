@@ -43,6 +43,25 @@ def test_period_of_a_day(frequency, day, key, start, end, label):
     assert P.period_from_key(frequency, key) == period
 
 
+@pytest.mark.parametrize(
+    ("frequency", "key", "label", "short"),
+    [
+        (P.MONTHLY, "2021-M2", "Month 02/2021", "M2"),
+        (P.QUARTERLY, "2021-Q1", "Quarter I/2021", "Q1"),
+        (P.HALF_YEARLY, "2021-H2", "Second half of 2021", "H2"),
+        (P.YEARLY, "2020-Y", "Year 2020", "Year"),
+    ],
+)
+def test_period_labels_read_in_english_when_the_interface_is_english(frequency, key, label, short):
+    from django.utils import translation
+
+    period = P.period_from_key(frequency, key)
+    with translation.override("en"):
+        assert (period.label, period.short_label) == (label, short)
+    with translation.override("vi"):
+        assert period.label.startswith(("Tháng", "Quý", "6 tháng", "Năm"))
+
+
 def test_periods_of_a_year_cover_it_without_gaps():
     for frequency, count in ((P.MONTHLY, 12), (P.QUARTERLY, 4), (P.HALF_YEARLY, 2), (P.YEARLY, 1)):
         periods = P.periods_of_year(frequency, 2021)
