@@ -39,6 +39,7 @@ from directives.leaders.reporting import (
     silent_coordinating_units,
 )
 from directives.models import Assignment, Document, ReportGroup, Role, Standing, Status, Unit
+from directives.widgets import DateInput
 
 LIST_LIMIT = 10
 DUE_WITHIN_DAYS = 7
@@ -204,7 +205,9 @@ def explanation_reply_by(on: dt.date):
 
 # --- the filters ------------------------------------------------------------------------
 def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    # dd/mm/yyyy with the application's own picker, like every other date field (issue 21): a
+    # native date input shows the browser's locale, 02/09/2021 under a 09/02/2021 banner.
+    return DateInput()
 
 
 class OverviewFilterForm(forms.Form):

@@ -253,6 +253,24 @@ def test_bad_filter_values_are_said_in_vietnamese_and_ignored(demo, client, para
         assert message in response.content.decode()
 
 
+def test_date_filters_read_day_first_whatever_the_browser(demo, client):
+    """The overview's date fields are the application's dd/mm/yyyy inputs (issue 21), not native
+    date inputs that an English browser shows as 02/09/2021 under a 09/02/2021 banner."""
+    client.force_login(_user("lanhdao"))
+    html = client.get(
+        reverse("dashboard"),
+        {
+            "on": "2021-02-09",
+            "period": "range",
+            "period_from": "2021-01-01",
+            "period_to": "2021-02-28",
+        },
+    ).content.decode()
+    assert 'type="date"' not in html
+    assert 'name="on" value="09/02/2021"' in html
+    assert 'name="period_from" value="01/01/2021"' in html
+
+
 def test_a_period_is_relative_to_the_as_of_date():
     assert period_range("quarter", D(2021, 2, 9)) == (D(2021, 1, 1), D(2021, 3, 31))
     assert period_range("month", D(2020, 12, 15)) == (D(2020, 12, 1), D(2020, 12, 31))
