@@ -6,7 +6,6 @@ import datetime as dt
 
 from django import template
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from directives import permissions, text
 from directives.models import Status
@@ -41,25 +40,6 @@ def list_url(report, name: str, **changes) -> str:
 def rate_label(rate) -> str:
     """The rate as every page shows it (directives.text.percent): 72 %, 66,7 %, "—"."""
     return text.percent(rate)
-
-
-@register.filter
-def asof_deadline_label(assignment) -> str:
-    """The deadline as it stood on the as-of date, with its basis (in English when the reader
-    reads English: the stored basis stays as written, `tracker.deadline_text`)."""
-    from django.utils.translation import get_language
-
-    from directives.templatetags.tracker import deadline_text
-
-    deadline, basis = assignment.asof_deadline, assignment.asof_basis or ""
-    if not (get_language() or "vi").startswith("vi"):
-        return deadline_text(deadline, basis)
-    if deadline is None:
-        return basis or _("Không hạn")
-    date = deadline.strftime("%d/%m/%Y")
-    if basis and date in basis:
-        return basis
-    return f"{basis} — {date}" if basis else date
 
 
 @register.simple_tag
