@@ -66,8 +66,17 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
 
 
 @functools.cache
-def hashed_password() -> str:
+def _hashed(hashers: tuple[str, ...]) -> str:
     return make_password("mat-khau-dai-12345")
+
+
+def hashed_password() -> str:
+    """A real hash of the shared test password, made once per process for each set of
+    hashers: hashing costs about 0.4 s and the suite creates thousands of users. Keyed by the
+    hashers so that a test that switches to a fast hasher gets users hashed with it."""
+    from django.conf import settings
+
+    return _hashed(tuple(settings.PASSWORD_HASHERS))
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -78,9 +87,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = "Nguyễn"
     last_name = factory.Sequence(lambda n: f"Văn {n}")
-    # A real hash of the shared test password, computed once per process: hashing costs about
-    # 0.4 s and the suite creates thousands of users (sign-in tests still check a real hash).
-    password = factory.LazyFunction(lambda: hashed_password())
+    password = factory.LazyFunction(hashed_password)
 
 
 def member(unit: Unit, role: str = Role.STAFF, **user_fields):

@@ -61,7 +61,10 @@ def test_overview_on_a_phone_shows_the_rate_first_and_filters_in_place(page, thr
     page.evaluate("window.noReload = true")
     units = page.locator("#unit-table")
     units.get_by_role("link", name="Ủy ban nhân dân tỉnh").click()
-    expect(units.get_by_role("rowheader", name=re.compile("^Sở Y tế"))).to_be_visible()
+    # The expanded rows come from the server: allow for a loaded machine (CI runs two suites).
+    expect(units.get_by_role("rowheader", name=re.compile("^Sở Y tế"))).to_be_visible(
+        timeout=15_000
+    )
     expect(page).to_have_url(re.compile(r"expand=\d+"))
     assert page.evaluate("window.noReload") is True  # expanded in place
 

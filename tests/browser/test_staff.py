@@ -125,7 +125,7 @@ def test_log_progress_with_pdf_updates_timeline_without_navigation(page, demo_li
     timeline = page.locator("#timeline")
     expect(timeline.locator("li").first).to_contain_text("Đã gửi giấy mời hội nghị")
     expect(timeline.get_by_role("link", name="giay-moi.pdf")).to_be_visible()
-    expect(page.locator("#assignment-live .status-card")).to_contain_text("35%")
+    expect(page.locator("#assignment-live .status-card")).to_contain_text("35 %")
     assert page.evaluate("window.__stayed") is True
     expect(form.get_by_label("Nội dung cập nhật")).to_have_value("")
     screenshot(page, "staff-assignment-after-progress-1280")
@@ -213,7 +213,7 @@ def test_version_conflict_from_a_second_browser_keeps_typed_text(page, browser, 
     alert = page.locator("#progress-form").get_by_role("alert")
     expect(alert).to_contain_text("Chưa lưu: nhiệm vụ vừa được người khác cập nhật")
     expect(alert).to_contain_text("Đồng nghiệp: 60%")
-    expect(alert).to_contain_text("tiến độ 60%")
+    expect(alert).to_contain_text("tiến độ 60 %")
     expect(mine).to_have_value("Nội dung dài tôi đang soạn dở")
     expect(page.locator("#timeline")).to_contain_text("Đồng nghiệp: 60%")
     screenshot(page, "staff-assignment-conflict-1280")
@@ -245,8 +245,8 @@ def test_log_progress_from_a_list_row(page, demo_live):
     dialog.get_by_role("button", name="Lưu cập nhật").click()
     expect(dialog.get_by_text("Đã lưu cập nhật tiến độ.")).to_be_visible()
     row = page.locator("table.list tbody tr").filter(has_text="HU Năm Căn")
-    expect(row).to_contain_text("70%")
-    expect(row).not_to_contain_text("75%")
+    expect(row).to_contain_text("70 %")
+    expect(row).not_to_contain_text("75 %")
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     assert "?role=coordinating&status=in_progress" in page.url

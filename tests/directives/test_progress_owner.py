@@ -322,7 +322,7 @@ def test_dashboard_list_shows_the_leads_percent_and_note(reported, leader_user):
     row = next(a for a in response.context["page"].object_list if a.pk == reported.pk)
     assert (row.asof_percent, row.asof_note) == (30, "Ghi chú chủ trì")
     content = response.content.decode()
-    assert "30%" in content and "Ghi chú phối hợp" not in content and "95%" not in content
+    assert "30 %" in content and "Ghi chú phối hợp" not in content and "95 %" not in content
 
 
 def test_excel_and_csv_carry_the_leads_percent_and_note(reported, leader_user):
@@ -331,12 +331,12 @@ def test_excel_and_csv_carry_the_leads_percent_and_note(reported, leader_user):
     book = load_workbook(io.BytesIO(client.get(reverse("report_xlsx"), params).content))
     cells = [str(c) for row in book.worksheets[0].iter_rows(values_only=True) for c in row if c]
     progress = [c for c in cells if c.startswith("Chưa thực hiện, ")]
-    assert progress == ["Chưa thực hiện, 30%\nGhi chú chủ trì (01/12/2020)"]
+    assert progress == ["Chưa thực hiện, 30 %\nGhi chú chủ trì (01/12/2020)"]
     response = client.get(reverse("report_csv"), params)
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert any("Chưa thực hiện, 30%\nGhi chú chủ trì (01/12/2020)" in row for row in rows)
-    assert "95%" not in text and "Ghi chú phối hợp" not in text
+    assert any("Chưa thực hiện, 30 %\nGhi chú chủ trì (01/12/2020)" in row for row in rows)
+    assert "95 %" not in text and "Ghi chú phối hợp" not in text
 
 
 def test_calendar_feed_carries_the_leads_percent_and_time(reported, staff_user):
