@@ -374,7 +374,10 @@ def test_no_overdue_reminder_for_a_completion_reported_on_time(assignment, staff
 
 
 @pytest.fixture
-def worker_backend(settings):
+def worker_backend(settings, transactional_db):
+    """The real database backend. The worker closes the database connection after its tasks
+    (as a long-running worker must); on PostgreSQL that would end a test's open transaction,
+    so these tests commit for real and the tables are emptied after them."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 
 

@@ -72,7 +72,11 @@ def test_metrics_count_server_errors_by_view(client, db, monkeypatch):
     )
 
 
-def test_metrics_report_reminders_and_the_last_successful_run(assignment, staff_user, client):
+def test_metrics_report_reminders_and_the_last_successful_run(
+    transactional_db, assignment, staff_user, client
+):
+    # transactional_db: the worker below closes the connection, which would end a test's open
+    # transaction on PostgreSQL.
     staff_user.email = "canbo@example.vn"
     staff_user.save()
     status, text = scrape(client)
