@@ -28,6 +28,7 @@ from directives.models import (
     ProgressUpdate,
     Reminder,
     ScorecardFormula,
+    ScoredPeriod,
     Standing,
     Unit,
 )
@@ -480,6 +481,35 @@ class ScorecardFormulaAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return not ScorecardFormula.objects.exists()
+
+
+@admin.register(ScoredPeriod)
+class ScoredPeriodAdmin(admin.ModelAdmin):
+    """Finished periods whose scorecard counts are stored (directives.models.scorecard).
+
+    Nothing here is edited: counts come from history. After history was corrected by hand,
+    "count again" recounts the chosen periods; a deleted period is counted again by the next
+    page that asks for it.
+    """
+
+    list_display = ["key", "counted_at"]
+    search_fields = ["key"]
+    actions = ["recount"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Đếm lại các kỳ đã chọn từ lịch sử"))
+    def recount(self, request, queryset):
+        from directives.accountability.scorecard import parse_period, store_period
+
+        keys = list(queryset.values_list("key", flat=True))
+        for key in keys:
+            store_period(parse_period(key), recount=True)
+        self.message_user(request, _("Đã đếm lại %(count)d kỳ.") % {"count": len(keys)})
 
 
 @admin.register(Notification)

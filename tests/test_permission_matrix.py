@@ -613,6 +613,8 @@ ADMIN_MODELS: dict[str, dict] = {
     # scorecard's formula is one row set here (a second cannot be added).
     "directives.explanationrequest": {**VIEW_AND_DELETE, "history_versions": True},
     "directives.scorecardformula": {**FULL, "add": False, "history_versions": False},
+    # Finished periods' stored scorecard counts: read, recounted by an action, or deleted.
+    "directives.scoredperiod": {**VIEW_AND_DELETE, "history_versions": False},
     # Who subscribed a calendar: every field read-only, tokens never shown; revoke or delete.
     "directives.calendarfeed": {**NO_ADD, "history_versions": False},
     # Periodic reports: obligations are set up here; submissions only read (and deleted).

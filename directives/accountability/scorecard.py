@@ -17,7 +17,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from directives.models import (
     Assignment,
@@ -26,8 +28,10 @@ from directives.models import (
     ProgressUpdate,
     ReportGroup,
     ScorecardFormula,
+    ScoredPeriod,
     Status,
     Unit,
+    UnitPeriodScore,
     headline_rate,
 )
 from directives.models.assignment import end_of_day
@@ -59,12 +63,24 @@ def scored_assignments() -> QuerySet:
     return Assignment.objects.filter(parent__isnull=True)
 
 
-def _fell_due(period: Period) -> QuerySet:
+def _fell_due(period: Period, *, under_way: bool = False) -> QuerySet:
     """Assignments whose deadline, as recorded at the period end, falls in the period.
 
     The current deadline or any recorded deadline change in the period narrows the rows by
     indexes first; the as-of deadline then decides.
+
+    For a period `under_way` (it ends today or later) nothing has been recorded after its end
+    yet, so the picture at its end is the stored one: the current deadline and status with the
+    groups read on the period's last day (`with_standing`, the rule `as_of` applies to the
+    history) — the same counts without one history subquery per row (at 1,000,000 assignments
+    the month under way took 33 s through the history).
     """
+    if under_way:
+        return (
+            scored_assignments()
+            .filter(deadline__range=(period.start, period.end))
+            .with_standing(on=period.end)
+        )
     changed = DeadlineChange.objects.filter(
         new_deadline__range=(period.start, period.end), changed_at__lt=end_of_day(period.end)
     ).values("assignment_id")
@@ -171,12 +187,27 @@ class Scorecard:
         return [r for r in self.rows if r.score is not None]
 
 
-def build_scorecard(period: Period, *, units: QuerySet | None = None) -> Scorecard:
+def build_scorecard(
+    period: Period, *, units: QuerySet | None = None, today: dt.date | None = None
+) -> Scorecard:
     """The scorecard of `period` for every unit (or those of `units`), ranked by score, then
     by how much fell due, then by name. Units that led nothing that fell due (they only
-    coordinated, or only have requests for explanation) come last, unranked."""
-    formula = ScorecardFormula.current()
-    fell_due = _fell_due(period)
+    coordinated, or only have requests for explanation) come last, unranked.
+
+    A finished period (it ended before `today`) is read from its stored counts, counted and
+    stored first if no one has yet (`stored_counts`); the period under way is counted live."""
+    today = today or timezone.localdate()
+    if period.end < today:
+        return rank(period, stored_counts(period, units))
+    return rank(period, count_period(period, units, under_way=True))
+
+
+def count_period(
+    period: Period, units: QuerySet | None = None, *, under_way: bool = False
+) -> dict[int, UnitScore]:
+    """Each unit's counts in `period`, read from the history as of its last day (three grouped
+    queries: the lead units' counts, the coordinating units' counts, the explanations)."""
+    fell_due = _fell_due(period, under_way=under_way)
     if units is not None:
         unit_ids = units.values("pk")
     lead = fell_due.annotate(asof_quality=_quality_then(period))
@@ -259,6 +290,70 @@ def build_scorecard(period: Period, *, units: QuerySet | None = None) -> Scoreca
             continue
         score = row_for(row["assignment__lead_unit_id"])
         score.explanations, score.explanations_late = row["asked"], row["late"]
+    return scores
+
+
+def stored_counts(period: Period, units: QuerySet | None = None) -> dict[int, UnitScore]:
+    """The counts of a finished period, stored the first time they are asked for.
+
+    Two requests asking at once both count, and the first to store wins: the period's row is
+    unique, the loser's insert fails inside its own savepoint and it reads the winner's rows.
+    """
+    stored = ScoredPeriod.objects.filter(key=period.key).first()
+    if stored is None:
+        stored = store_period(period)
+    rows = UnitPeriodScore.objects.filter(period=stored)
+    if units is not None:
+        rows = rows.filter(unit__in=units.values("pk"))
+    scores = {}
+    for row in rows:
+        scores[row.unit_id] = UnitScore(
+            unit=None, **{name: getattr(row, name) for name in STORED_FIELDS}
+        )
+    return scores
+
+
+# The counts a finished period keeps per unit (UnitScore's fields that are not derived).
+STORED_FIELDS = (
+    "fell_due",
+    "on_time",
+    "late",
+    "overdue",
+    "quality",
+    "rated",
+    "coordinated",
+    "co_on_time",
+    "co_late",
+    "co_overdue",
+    "explanations",
+    "explanations_late",
+)
+
+
+def store_period(period: Period, *, recount: bool = False) -> ScoredPeriod:
+    """Count `period` for every unit and store it (again, with `recount`); returns its row."""
+    scores = count_period(period)
+    try:
+        with transaction.atomic():
+            if recount:
+                ScoredPeriod.objects.filter(key=period.key).delete()
+            stored = ScoredPeriod.objects.create(key=period.key)
+            UnitPeriodScore.objects.bulk_create(
+                UnitPeriodScore(
+                    period=stored,
+                    unit_id=unit_id,
+                    **{name: getattr(score, name) for name in STORED_FIELDS},
+                )
+                for unit_id, score in scores.items()
+            )
+    except IntegrityError:
+        return ScoredPeriod.objects.get(key=period.key)
+    return stored
+
+
+def rank(period: Period, scores: dict[int, UnitScore]) -> Scorecard:
+    """Scores by the admins' current formula, ranked (see `build_scorecard`)."""
+    formula = ScorecardFormula.current()
     names = Unit.objects.in_bulk(list(scores))
     rows = []
     for unit_id, score in scores.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -31,6 +32,7 @@ from directives.models import Assignment, ExplanationRequest, TransitionError
 REQUEST_TEMPLATE = "directives/accountability/explanation_request.html"
 ANSWER_TEMPLATE = "directives/accountability/explanation_answer.html"
 SCORECARD_TEMPLATE = "directives/accountability/scorecard.html"
+SCORECARD_PAGE_SIZE = 100
 
 
 def _visible_assignment(request: HttpRequest, pk: int) -> Assignment:
@@ -201,11 +203,15 @@ def _period_choices(current) -> list[tuple[str, str]]:
 def scorecard(request: HttpRequest) -> TemplateResponse:
     """The units ranked by score for one period (default: the last finished quarter)."""
     card, error = _scorecard(request)
+    # A province holds thousands of units: the page shows them a hundred at a time (the
+    # exports hold every row).
+    page = Paginator(card.rows, SCORECARD_PAGE_SIZE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
         SCORECARD_TEMPLATE,
         {
             "card": card,
+            "page": page,
             "error": error,
             "formula": exports.formula_text(card),
             "choices": _period_choices(card.period),

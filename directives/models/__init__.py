@@ -37,7 +37,7 @@ from .reporting import (
     ReportSubmissionFile,
     SubmissionState,
 )
-from .scorecard import ScorecardFormula
+from .scorecard import ScorecardFormula, ScoredPeriod, UnitPeriodScore
 from .tally import AssignmentTally
 from .unit import Unit, UnitKind
 from .webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -73,6 +73,8 @@ __all__ = [
     "Reminder",
     "ReminderRun",
     "ScorecardFormula",
+    "ScoredPeriod",
+    "UnitPeriodScore",
     "ReportStatus",
     "ReportSubmission",
     "ReportSubmissionEvent",

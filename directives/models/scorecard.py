@@ -55,3 +55,55 @@ class ScorecardFormula(models.Model):
     def current(cls) -> ScorecardFormula:
         """The admins' formula, or the defaults when none was saved."""
         return cls.objects.order_by("pk").first() or cls()
+
+
+class ScoredPeriod(models.Model):
+    """A finished period whose scorecard counts are stored (`UnitPeriodScore`).
+
+    A finished period's counts are read from the history as of its last day, so they can no
+    longer change: they are counted once (by the hourly task after the period ends, or by the
+    first page that asks) and read from here afterwards — the scorecard of a finished period costs
+    the same at ten thousand assignments and at a million. The counts, not the scores, are kept:
+    a change of the formula re-scores every period without recounting.
+    `python manage.py store_scorecards --recount` counts stored periods again (after an admin
+    corrected history by hand).
+    """
+
+    key = models.CharField(_("kỳ"), max_length=12, unique=True)
+    counted_at = models.DateTimeField(_("thời điểm đếm"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kỳ đã chấm điểm")
+        verbose_name_plural = _("kỳ đã chấm điểm")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class UnitPeriodScore(models.Model):
+    """One unit's counts in one finished period (see `ScoredPeriod`)."""
+
+    period = models.ForeignKey(ScoredPeriod, on_delete=models.CASCADE, related_name="scores")
+    unit = models.ForeignKey("directives.Unit", on_delete=models.CASCADE, related_name="+")
+    fell_due = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    quality = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
+    rated = models.PositiveIntegerField(default=0)
+    coordinated = models.PositiveIntegerField(default=0)
+    co_on_time = models.PositiveIntegerField(default=0)
+    co_late = models.PositiveIntegerField(default=0)
+    co_overdue = models.PositiveIntegerField(default=0)
+    explanations = models.PositiveIntegerField(default=0)
+    explanations_late = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("điểm đơn vị trong kỳ")
+        verbose_name_plural = _("điểm đơn vị trong kỳ")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit"], name="unit_period_score_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_id}/{self.unit_id}"

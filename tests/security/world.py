@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from directives import actions
+from directives.accountability.scorecard import parse_period, store_period
 from directives.api.tasks import send_reminders
 from directives.models import (
     ApiWrite,
@@ -129,6 +130,7 @@ def build_world() -> World:
         files=[upload("Giải trình ma trận.pdf")],
     )
     ScorecardFormula.objects.create()
+    store_period(parse_period("2021-Q1"))  # a finished period's stored scorecard
     calendar_feed = actions.renew_calendar_feed(users[LEAD_STAFF])
     api_token, _key = actions.create_api_token(users[LEAD_STAFF], name="Mã ma trận", scopes="read")
     # The API's write log, a webhook endpoint with a delivery, and a queued background task.

@@ -1,8 +1,9 @@
 """python manage.py run_schedule — the clock beside the task worker (`make run` starts both).
 
 Every minute it enqueues the webhook sweep; at the first minute of each hour, the reminders
-(`send_reminders`, which sends nothing twice in an hour, so two schedulers do no harm). Run one
-per installation; the workers (`manage.py db_worker`) may be many, on several hosts.
+(`send_reminders`, which sends nothing twice in an hour, so two schedulers do no harm) and the
+scorecards of periods that just ended (`store_finished_periods`, which stores a period once).
+Run one per installation; the workers (`manage.py db_worker`) may be many, on several hosts.
 """
 
 from __future__ import annotations
@@ -12,12 +13,16 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from directives.accountability.tasks import store_finished_periods
 from directives.api.tasks import send_reminders
 from directives.webhooks.tasks import deliver_due
 
 
 class Command(BaseCommand):
-    help = "Hẹn giờ: mỗi phút gửi webhook đến lượt, mỗi giờ chạy đôn đốc (qua hàng đợi tác vụ)."
+    help = (
+        "Hẹn giờ: mỗi phút gửi webhook đến lượt, mỗi giờ chạy đôn đốc và lưu bảng chấm điểm "
+        "kỳ vừa kết thúc (qua hàng đợi tác vụ)."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--once", action="store_true", help="Chạy một lượt rồi thôi.")
@@ -30,6 +35,7 @@ class Command(BaseCommand):
             hour = now.replace(minute=0, second=0, microsecond=0)
             if hour != last_hour:
                 send_reminders.enqueue()
+                store_finished_periods.enqueue()
                 last_hour = hour
             if once:
                 return

@@ -8,6 +8,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -17,13 +18,23 @@ from docx import Document as read_docx
 from openpyxl import load_workbook
 
 from directives import actions
-from directives.accountability.scorecard import build_scorecard, parse_period
+from directives.accountability.scorecard import (
+    STORED_FIELDS,
+    build_scorecard,
+    count_period,
+    parse_period,
+    store_period,
+)
+from directives.accountability.tasks import just_finished, store_finished_periods, store_missing
 from directives.models import (
     Action,
     Actor,
     DeadlineChange,
     ExplanationRequest,
     ScorecardFormula,
+    ScoredPeriod,
+    Unit,
+    UnitPeriodScore,
 )
 from tests.factories import AssignmentFactory, DirectiveFactory, UnitFactory
 
@@ -113,9 +124,16 @@ def test_coordinating_work_weighs_less_in_a_lead_units_score(world, document, ot
     assert other.score == Decimal("23.08")
 
 
-def test_a_past_period_is_unchanged_by_later_work(world, other_unit, lead_unit):
+def scores_of(card) -> dict:
+    return {r.unit.pk: (r.score, r.overdue, r.quality, r.explanations) for r in card.rows}
+
+
+@pytest.mark.parametrize("stored", [True, False], ids=["stored", "recounted"])
+def test_a_past_period_is_unchanged_by_later_work(world, other_unit, lead_unit, stored):
+    """Counted from history as of the period's end, Q1's scorecard reads the same after April's
+    work — both when stored in March's aftermath and when counted again from history today."""
     before = build_scorecard(parse_period(Q1))
-    scores = {r.unit.pk: (r.score, r.overdue, r.quality) for r in before.rows}
+    scores = scores_of(before)
     # In April the overdue unit finishes, gets a later deadline recorded, and is rated 5;
     # the lead unit's late work is reopened.
     actions.set_deadline(
@@ -134,8 +152,10 @@ def test_a_past_period_is_unchanged_by_later_work(world, other_unit, lead_unit):
         at=at(D(2021, 4, 20)),
         acting_as=Actor.ASSIGNER,
     )
+    if not stored:
+        call_command("store_scorecards", "--recount", stdout=io.StringIO())
     after = build_scorecard(parse_period(Q1))
-    assert {r.unit.pk: (r.score, r.overdue, r.quality) for r in after.rows} == scores
+    assert scores_of(after) == scores
     # Q2 sees the new picture: the extended assignment fell due there, done on time.
     q2 = build_scorecard(parse_period("2021-Q2"))
     assert row(q2, other_unit).on_time == 1
@@ -161,15 +181,108 @@ def test_the_formula_is_the_admins(world, lead_unit):
 
 
 def test_a_bounded_number_of_queries_whatever_the_units(world, document, db):
+    """Counted live (the period under way), the scorecard runs the same queries for 3 units as
+    for 9."""
+
     def queries() -> int:
         with CaptureQueriesContext(connection) as ctx:
-            build_scorecard(parse_period(Q1))
+            build_scorecard(parse_period(Q1), today=D(2021, 3, 20))
         return len(ctx.captured_queries)
 
     few = queries()
     for i in range(6):
         make(document, UnitFactory(name=f"Đơn vị thêm {i}"), D(2021, 2, 1))
     assert queries() == few
+
+
+def test_a_finished_period_is_counted_once_then_read_without_the_assignments(world, lead_unit):
+    card = build_scorecard(parse_period(Q1))
+    assert ScoredPeriod.objects.filter(key=Q1).count() == 1
+    with CaptureQueriesContext(connection) as ctx:
+        again = build_scorecard(parse_period(Q1))
+    assert scores_of(again) == scores_of(card)
+    # Read from the stored counts: no query reads the assignments or their history.
+    tables = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert "directives_assignment" not in tables and "directives_progressupdate" not in tables
+    assert len(ctx.captured_queries) <= 4
+
+
+def test_the_period_under_way_is_counted_live(world, document, other_unit):
+    """Seen on 20/03/2021, Q1 is not finished: nothing is stored and new work counts at once."""
+    on = D(2021, 3, 20)
+    first = row(build_scorecard(parse_period(Q1), today=on), other_unit)
+    make(document, other_unit, D(2021, 3, 10))
+    again = row(build_scorecard(parse_period(Q1), today=on), other_unit)
+    assert (first.fell_due, again.fell_due) == (1, 2)
+    assert not ScoredPeriod.objects.exists()
+
+
+def test_the_period_under_way_counts_as_the_history_would(world, document, other_unit, lead_unit):
+    """Counted from the stored state (the period under way) or from the history at its end,
+    the same period gives the same counts when nothing was recorded after it."""
+    make(document, other_unit, D(2021, 3, 30), coordinating=[lead_unit])
+    period = parse_period(Q1)
+
+    def counts(scores):
+        return {k: tuple(getattr(v, f) for f in STORED_FIELDS) for k, v in scores.items()}
+
+    assert counts(count_period(period, under_way=True)) == counts(count_period(period))
+    assert counts(count_period(period))[other_unit.pk][:4] == (2, 0, 0, 2)
+
+
+def test_a_new_formula_rescores_stored_periods_without_recounting(world, lead_unit):
+    assert row(build_scorecard(parse_period(Q1)), lead_unit).score == Decimal("70.50")
+    ScorecardFormula.objects.create(late_points=0, timeliness_weight=100)
+    assert row(build_scorecard(parse_period(Q1)), lead_unit).score == Decimal("50.00")
+    assert ScoredPeriod.objects.count() == 1
+
+
+def test_a_leader_below_the_province_reads_only_their_subtree_of_a_stored_period(
+    world, lead_unit, other_unit
+):
+    build_scorecard(parse_period(Q1))  # stored for every unit
+    mine = build_scorecard(parse_period(Q1), units=Unit.objects.filter(pk=lead_unit.pk))
+    assert [r.unit.pk for r in mine.rows] == [lead_unit.pk]
+
+
+def test_a_second_store_of_the_same_period_keeps_the_first(world):
+    first = store_period(parse_period(Q1))
+    assert store_period(parse_period(Q1)) == first
+    assert UnitPeriodScore.objects.filter(period=first).count() == len(
+        build_scorecard(parse_period(Q1)).rows
+    )
+
+
+def test_the_periods_that_just_ended_are_stored_once(world, lead_unit):
+    ended = just_finished(D(2021, 4, 2))
+    assert [p.key for p in ended] == ["2021-M3", "2021-Q1", "2020-Y"]
+    assert store_missing(ended) == ["2021-M3", "2021-Q1", "2020-Y"]
+    assert store_missing(ended) == []
+    stored = UnitPeriodScore.objects.get(period__key=Q1, unit=lead_unit)
+    assert (stored.fell_due, stored.on_time, stored.late, stored.quality) == (2, 1, 1, 3)
+
+
+def test_the_hourly_task_stores_what_ended_before_today(db):
+    keys = [p.key for p in just_finished(timezone.localdate())]
+    assert store_finished_periods.call() == ", ".join(keys)
+    assert store_finished_periods.call() == "-"
+    assert sorted(ScoredPeriod.objects.values_list("key", flat=True)) == sorted(keys)
+
+
+def test_the_command_refuses_bad_and_unfinished_periods(db):
+    with pytest.raises(CommandError, match="Kỳ không hợp lệ"):
+        call_command("store_scorecards", "--period", "2021-Q9")
+    with pytest.raises(CommandError, match="Kỳ chưa kết thúc"):
+        call_command("store_scorecards", "--period", f"{timezone.localdate().year}-Y")
+    assert not ScoredPeriod.objects.exists()
+
+
+def test_the_command_stores_named_periods(world, lead_unit):
+    out = io.StringIO()
+    call_command("store_scorecards", "--period", Q1, "--period", "2021-M2", stdout=out)
+    assert "2021-Q1, 2021-M2" in out.getvalue()
+    stored = UnitPeriodScore.objects.get(period__key=Q1, unit=lead_unit)
+    assert (stored.fell_due, stored.on_time, stored.late) == (2, 1, 1)
 
 
 @pytest.mark.parametrize("key", ["2021-Q1", "2021-M3", "2021-M03", "2021-Y"])
@@ -233,3 +346,29 @@ def test_the_overview_ranks_the_last_finished_quarter(world, leader_user, lead_u
     assert "Quý I/2021" in section
     assert lead_unit.name in section and "70,50" in section
     assert "100 %" in section and ",00%" not in section
+
+
+def test_the_admin_counts_a_stored_period_again(world, lead_unit, admin_user):
+    """After history was corrected by hand, the admin's action recounts the chosen periods."""
+    stored = store_period(parse_period(Q1))
+    UnitPeriodScore.objects.filter(period=stored, unit=lead_unit).update(fell_due=99)
+    response = signed_in(admin_user).post(
+        reverse("admin:directives_scoredperiod_changelist"),
+        {"action": "recount", "_selected_action": [stored.pk]},
+        follow=True,
+    )
+    assert "Đã đếm lại 1 kỳ." in response.content.decode()
+    assert UnitPeriodScore.objects.get(period__key=Q1, unit=lead_unit).fell_due == 2
+
+
+def test_the_page_shows_a_hundred_units_at_a_time(world, leader_user, monkeypatch):
+    monkeypatch.setattr("directives.accountability.views.SCORECARD_PAGE_SIZE", 2)
+    client = signed_in(leader_user)
+    first = client.get(reverse("scorecard"), {"period": Q1}).content.decode()
+    second = client.get(reverse("scorecard"), {"period": Q1, "page": "2"}).content.decode()
+    table = build_scorecard(parse_period(Q1)).rows
+    assert "Trang 1/2" in first and "Trang 2/2" in second
+    assert table[0].unit.name in first and table[0].unit.name not in second
+    assert table[2].unit.name in second
+    # The next page keeps the period.
+    assert f"?period={Q1}&amp;page=2" in first

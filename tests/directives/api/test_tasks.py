@@ -1,5 +1,6 @@
 """Background work on Django's Tasks: the reminders task is the send_reminders command, and the
-schedule queues the webhook sweep and the reminders for the worker."""
+schedule queues the webhook sweep, the reminders and the finished periods' scorecards for the
+worker."""
 
 from __future__ import annotations
 
@@ -19,9 +20,10 @@ def test_reminders_task_runs_the_command_and_records_the_run():
     assert ReminderRun.objects.filter(succeeded=True).count() == 1
 
 
-def test_schedule_queues_the_sweep_and_the_reminders():
+def test_schedule_queues_the_sweep_the_reminders_and_the_scorecards():
     call_command("run_schedule", "--once")
     assert sorted(DBTaskResult.objects.values_list("task_path", flat=True)) == [
+        "directives.accountability.tasks.store_finished_periods",
         "directives.api.tasks.send_reminders",
         "directives.webhooks.tasks.deliver_due",
     ]
