@@ -145,6 +145,7 @@ def context_rows(page: Page, user) -> list[dict[str, str]]:
         "wide_parent": wide_parent(),
         "obligation": biggest_obligation(),
         "year": str(today.year),
+        "current_quarter": f"{today.year}-Q{(today.month - 1) // 3 + 1}",
     }
     own = unit or staff_unit
     # GET pages show one open assignment the unit leads. POST rows need many: a variant sent

@@ -196,10 +196,13 @@ def prepare(backend: str, size: int, env: dict[str, str]) -> dict:
         "updates": size * 5,
         "data_version": DATA_VERSION,
     }
+    # The scorecards of the periods that ended, counted once as the hourly task does in
+    # production (nothing to do when they are stored already).
     if marker.exists() and not REGENERATE:
         record = json.loads(marker.read_text())
         if {k: record.get(k) for k in wanted} == wanted:
             log(f"  data set {backend} {size:,}: kept from {record['generated_on']}")
+            manage(env, "store_scorecards", "-v", "0")
             return record
     log(f"  generating {size:,} assignments on {backend} …")
     started = time.perf_counter()
@@ -220,6 +223,7 @@ def prepare(backend: str, size: int, env: dict[str, str]) -> dict:
     summary = [x for x in output.splitlines() if x.startswith(("Đã sinh", "Văn bản lớn"))]
     log("    " + "\n    ".join(summary))
     log(f"    {seconds} s")
+    manage(env, "store_scorecards", "-v", "0")
     record = {**wanted, "generation_seconds": seconds, "generated_on": time.strftime("%F %T")}
     marker.write_text(json.dumps(record))
     return record
