@@ -340,6 +340,7 @@ def test_query_count_does_not_grow_with_documents_or_assignments(demo, client):
 
     client.force_login(_user("lanhdao"))
     params = {"on": "2021-03-05", "expand": Unit.objects.get(name="Ủy ban nhân dân tỉnh").pk}
+    _queries(client, params)  # the first view counts and stores the finished quarter's scores
     before = _queries(client, params)
     units = list(Unit.objects.filter(parent__isnull=False)[:8])
     for i in range(6):
