@@ -318,7 +318,7 @@ def hides_matches(user, words: list[str], document: Document | None = None) -> b
     OR across the three joined tables could use none of those indexes and read every
     assignment (20–40 s at a million: docs/performance.md).
     """
-    if permissions.sees_everything(user):
+    if permissions.sees_all_assignments(user):
         return False
     patterns = terms(words)
     hidden = Assignment.objects.exclude(permissions.visible_assignments_filter(user))
