@@ -167,6 +167,7 @@ def month_days(user, first: dt.date, today: dt.date) -> list[Day]:
     first_of_day = (
         due.annotate(day_rank=Window(RowNumber(), partition_by=F("deadline"), order_by=order))
         .filter(day_rank__lte=PER_DAY)
+        .order_by()  # the model's ordering would join and sort by document too
         .values("pk")[: PER_DAY * len(dates)]
     )
     deadlines = (
