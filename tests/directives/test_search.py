@@ -443,6 +443,8 @@ def test_listed_visible_assignments_are_exactly_the_visible_ones(
     AssignmentFactory(lead_unit=other_unit, coordinating=[lead_unit])
     AssignmentFactory(lead_unit=UnitFactory(parent=other_unit))
     AssignmentFactory(lead_unit=UnitFactory())
+    # Led outside, coordinated by the other unit: its leader sees it through the coordination.
+    AssignmentFactory(lead_unit=UnitFactory(), coordinating=[other_unit])
     # What the other unit assigned, as a document's issuing body, to a unit outside its subtree.
     AssignmentFactory(
         directive=DirectiveFactory(document=DocumentFactory(issuing_unit=other_unit)),
@@ -505,6 +507,26 @@ def test_search_gives_the_same_answers_with_and_without_the_listed_ids(
         (g.kind, [h.obj for h in g.hits]) for g in unlisted.groups
     ]
     assert listed
+
+
+@pytest.mark.parametrize("word", ["tet", "nhiem", "tuyen giao"])
+def test_a_large_scope_leader_finds_the_same_with_and_without_the_listing(
+    leader_user, unit_leader, tet, elsewhere, monkeypatch, word
+):
+    """Directives and documents by the listing (a leader over a large subtree) or row by row."""
+    from directives import permissions
+
+    def found(user) -> list:
+        user = type(user).objects.get(pk=user.pk)  # nothing remembered from the other shape
+        return [(g.kind, [h.obj for h in g.hits]) for g in search(user, word).groups]
+
+    for user in (leader_user, unit_leader):
+        monkeypatch.setattr(permissions, "LARGE_SCOPE_SHARE", 0.0)
+        listed = found(user)
+        monkeypatch.setattr(permissions, "LARGE_SCOPE_SHARE", 2.0)
+        monkeypatch.setattr("directives.search.LISTED_ASSIGNMENTS", 0)
+        assert found(user) == listed
+        monkeypatch.undo()
 
 
 def test_search_of_a_single_letter_asks_for_more(staff_user, tet, django_assert_num_queries):
