@@ -52,14 +52,22 @@ class SearchForm(forms.Form):
         a million; a chosen document is still checked to be visible."""
         super().__init__(*args, **kwargs)
         field = self.fields["document"]
-        field.queryset = permissions.visible_documents(user)
-        offered = list(field.queryset.newest_first()[:DOCUMENT_CHOICES]) if offer else []
         try:
             selected = params.parse_int(
                 self.data.get("document") or "", minimum=1, maximum=params.MAX_ID
             )
         except params.ParamError:
             selected = None  # the field reports it and the search ignores it
+        # The documents the user sees, listed when that is short (the search lists them anyway
+        # and reuses the list): otherwise a province's leader's newest 100 cost a visibility
+        # check on each of the newest documents until 100 pass (0.46 s at a million).
+        listed = (
+            permissions.visible_ids(user, at_most=search.LISTED_ASSIGNMENTS)
+            if offer or selected is not None
+            else None
+        )
+        field.queryset = permissions.visible_documents(user, listed)
+        offered = list(field.queryset.newest_first()[:DOCUMENT_CHOICES]) if offer else []
         if offer and selected is not None and all(d.pk != selected for d in offered):
             # A visible document older than the list (reached by a link) is offered too.
             offered += list(field.queryset.filter(pk=selected))

@@ -430,27 +430,60 @@ def test_excerpt_centres_on_the_passage_where_the_words_meet():
         "admin_user",
     ],
 )
+@pytest.mark.parametrize("large_scope_share", [0.0, 2.0], ids=["large scope", "small scope"])
 def test_listed_visible_assignments_are_exactly_the_visible_ones(
-    request, role, assignment, other_unit, lead_unit
+    request, role, large_scope_share, assignment, other_unit, lead_unit, monkeypatch
 ):
     from directives import permissions
     from directives.models import Assignment
 
+    # Leaders over a large subtree get their directives and documents listed, not their
+    # assignments; the others get all three.
+    monkeypatch.setattr(permissions, "LARGE_SCOPE_SHARE", large_scope_share)
     AssignmentFactory(lead_unit=other_unit, coordinating=[lead_unit])
     AssignmentFactory(lead_unit=UnitFactory(parent=other_unit))
     AssignmentFactory(lead_unit=UnitFactory())
+    # Led outside, coordinated by the other unit: its leader sees it through the coordination.
+    AssignmentFactory(lead_unit=UnitFactory(), coordinating=[other_unit])
+    # What the other unit assigned, as a document's issuing body, to a unit outside its subtree.
+    AssignmentFactory(
+        directive=DirectiveFactory(document=DocumentFactory(issuing_unit=other_unit)),
+        lead_unit=UnitFactory(),
+    )
     user = request.getfixturevalue(role)
     listed = permissions.visible_ids(user, at_most=100)
     visible = Assignment.objects.visible_to(user)
     if listed is None:  # sees everything
         assert visible.count() == Assignment.objects.count()
     else:
-        assert listed.assignments == sorted(visible.values_list("pk", flat=True))
+        if listed.assignments is not None:
+            assert listed.assignments == sorted(visible.values_list("pk", flat=True))
         assert set(listed.directives) == set(visible.values_list("directive_id", flat=True))
         assert set(listed.documents) == set(
             visible.values_list("directive__document_id", flat=True)
         )
     assert permissions.visible_ids(AnonymousUser(), at_most=100).assignments == []
+
+
+def test_the_central_bodys_leader_sees_every_assignment_without_a_scope_check(
+    province, lead_unit, other_unit, django_assert_num_queries
+):
+    from directives import permissions
+    from directives.models import Role
+    from directives.search import hides_matches
+    from tests.factories import member
+
+    document = DocumentFactory(issuing_unit=province)
+    for unit in (lead_unit, UnitFactory(parent=other_unit)):
+        AssignmentFactory(directive=DirectiveFactory(document=document), lead_unit=unit)
+    leader = member(province, Role.LEADER)
+    assert permissions.sees_all_assignments(leader)
+    assert permissions.visible_ids(leader, at_most=100) is None
+    with django_assert_num_queries(0):  # what the leader sees is remembered for the request
+        assert hides_matches(leader, ["nhiem"]) is False
+    UnitFactory()  # a second tree: the province no longer holds every unit
+    leader = member(province, Role.LEADER)
+    assert not permissions.sees_all_assignments(leader)
 
 
 def test_too_many_visible_assignments_are_not_listed(staff_user, lead_unit):
@@ -474,6 +507,26 @@ def test_search_gives_the_same_answers_with_and_without_the_listed_ids(
         (g.kind, [h.obj for h in g.hits]) for g in unlisted.groups
     ]
     assert listed
+
+
+@pytest.mark.parametrize("word", ["tet", "nhiem", "tuyen giao"])
+def test_a_large_scope_leader_finds_the_same_with_and_without_the_listing(
+    leader_user, unit_leader, tet, elsewhere, monkeypatch, word
+):
+    """Directives and documents by the listing (a leader over a large subtree) or row by row."""
+    from directives import permissions
+
+    def found(user) -> list:
+        user = type(user).objects.get(pk=user.pk)  # nothing remembered from the other shape
+        return [(g.kind, [h.obj for h in g.hits]) for g in search(user, word).groups]
+
+    for user in (leader_user, unit_leader):
+        monkeypatch.setattr(permissions, "LARGE_SCOPE_SHARE", 0.0)
+        listed = found(user)
+        monkeypatch.setattr(permissions, "LARGE_SCOPE_SHARE", 2.0)
+        monkeypatch.setattr("directives.search.LISTED_ASSIGNMENTS", 0)
+        assert found(user) == listed
+        monkeypatch.undo()
 
 
 def test_search_of_a_single_letter_asks_for_more(staff_user, tet, django_assert_num_queries):

@@ -6,6 +6,7 @@ import random
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -79,6 +80,13 @@ def test_both_shapes_select_the_same_assignments(tree, monkeypatch, share):
             pks = list(visible.values_list("pk", flat=True))
             assert len(pks) == len(set(pks)), "no row twice"
             assert set(pks) == expected(user)
+        # `within`: the ids collected branch by branch, each already narrowed (the calendar).
+        half = sorted(Assignment.objects.values_list("pk", flat=True))[30]
+        within = Q(pk__lte=half)
+        visible = Assignment.objects.filter(within).visible_to(user, within=within)
+        pks = list(visible.values_list("pk", flat=True))
+        assert len(pks) == len(set(pks)), "no row twice"
+        assert set(pks) == {pk for pk in expected(user) if pk <= half}
 
 
 def test_scope_size_decides_the_shape(tree):
