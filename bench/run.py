@@ -170,7 +170,7 @@ def production_env(database_url: str, static_root: Path) -> dict[str, str]:
         DJANGO_STATIC_ROOT=str(static_root),
         DJANGO_LOG_LEVEL="WARNING",
         # The API's per-token rate limit would cut the load off at 600/min (issue 19): the
-        # throttle still runs (its cache read and write are part of what is measured).
+        # throttle still runs (its counter's UPDATE is part of what is measured).
         DJANGO_API_RATE="100000000/minute",
     )
     return env
