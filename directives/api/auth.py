@@ -141,6 +141,8 @@ class PerTokenThrottle(throttling.SimpleRateThrottle):
         if token is None:
             return super().allow_request(request, view)
         limit, seconds = self.parse_rate(self.get_rate())
+        if limit is None:  # no rate set: no limit, as DRF's own throttle
+            return True
         now = timezone.now()
         window = dt.timedelta(seconds=seconds)
         rows = ApiToken.objects.filter(pk=token.pk)
