@@ -25,21 +25,11 @@ from django.db import connection  # noqa: E402
 from django.http import QueryDict  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
 from pages import PAGES, Page  # noqa: E402
 
-from directives.models import ApiToken, Assignment  # noqa: E402
+from directives.models import Assignment  # noqa: E402
 
 TIMED = 3
-
-
-def token_for(user) -> str:
-    """A write-scoped bearer token of `user` (a new one each run; the old ones stay revoked)."""
-    ApiToken.objects.filter(user=user, name="bench").update(revoked_at=timezone.now())
-    token = ApiToken(user=user, name="bench", scopes="read write")
-    key = token.issue()
-    token.save()
-    return key
 
 
 def request(client: Client, page: Page, variant: dict, headers: dict):
@@ -96,7 +86,7 @@ def main(wanted: list[str]) -> None:
         users[page.user] = user
         modes = [None]
         if page.url_name.startswith("api:"):
-            modes.append(token_for(user))
+            modes.append(probe.token_for(user))
         for token in modes:
             name = page.name + (" (token)" if token else "")
             try:

@@ -1,10 +1,10 @@
 """In-process half of the benchmark: runs inside Django against the benchmark database.
 
 Prints one JSON object: which pages resolve, their request variants (paths, bodies), session
-cookies per account, the SQL query count of each page (Django's test client under
-CaptureQueriesContext: a first visit, so nothing cached is used), the time of one request
-right after a data change and of the same request repeated, and, for export rows, time, peak
-memory and the number of rows exported.
+cookies per account, an API token per account that has a token row (`auth="token"`), the SQL
+query count of each page (Django's test client under CaptureQueriesContext: a first visit, so
+nothing cached is used), the time of one request right after a data change and of the same
+request repeated, and, for export rows, time, peak memory and the number of rows exported.
 bench/run.py calls it.
 """
 
@@ -39,7 +39,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.crypto import get_random_string  # noqa: E402
-from pages import BASELINE, PAGES, Page  # noqa: E402
+from pages import BASELINE, PAGES, Page, chosen  # noqa: E402
 
 from directives.leaders.reporting import build_report  # noqa: E402
 from directives.leaders.views import _with_defaults  # noqa: E402
@@ -195,38 +195,74 @@ def variants(page: Page, user) -> list[dict[str, str]]:
         if page.query:
             path += "?" + fill(page.query, values)
         body = urlencode({k: fill(v, values) for k, v in (page.body or {}).items()})
-        out.append({"path": path, "body": body, "version": values.get("version", "")})
+        out.append(
+            {
+                "path": path,
+                "body": body,
+                "version": values.get("version", ""),
+                "assignment": values.get("assignment", ""),
+            }
+        )
     return out
 
 
-def count_queries(page: Page, user, variant: dict[str, str]) -> tuple[int, int, int]:
+def token_for(user) -> str:
+    """A new read-and-write API token named "bench" for the load account; returns its key.
+
+    The account's earlier "bench" tokens are revoked (the key of each is never kept, so a later
+    run could not use them anyway). The token counts as just used: its "last used" is written
+    at most every few minutes, so a machine's requests almost never pay for that write."""
+    from directives.actions import create_api_token
+    from directives.models import ApiToken
+    from directives.models.api_token import Scope
+
+    ApiToken.objects.active().filter(user=user, name="bench").update(revoked_at=timezone.now())
+    token, key = create_api_token(user, name="bench", scopes=Scope.WRITE)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return key
+
+
+def count_queries(
+    page: Page, user, variant: dict[str, str], bearer: str = ""
+) -> tuple[int, int, int]:
     client = Client()
-    client.force_login(user)
+    headers = {}
+    if bearer:
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {bearer}"
+    else:
+        client.force_login(user)
     with CaptureQueriesContext(connection) as captured:
         if page.method == "POST":
             response = client.post(
-                variant["path"], variant["body"], content_type="application/x-www-form-urlencoded"
+                variant["path"],
+                variant["body"],
+                content_type="application/x-www-form-urlencoded",
+                **headers,
             )
         else:
-            response = client.get(variant["path"])
+            response = client.get(variant["path"], **headers)
         size = len(b"".join(response) if response.streaming else response.content)
     return len(captured), response.status_code, size
 
 
-def cold_and_warm(page: Page, user, variant: dict[str, str]) -> tuple[float, float]:
+def cold_and_warm(
+    page: Page, user, variant: dict[str, str], bearer: str = ""
+) -> tuple[float, float]:
     """Milliseconds of one GET right after a data change (nothing cached can be reused) and of
     the same GET repeated (what the cached dashboard region saves); both in this process."""
     from directives.freshness import data_changed
 
     client = Client()
-    client.force_login(user)
-    client.get(variant["path"])  # templates compiled, CSRF cookie set
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {bearer}"} if bearer else {}
+    if not bearer:
+        client.force_login(user)
+    client.get(variant["path"], **headers)  # templates compiled, CSRF cookie set
     timings = []
     for renew in (True, False):
         if renew:
             data_changed()
         started = time.perf_counter()
-        response = client.get(variant["path"])
+        response = client.get(variant["path"], **headers)
         _ = b"".join(response) if response.streaming else response.content
         timings.append(round((time.perf_counter() - started) * 1000, 1))
     return timings[0], timings[1]
@@ -273,6 +309,9 @@ def collect(pages: list[Page] = PAGES) -> dict:
     out: dict = {
         "pages": {},
         "sessions": {},
+        # API token of each account that has a row with auth="token" (one per account, as a
+        # system of the province would hold one).
+        "tokens": {},
         "csrf": get_random_string(32),
         "dataset": {
             # As generate_load_data's --assignments: top-level ones, their parts beside them.
@@ -289,6 +328,7 @@ def collect(pages: list[Page] = PAGES) -> dict:
             "method": page.method,
             "kind": page.kind,
             "url_name": page.url_name,
+            "auth": page.auth,
         }
         out["pages"][page.name] = entry
         try:
@@ -306,9 +346,13 @@ def collect(pages: list[Page] = PAGES) -> dict:
         if page.kind == "export":
             entry["export"] = measure_export(page, user, first)
             continue
-        entry["queries"], entry["status"], entry["bytes"] = count_queries(page, user, first)
+        bearer = ""
+        if page.auth == "token":
+            bearer = out["tokens"].get(page.user) or token_for(user)
+            out["tokens"][page.user] = bearer
+        entry["queries"], entry["status"], entry["bytes"] = count_queries(page, user, first, bearer)
         if page.method == "GET":
-            entry["cold_ms"], entry["warm_ms"] = cold_and_warm(page, user, first)
+            entry["cold_ms"], entry["warm_ms"] = cold_and_warm(page, user, first, bearer)
         # Variants after the query count: a POST there moved one assignment's version on.
         entry["variants"] = variants(page, user)
         entry["baseline"] = reverse(BASELINE)
@@ -322,4 +366,7 @@ def collect(pages: list[Page] = PAGES) -> dict:
 
 
 if __name__ == "__main__":
-    json.dump(collect(), sys.stdout)
+    # Only the rows run.py will load (BENCH_PAGES): a partial run skips the others' probing
+    # (their query counts, and exports that take minutes at a million assignments).
+    only = chosen(os.environ.get("BENCH_PAGES", ""))
+    json.dump(collect([p for p in PAGES if not only or p.name in only]), sys.stdout)

@@ -5,7 +5,9 @@ bench/data/ and in PostgreSQL databases named $BENCH_PG_DB_<size> for the next r
 application under gunicorn with production settings and 2 workers, and loads each page of
 bench/pages.py with wrk for a few seconds between two runs of the baseline page of the same
 length (the baseline figures are their mean), so page and baseline see the same machine. It
-prints a table, writes bench/results.json and bench/results.png.
+prints a table, writes bench/results.json and bench/results.png (a run of a few rows, with
+BENCH_PAGES, writes bench/results-partial.json and .png instead, so it never replaces the
+full table; BENCH_RESULTS names another file).
 
 Environment (defaults in brackets):
   BENCH_SIZES [10000,100000,1000000]   assignments per data set
@@ -15,6 +17,8 @@ Environment (defaults in brackets):
   BENCH_PAGES   page names to run, comma-separated, or semicolon-separated when a name has a
                 comma ("Excel export;dashboard, province") (default: all)
   BENCH_REGENERATE=1   regenerate data sets even when a matching one exists
+  BENCH_RESULTS [bench/results.json; bench/results-partial.json with BENCH_PAGES]   the JSON
+                written (relative to the project); the chart beside it, same name, .png
 Load goes to 127.0.0.1 only.
 """
 
@@ -33,6 +37,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from pages import PAGES, chosen  # bench/ is this script's folder, first on sys.path
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 DATA = BENCH / "data"
@@ -46,8 +52,10 @@ DURATION = int(os.environ.get("BENCH_DURATION", "5"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 PG_DB = os.environ.get("BENCH_PG_DB", "tracker_bench")
-_ONLY = os.environ.get("BENCH_PAGES", "")
-ONLY = {p.strip() for p in _ONLY.split(";" if ";" in _ONLY else ",") if p.strip()}
+ONLY = chosen(os.environ.get("BENCH_PAGES", ""))
+RESULTS = ROOT / os.environ.get(
+    "BENCH_RESULTS", "bench/results-partial.json" if ONLY else "bench/results.json"
+)
 REGENERATE = os.environ.get("BENCH_REGENERATE") == "1"
 SEED = 1
 # Bumped when generate_load_data makes different data (2: the large central document; 3: the
@@ -55,7 +63,9 @@ SEED = 1
 DATA_VERSION = 3
 
 LUA = r"""
--- Each entry: path, body, cookie, variant number, version the variant starts at (POST).
+-- Each entry: path, body, cookie, variant number, version the variant starts at (POST), and
+-- an Authorization header ("Bearer …") for the API's token rows, which send no cookie and no
+-- CSRF token (a machine has neither).
 local reqs = {%(requests)s}
 local method = "%(method)s"
 local counter = 0
@@ -63,14 +73,17 @@ local uses = {}
 local threads = {}
 setup = function(thread) table.insert(threads, thread) end
 saved, refused, bad, hits = 0, 0, 0, 0
+bad_codes = {}
+bad_text = ""
 request = function()
   counter = counter + 1
   local r = reqs[(counter - 1) %% #reqs + 1]
-  local headers = {["Cookie"] = r[3], ["Host"] = "%(host)s"}
+  local headers = {["Host"] = "%(host)s"}
+  if r[6] ~= "" then headers["Authorization"] = r[6] else headers["Cookie"] = r[3] end
   local body = r[2]
   if method == "POST" then
     headers["Content-Type"] = "application/x-www-form-urlencoded"
-    headers["X-CSRFToken"] = "%(csrf)s"
+    if r[6] == "" then headers["X-CSRFToken"] = "%(csrf)s" end
     -- Every save moves the assignment's version on by one: send the one it has now.
     uses[r[4]] = (uses[r[4]] or 0) + 1
     body = string.gsub(body, "VERSION_NOW", tostring(r[5] + uses[r[4]] - 1))
@@ -80,13 +93,24 @@ end
 response = function(status, headers, body)
   -- A saved form redirects (no JavaScript), a saved API write answers 201; a refused one
   -- (conflict, invalid) answers 200 (the page) or 4xx (the API). Any other answer (a redirect
-  -- to sign-in, an error) is a failed request: the row says so.
+  -- to sign-in, an error; for a token: 401 bad token, 403 read-only, 429 rate limit) is a
+  -- failed request: the row says so, with the count of each such status.
+  local failed = false
   if method == "POST" then
     if status == 302 or status == 201 then saved = saved + 1
     elseif status == 200 or status == 400 or status == 409 then refused = refused + 1
-    else bad = bad + 1 end
+    else failed = true end
   elseif status ~= 200 then
+    failed = true
+  end
+  if failed then
     bad = bad + 1
+    bad_codes[status] = (bad_codes[status] or 0) + 1
+    local parts = {}
+    for code, n in pairs(bad_codes) do
+      table.insert(parts, string.format("\"%%d\": %%d", code, n))
+    end
+    bad_text = table.concat(parts, ", ")
   end
   if headers["X-Region-Cache"] == "hit" then hits = hits + 1 end
 end
@@ -97,10 +121,10 @@ done = function(summary, latency, requests)
   io.write(string.format(
     "WRKJSON {\"requests\": %%d, \"seconds\": %%f, \"errors\": %%d, "
     .. "\"p50\": %%f, \"p95\": %%f, \"p99\": %%f, \"saved\": %%d, \"refused\": %%d, "
-    .. "\"failed\": %%d, \"cache_hits\": %%d}\n",
+    .. "\"failed\": %%d, \"failed_statuses\": {%%s}, \"cache_hits\": %%d}\n",
     summary.requests, summary.duration / 1e6, errors,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
-    t:get("saved"), t:get("refused"), t:get("bad"), t:get("hits")))
+    t:get("saved"), t:get("refused"), t:get("bad"), t:get("bad_text"), t:get("hits")))
 end
 """
 
@@ -146,7 +170,7 @@ def production_env(database_url: str, static_root: Path) -> dict[str, str]:
         DJANGO_STATIC_ROOT=str(static_root),
         DJANGO_LOG_LEVEL="WARNING",
         # The API's per-token rate limit would cut the load off at 600/min (issue 19): the
-        # throttle still runs (its cache read and write are part of what is measured).
+        # throttle still runs (its counter's UPDATE is part of what is measured).
         DJANGO_API_RATE="100000000/minute",
     )
     return env
@@ -285,24 +309,36 @@ def lua_quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def wrk(port: int, method: str, variants: list[dict], cookies: list[str], csrf: str, seconds: int):
-    """One wrk run rotating over request variants and session cookies; returns its figures."""
+def wrk(
+    port: int,
+    method: str,
+    variants: list[dict],
+    cookies: list[str],
+    csrf: str,
+    seconds: int,
+    bearer: str = "",
+):
+    """One wrk run rotating over request variants and session cookies; returns its figures.
+
+    With `bearer` (an API token), every request carries `Authorization: Bearer …` instead of
+    the cookies and CSRF token."""
     requests = []
+    authorization = f"Bearer {bearer}" if bearer else ""
     for i in range(max(len(variants), len(cookies))):
         number = i % len(variants)
         v = variants[number]
-        cookie = f"sessionid={cookies[i % len(cookies)]}; csrftoken={csrf}"
+        cookie = "" if bearer else f"sessionid={cookies[i % len(cookies)]}; csrftoken={csrf}"
         body, version = v["body"], int(v.get("version") or 0)
         if method == "POST" and version:
             # The version field's value becomes the one the assignment has when it is sent.
             body = "&".join(
-                f"{pair.split('=')[0]}=VERSION_NOW"
-                if pair.split("=")[0].endswith("version") and pair.split("=")[1] == str(version)
-                else pair
-                for pair in body.split("&")
+                f"{key}=VERSION_NOW" if key.endswith("version") else f"{key}={value}"
+                for key, _sep, value in (pair.partition("=") for pair in body.split("&"))
             )
         quoted = ", ".join(map(lua_quote, (v["path"], body, cookie)))
-        requests.append("{" + quoted + f", {number + 1}, {version}" + "}")
+        requests.append(
+            "{" + quoted + f", {number + 1}, {version}, {lua_quote(authorization)}" + "}"
+        )
     script = LUA % {"requests": ", ".join(requests), "method": method, "csrf": csrf, "host": HOST}
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
@@ -332,13 +368,15 @@ def wrk(port: int, method: str, variants: list[dict], cookies: list[str], csrf: 
     return figures
 
 
-def fetch(port: int, path: str, cookie: str, csrf: str = "") -> float:
+def fetch(port: int, path: str, cookie: str, csrf: str = "", bearer: str = "") -> float:
     """One GET with a session (and the CSRF cookie wrk sends, which the dashboard's cached
-    region is keyed on); returns its seconds."""
-    cookies = f"sessionid={cookie}" + (f"; csrftoken={csrf}" if csrf else "")
-    request = urllib.request.Request(
-        f"http://{HOST}:{port}{path}", headers={"Host": HOST, "Cookie": cookies}
-    )
+    region is keyed on), or with an API token alone; returns its seconds."""
+    headers = {"Host": HOST}
+    if bearer:
+        headers["Authorization"] = f"Bearer {bearer}"
+    else:
+        headers["Cookie"] = f"sessionid={cookie}" + (f"; csrftoken={csrf}" if csrf else "")
+    request = urllib.request.Request(f"http://{HOST}:{port}{path}", headers=headers)
     started = time.perf_counter()
     with urllib.request.urlopen(request, timeout=300) as response:
         response.read()
@@ -371,6 +409,19 @@ def progress_rows(env: dict[str, str]) -> int:
     return int(manage(env, "shell", "-v", "0", "-c", code, capture=True).split()[-1])
 
 
+def with_current_versions(env: dict[str, str], variants: list[dict]) -> list[dict]:
+    """The POST variants with the version each assignment has now. The probe read them before
+    any row ran; another POST row on the same assignments (the page's and the API's progress
+    POST, by the same account) has moved them on since, and every request would be refused."""
+    pks = sorted({int(v["assignment"]) for v in variants if v.get("assignment")})
+    code = (
+        "import json; from directives.models import Assignment; print(json.dumps(dict("
+        f"Assignment.objects.filter(pk__in={pks!r}).values_list('pk', 'version'))))"
+    )
+    now = json.loads(manage(env, "shell", "-v", "0", "-c", code, capture=True).splitlines()[-1])
+    return [{**v, "version": str(now.get(v.get("assignment"), v["version"]))} for v in variants]
+
+
 def is_dashboard(page: dict) -> bool:
     return page.get("url_name") == "dashboard"
 
@@ -380,23 +431,29 @@ def measure(port: int, name: str, page: dict, probe: dict, env: dict[str, str], 
     baseline_path = [{"path": "/bench/baseline/", "body": ""}]
     cookies = probe["sessions"][page["user"]]
     csrf = probe["csrf"]
+    # Token rows (the API as machines use it): the account's bearer token, no cookie. The
+    # baseline page around them is still the signed-in session's, as for every row.
+    bearer = probe["tokens"][page["user"]] if page.get("auth") == "token" else ""
     # Warm up as the measured requests will ask: every session (the dashboard's region is
     # cached per session and CSRF cookie) and every GET variant; a POST would spend a version.
     fetch(port, baseline_path[0]["path"], cookies[0], csrf)
     if page["method"] == "GET":
-        for cookie in cookies:
+        for cookie in [""] if bearer else cookies:
             for variant in page["variants"][:4]:
-                fetch(port, variant["path"], cookie, csrf)
+                fetch(port, variant["path"], cookie, csrf, bearer)
     drain(port)
     before = wrk(port, "GET", baseline_path, cookies, csrf, DURATION)
+    variants = page["variants"]
+    if page["method"] == "POST":
+        variants = with_current_versions(env, variants)
     saved_before = progress_rows(env) if page["method"] == "POST" else 0
-    measured = wrk(port, page["method"], page["variants"], cookies, csrf, DURATION)
+    measured = wrk(port, page["method"], variants, cookies, csrf, DURATION, bearer)
     drain(port)
     if page["method"] == "POST":
         row["saved_rows"] = progress_rows(env) - saved_before
     if measured["requests"] == 0 and page["method"] == "GET":
         # Slower than the whole run: time one request alone and estimate from it.
-        seconds = fetch(port, page["variants"][0]["path"], cookies[0], csrf)
+        seconds = fetch(port, page["variants"][0]["path"], cookies[0], csrf, bearer)
         measured.update(rps=min(2, CONNECTIONS) / seconds, p50=seconds * 1000, p95=seconds * 1000)
         row["estimated"] = "no request finished within the run; one request timed alone"
     after = wrk(port, "GET", baseline_path, cookies, csrf, DURATION)
@@ -409,6 +466,7 @@ def measure(port: int, name: str, page: dict, probe: dict, env: dict[str, str], 
         p95_ms=round(measured["p95"], 2),
         errors=measured["errors"],
         failed=measured.get("failed", 0) + before.get("failed", 0) + after.get("failed", 0),
+        failed_statuses=measured.get("failed_statuses", {}),
         requests=measured["requests"],
         **(
             {"saved": measured.get("saved", 0), "refused": measured.get("refused", 0)}
@@ -430,7 +488,12 @@ def measure(port: int, name: str, page: dict, probe: dict, env: dict[str, str], 
         f"p95 {row['p95_ms']:.1f} ms, "
         f"{row['queries']} queries, HTTP {row['status']}"
         + (f", {row['errors']} errors" if row["errors"] else "")
-        + (f", {row['failed']} FAILED answers (not 200)" if row["failed"] else "")
+        + (
+            f", {row['failed']} FAILED answers (not 200 or a save; by status: "
+            f"{row['failed_statuses']})"
+            if row["failed"]
+            else ""
+        )
         + (f", {row['cache_hits']} cache hits" if "cache_hits" in row else "")
         + (
             f", {row['saved_rows']} saved (rows), {row['refused']} refused"
@@ -554,7 +617,10 @@ def print_table(rows: list[dict]) -> None:
             )
             continue
         if r.get("failed"):
-            print(f"{start} FAILED: {r['failed']} answers were not 200 (or a save's redirect)")
+            print(
+                f"{start} FAILED: {r['failed']} answers were not 200 (or a save), by status: "
+                f"{r.get('failed_statuses') or '—'}"
+            )
             continue
         if r.get("kind") == "export":
             e = r["export"]
@@ -654,6 +720,9 @@ def plot(rows: list[dict], path: Path) -> None:
 
 
 def main() -> None:
+    unknown = ONLY - {page.name for page in PAGES}
+    if unknown:
+        sys.exit(f"BENCH_PAGES names no row of bench/pages.py: {'; '.join(sorted(unknown))}")
     DATA.mkdir(exist_ok=True)
     ensure_tools()
     started = time.perf_counter()
@@ -676,10 +745,14 @@ def main() -> None:
         "machine": {"cores": os.cpu_count(), "load_average": os.getloadavg()},
         "rows": rows,
     }
-    (BENCH / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
-    plot(rows, BENCH / "results.png")
+    if ONLY:
+        results["pages"] = sorted(ONLY)
+        results["sizes"], results["backends"] = SIZES, BACKENDS
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    chart = RESULTS.with_suffix(".png")
+    plot(rows, chart)
     elapsed = time.perf_counter() - started
-    log(f"\nWrote bench/results.json and bench/results.png in {elapsed:.0f} s.")
+    log(f"\nWrote {RESULTS} and {chart} in {elapsed:.0f} s.")
 
 
 if __name__ == "__main__":

@@ -42,6 +42,22 @@ def test_page_table_is_well_formed():
     for page in pages.PAGES:
         assert page.method in {"GET", "POST"} and page.kind in {"page", "export"}
         assert (page.body is not None) == (page.method == "POST")
+        assert page.auth in {"session", "token"}
+        # Only the API takes a bearer token; its list and progress POST are measured with one.
+        assert (page.auth == "token") <= page.url_name.startswith("api:")
+    api = {(p.url_name, p.method): p.auth for p in pages.PAGES if p.url_name.startswith("api:")}
+    assert api[("api:assignment_list", "GET")] == "token"
+    assert api[("api:assignment_progress", "POST")] == "token"
+
+
+def test_bench_pages_names_rows_by_comma_or_semicolon():
+    chosen = load("pages").chosen
+    assert chosen("") == set()
+    assert chosen("home, staff;API progress POST") == {"home, staff", "API progress POST"}
+    assert chosen("API assignment list, API progress POST") == {
+        "API assignment list",
+        "API progress POST",
+    }
 
 
 def test_page_table_covers_every_page_for_every_role_that_uses_it():
@@ -97,6 +113,7 @@ def test_probe_counts_queries_and_reports_missing_pages(probe):
         "method": "GET",
         "kind": "page",
         "url_name": "no_such_page",
+        "auth": "session",
         "available": False,
         "reason": "URL name 'no_such_page' does not resolve",
     }
@@ -161,3 +178,37 @@ def test_probe_document_is_one_the_unit_leader_sees_part_of(probe):
         assert not Assignment.objects.filter(
             directive__document=other, lead_unit__path__startswith=district.path
         ).exists()
+
+
+def test_probe_token_rows_use_a_bearer_token_and_no_session(probe, client):
+    """The API rows are measured as machines use the API: a personal token of the account,
+    made by the probe (a new one each run, the previous one revoked), no session cookie."""
+    from directives.models import ApiToken, ProgressUpdate
+
+    pages = load("pages")
+    by_name = {p.name: p for p in pages.PAGES}
+    rows = [by_name["API assignment list"], by_name["API progress POST"]]
+    first = probe.collect(rows)
+    key = first["tokens"]["staff"]
+    assert key.startswith("tdnv_")
+    listed, posted = (first["pages"][p.name] for p in rows)
+    assert listed["auth"] == "token" and listed["status"] == 200
+    assert posted["auth"] == "token" and posted["status"] == 201
+    assert ProgressUpdate.objects.filter(note="Cập nhật qua API khi đo tải").count() == 1
+    # The key works on its own, with no session: what wrk sends.
+    assert "sessionid" not in client.cookies
+    response = client.get(listed["variants"][0]["path"], HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 200 and response.json()["results"]
+    # A second probe run revokes the first run's token: one bench token at a time.
+    second = probe.collect(rows[:1])
+    assert second["tokens"]["staff"] != key
+    staff_tokens = ApiToken.objects.filter(user__username="load-staff", name="bench")
+    assert staff_tokens.active().count() == 1
+    stale = client.get(listed["variants"][0]["path"], HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert stale.status_code == 401
+
+
+def test_probe_session_rows_get_no_token(probe):
+    Page = load("pages").Page
+    out = probe.collect([Page("home", "home", "staff")])
+    assert out["tokens"] == {} and out["pages"]["home"]["auth"] == "session"

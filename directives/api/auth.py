@@ -9,14 +9,17 @@ DRF's authentication class then only reports what the middleware found.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Callable
 
+from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions, permissions, throttling
 
-from directives.models import ApiToken
+from directives.models import ApiToken, Membership
 from directives.models.api_token import digest_of
 
 API_PREFIX = "/api/"
@@ -58,14 +61,20 @@ def token_middleware(get_response: Callable[[HttpRequest], HttpResponse]):
 def _find(key: str) -> ApiToken | None:
     if not key or len(key) > 200:
         return None
+    # The user's membership and unit come in the same query, as the session's user does
+    # (tracker.auth.ShellBackend): every endpoint asks permissions.membership_of at once.
     token = (
         ApiToken.objects.active()
-        .select_related("user")
+        .select_related("user__membership__unit")
         .filter(digest=digest_of(key), user__is_active=True)
         .first()
     )
     if token is None:
         return None
+    try:
+        token.user._membership_cache = token.user.membership
+    except Membership.DoesNotExist:
+        token.user._membership_cache = None
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > LAST_USED_EVERY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
@@ -111,8 +120,13 @@ class TokenScopes(permissions.BasePermission):
 class PerTokenThrottle(throttling.SimpleRateThrottle):
     """One budget per token (per user for the session); 429 with Retry-After when spent.
 
-    Kept in Django's cache, so several app servers share the budget when the cache is shared
-    (Redis or the database cache, as configured)."""
+    A token's budget is a fixed window kept on its own row: each request is counted by one
+    conditional UPDATE, atomic in the database that every app server shares. (DRF's own
+    throttle keeps a list of every request's time in the cache and writes it back each time:
+    with the database cache that is six queries a request, and the list grows with the rate.)
+    A window opens with the first request after the last one ended, so a client may send up to
+    twice the rate across a window's end, never more. The session (the docs' "Try it out")
+    keeps DRF's throttle in Django's cache, per user."""
 
     scope = "token"
 
@@ -121,6 +135,37 @@ class PerTokenThrottle(throttling.SimpleRateThrottle):
         from django.conf import settings
 
         return settings.TRACKER_API_RATE
+
+    def allow_request(self, request, view) -> bool:
+        token = request.auth if isinstance(request.auth, ApiToken) else None
+        if token is None:
+            return super().allow_request(request, view)
+        limit, seconds = self.parse_rate(self.get_rate())
+        if limit is None:  # no rate set: no limit, as DRF's own throttle
+            return True
+        now = timezone.now()
+        window = dt.timedelta(seconds=seconds)
+        rows = ApiToken.objects.filter(pk=token.pk)
+        # Twice: a request that finds the window just ended, while another request reopens
+        # it, counts itself in the reopened window on the second pass.
+        for _attempt in range(2):
+            counted = rows.filter(
+                window_started_at__gt=now - window, window_requests__lt=limit
+            ).update(window_requests=F("window_requests") + 1)
+            if counted:
+                return True
+            opened = rows.filter(
+                Q(window_started_at__isnull=True) | Q(window_started_at__lte=now - window)
+            ).update(window_started_at=now, window_requests=1)
+            if opened:
+                return True
+        started = rows.values_list("window_started_at", flat=True).first() or now
+        self.retry_after = max(1, math.ceil((started + window - now).total_seconds()))
+        return False
+
+    def wait(self) -> float | None:
+        retry_after = getattr(self, "retry_after", None)
+        return retry_after if retry_after is not None else super().wait()
 
     def get_cache_key(self, request, view):
         token = request.auth if isinstance(request.auth, ApiToken) else None

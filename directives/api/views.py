@@ -316,8 +316,14 @@ class DashboardCounts(ApiView):
 # --- writes ---------------------------------------------------------------------------------
 
 
-def _result(assignment: Assignment, entry, code=status.HTTP_200_OK) -> Response:
-    assignment.refresh_from_db(fields=["version", "status", "percent"])
+def _result(
+    assignment: Assignment, entry, code=status.HTTP_200_OK, *, fresh: bool = False
+) -> Response:
+    """The answer to a write: the assignment's version, status and percent now. `fresh`: the
+    action has just saved them onto `assignment` (a lead unit's progress), so they are not
+    read again."""
+    if not fresh:
+        assignment.refresh_from_db(fields=["version", "status", "percent"])
     return Response(
         {
             "assignment": assignment.pk,
@@ -362,7 +368,9 @@ class AssignmentProgress(ApiView):
             proposals=data["proposals"],
             expected_version=data["version"],
         )
-        return _result(assignment, update, status.HTTP_201_CREATED)
+        # A lead unit's update saved the assignment and copied it back (actions._refresh); a
+        # coordinating one wrote nothing on it, so its answer reads the assignment again.
+        return _result(assignment, update, status.HTTP_201_CREATED, fresh=not update.coordinating)
 
 
 def _lead_assignment(request, pk: int) -> Assignment:

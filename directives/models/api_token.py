@@ -50,6 +50,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
     last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    # The rate limit's state (directives.api.auth.PerTokenThrottle): when the token's current
+    # window began and how many requests it has counted, one UPDATE of this row per request.
+    window_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    window_requests = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ApiTokenQuerySet.as_manager()
 

@@ -25,8 +25,9 @@ def changed_tables(before: dict[str, int], after: dict[str, int]) -> dict[str, t
 
 def writes(queries) -> list[str]:
     """Statements that change data, except the session expiry refresh of every request and the
-    API's bookkeeping of each request: its rate-limit counter (a refused request spends its
-    client's budget too, by design) and its token's "last used" time (at most every 5 min)."""
+    API's bookkeeping of each request: its rate-limit counter (on the token's row, or in the
+    cache for a session; a refused request spends its client's budget too, by design) and its
+    token's "last used" time (at most every 5 min)."""
     return [
         q["sql"]
         for q in queries
@@ -36,6 +37,9 @@ def writes(queries) -> list[str]:
         and not (
             q["sql"].lstrip().upper().startswith("UPDATE")
             and "directives_apitoken" in q["sql"]
-            and 'SET "last_used_at"' in q["sql"]
+            and any(
+                f'SET "{field}"' in q["sql"]
+                for field in ("last_used_at", "window_requests", "window_started_at")
+            )
         )
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from directives.models import (
@@ -99,6 +101,23 @@ def test_coordinating_progress_keeps_the_lead_percent(api_for, coordinating_user
     assignment.refresh_from_db()
     assert assignment.percent == 0
     assert ProgressUpdate.objects.get().coordinating
+    # The answer gives the assignment as it is: its version, unmoved by a coordinating report.
+    assert response.json()["version"] == assignment.version
+    assert response.json()["percent"] == 0
+
+
+def test_progress_answer_gives_the_version_to_send_next(api_for, staff_user, assignment):
+    """A script can chain updates with the version each answer gives, without reading again."""
+    client = api_for(staff_user)
+    version = assignment.version
+    for percent in (10, 20, 30):
+        response = client.post_json(
+            url(assignment, "progress"), {"note": "Tiếp", "percent": percent, "version": version}
+        )
+        assert response.status_code == 201, response.json()
+        version = response.json()["version"]
+    assignment.refresh_from_db()
+    assert (assignment.version, assignment.percent) == (version, 30)
 
 
 def test_read_only_token_cannot_write(api_for, staff_user, assignment):
@@ -209,3 +228,52 @@ def test_rate_limit_is_429_with_retry_after(api_for, staff_user, assignment, set
     # Another token has its own budget.
     assert api_for(staff_user, name="Khác").get("/api/v1/units/").status_code == 200
     cache.clear()
+
+
+def test_rate_limit_counts_writes_and_refused_ones_write_nothing(
+    api_for, staff_user, assignment, settings
+):
+    settings.TRACKER_API_RATE = "2/minute"
+    client = api_for(staff_user)
+    body = {"note": "Lần {n}", "percent": 10, "version": assignment.version}
+    first = client.post_json(url(assignment, "progress"), {**body, "note": "Lần 1"})
+    assert first.status_code == 201
+    assert client.get("/api/v1/units/").status_code == 200
+    refused = client.post_json(
+        url(assignment, "progress"), {**body, "note": "Lần 2", "version": first.json()["version"]}
+    )
+    assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 60
+    assert list(ProgressUpdate.objects.values_list("note", flat=True)) == ["Lần 1"]
+
+
+def test_rate_limit_opens_a_new_window_once_the_last_has_ended(api_for, staff_user, settings):
+    from django.utils import timezone
+
+    from directives.models import ApiToken
+
+    settings.TRACKER_API_RATE = "2/minute"
+    client = api_for(staff_user)
+    assert [client.get("/api/v1/units/").status_code for _ in range(3)] == [200, 200, 429]
+    # The window began a minute ago (no clock frozen: the token's window is moved back).
+    ApiToken.objects.update(window_started_at=timezone.now() - dt.timedelta(seconds=61))
+    assert [client.get("/api/v1/units/").status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_session_in_the_docs_keeps_its_own_rate_limit(client, staff_user, settings):
+    """The signed-in browser ("Try it out") is limited per user, in the cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.TRACKER_API_RATE = "2/minute"
+    client.force_login(staff_user)
+    codes = [client.get("/api/v1/units/").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    cache.clear()
+
+
+def test_token_of_a_user_without_a_unit_reads(api_for, django_user_model):
+    """A service account not yet given a unit: its token works, and sees no assignment."""
+    user = django_user_model.objects.create_user("dich-vu-moi")
+    client = api_for(user, scopes="read")
+    assert client.get("/api/v1/units/").status_code == 200
+    assert client.get("/api/v1/assignments/").json()["results"] == []

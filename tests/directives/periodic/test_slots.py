@@ -77,3 +77,17 @@ def test_obligation_clean_refuses_rules_it_cannot_read(obligation):
     obligation.due_rule = "ngày 20/12/2020"
     with pytest.raises(ValidationError):
         obligation.full_clean()
+
+
+def test_hourly_task_makes_the_slots_before_the_reminders(obligation, tree):
+    """The scheduled reminders (run_schedule → a worker) make this period's slots first, as the
+    cron unit does, so an installation without cron still gets its report reminders."""
+    from django.utils import timezone
+
+    from directives.api.tasks import send_reminders
+
+    assert not ReportSubmission.objects.exists()
+    send_reminders.call()
+    today = timezone.localdate()
+    quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    assert set(obligation.submissions.values_list("period_key", flat=True)) >= {quarter}
