@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("directives", "0016_cascade_acct_explanations"),
+        ("directives", "0017_scorecard_stored_periods"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directives', '0016_cascade_acct_explanations'),
+        ('directives', '0018_fast_search_indexes'),
     ]
 
     operations = [
