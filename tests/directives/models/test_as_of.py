@@ -175,7 +175,7 @@ def test_as_of_today_reproduces_every_stored_value_of_the_demo(demo):
     today = timezone.localdate()
     mismatches = [
         a.pk
-        for a in Assignment.objects.all()._as_of_history(today)
+        for a in Assignment.objects.as_of(today, from_history=True)
         if (
             a.asof_status,
             a.asof_redo,
@@ -225,7 +225,8 @@ def test_as_of_today_from_the_columns_equals_the_history(demo, days_ahead):
     on = timezone.localdate() + dt.timedelta(days=days_ahead)
     stored = {a["pk"]: a for a in Assignment.objects.as_of(on).values("pk", *ASOF_FIELDS)}
     history = {
-        a["pk"]: a for a in Assignment.objects.all()._as_of_history(on).values("pk", *ASOF_FIELDS)
+        a["pk"]: a
+        for a in Assignment.objects.as_of(on, from_history=True).values("pk", *ASOF_FIELDS)
     }
     assert len(stored) == Assignment.objects.count()
     assert stored == history
