@@ -8,7 +8,11 @@ and a score by the admins' formula (directives.models.scorecard, which states it
 
 Everything is read from the recorded history as of the period end (`Assignment.as_of`), so work
 done after a period never changes that period's score. Three grouped queries, however many units:
-the lead units' counts, the coordinating units' counts, the explanations.
+the lead units' counts, the coordinating units' counts, the explanations (`count_period`). A
+finished period is counted once and its counts kept (`ScoredPeriod`, `UnitPeriodScore`: the
+hourly task of `accountability.tasks`, or the first page that asks); pages read them afterwards,
+scoring them by the current formula (`rank`). The period under way is counted on each request,
+from the stored state of what falls due in it.
 """
 
 from __future__ import annotations
@@ -205,8 +209,9 @@ def build_scorecard(
 def count_period(
     period: Period, units: QuerySet | None = None, *, under_way: bool = False
 ) -> dict[int, UnitScore]:
-    """Each unit's counts in `period`, read from the history as of its last day (three grouped
-    queries: the lead units' counts, the coordinating units' counts, the explanations)."""
+    """Each unit's counts in `period` as recorded at its last day (three grouped queries: the
+    lead units' counts, the coordinating units' counts, the explanations); from the history,
+    or for a period `under_way` from the stored state (`_fell_due`)."""
     fell_due = _fell_due(period, under_way=under_way)
     if units is not None:
         unit_ids = units.values("pk")
