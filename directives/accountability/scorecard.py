@@ -74,14 +74,16 @@ def _fell_due(period: Period, *, under_way: bool = False) -> QuerySet:
     indexes first; the as-of deadline then decides.
 
     For a period `under_way` (it ends today or later) nothing has been recorded after its end
-    yet, so its recorded deadline is the current one: the current deadline alone picks the rows,
-    and `as_of` of that day reads the stored columns.
+    yet, so the picture at its end is the stored one: the current deadline and status with the
+    groups read on the period's last day (`with_standing`, the rule `as_of` applies to the
+    history) — the same counts without one history subquery per row (at 1,000,000 assignments
+    the month under way took 33 s through the history).
     """
     if under_way:
         return (
             scored_assignments()
             .filter(deadline__range=(period.start, period.end))
-            .as_of(period.end)
+            .with_standing(on=period.end)
         )
     changed = DeadlineChange.objects.filter(
         new_deadline__range=(period.start, period.end), changed_at__lt=end_of_day(period.end)
