@@ -28,4 +28,7 @@ class AnyOf(Lookup):
         if not self.rhs:
             raise EmptyResultSet
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, list(self.rhs)]
+        # The array as one text literal: psycopg adapts a list item by item, which cost ~30 ms
+        # per query for the 29,000 ids of a province's overview.
+        literal = "{" + ",".join(map(str, self.rhs)) + "}"
+        return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, literal]

@@ -72,7 +72,7 @@ def visible_assignments_filter(user, *, narrowed: bool = False, within: Q | None
             coordinating = (
                 Q(unit__path__startswith=prefix)
                 if narrowed
-                else Q(unit_id__in=_subtree_ids(membership))
+                else Q(unit_id__in=subtree_ids(membership))
             )
             coordinates = through.objects.filter(coordinating, assignment_id=OuterRef("pk"))
             return (
@@ -91,7 +91,7 @@ def visible_assignments_filter(user, *, narrowed: bool = False, within: Q | None
         if within is not None:
             # By unit ids, not the path: the database then knows how few rows each branch
             # holds and reads them from indexes (with the path it read every coordination).
-            units = _subtree_ids(membership)
+            units = subtree_ids(membership)
             led = Assignment.objects.filter(within, lead_unit_id__in=units)
             assigned = Assignment.objects.filter(
                 within, directive__document__issuing_unit_id__in=units
@@ -137,7 +137,7 @@ def _large_scope(membership: Membership) -> bool:
     return membership._large_scope
 
 
-def _subtree_ids(membership: Membership) -> list[int]:
+def subtree_ids(membership: Membership) -> list[int]:
     """The ids of the units in the membership's unit subtree (one query, remembered for the
     request)."""
     if not hasattr(membership, "_subtree_ids"):
@@ -327,7 +327,7 @@ def _visible_ids(user, at_most: int) -> VisibleIds | None:
     if membership is None:
         return VisibleIds([], [], [])
     if membership.role == Role.LEADER:
-        units = _subtree_ids(membership)
+        units = subtree_ids(membership)
         if _large_scope(membership):
             return _visible_directives_listed(units)
     else:

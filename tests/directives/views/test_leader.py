@@ -755,7 +755,10 @@ def test_dashboard_runs_the_same_number_of_queries_at_50_and_2000(client, leader
     large = measure()
     assert counts(client.get(reverse("dashboard")))["total"] == 2000
     assert small == large
-    assert large <= 27  # with the panel of unanswered requests for explanation (issue 17)
+    # 27 with the panel of unanswered requests for explanation (issue 17); +3 since the scope is
+    # read in two index-driven parts by the subtree's unit ids, and documents and lead units
+    # are counted by two GROUP BYs instead of one by their product (issue 14, at a million).
+    assert large <= 30
 
 
 def test_decision_answer_runs_a_fixed_number_of_queries(client, leader_user, document):
