@@ -229,6 +229,12 @@ PAGES: list[Page] = [
 ]
 
 
+# The saves made in the background while each dashboard is measured again "under writes"
+# (issue 14): this row's variants, at WRITES_PER_SECOND.
+WRITER = "progress POST, staff"
+WRITES_PER_SECOND = 2
+
+
 def chosen(spec: str) -> set[str]:
     """The row names of a BENCH_PAGES value: comma-separated, or semicolon-separated when a
     name has a comma ("Excel export;dashboard, province"); empty means every row."""

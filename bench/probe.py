@@ -39,7 +39,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.crypto import get_random_string  # noqa: E402
-from pages import BASELINE, PAGES, Page, chosen  # noqa: E402
+from pages import BASELINE, PAGES, WRITER, Page, chosen  # noqa: E402
 
 from directives.leaders.reporting import build_report  # noqa: E402
 from directives.leaders.views import _with_defaults  # noqa: E402
@@ -369,4 +369,6 @@ if __name__ == "__main__":
     # Only the rows run.py will load (BENCH_PAGES): a partial run skips the others' probing
     # (their query counts, and exports that take minutes at a million assignments).
     only = chosen(os.environ.get("BENCH_PAGES", ""))
+    if only:
+        only.add(WRITER)  # its variants are the background writes of the "under writes" rows
     json.dump(collect([p for p in PAGES if not only or p.name in only]), sys.stdout)

@@ -4,10 +4,13 @@ For each backend (PostgreSQL, SQLite) and data size it: generates the data set (
 bench/data/ and in PostgreSQL databases named $BENCH_PG_DB_<size> for the next run), starts the
 application under gunicorn with production settings and 2 workers, and loads each page of
 bench/pages.py with wrk for a few seconds between two runs of the baseline page of the same
-length (the baseline figures are their mean), so page and baseline see the same machine. It
-prints a table, writes bench/results.json and bench/results.png (a run of a few rows, with
-BENCH_PAGES, writes bench/results-partial.json and .png instead, so it never replaces the
-full table; BENCH_RESULTS names another file).
+length (the baseline figures are their mean), so page and baseline see the same machine. The
+dashboards and overviews are measured three times: with the cached region (warm), with the cache
+off, and with the cache on while staff save progress in the background at 2 writes/s (the
+"progress POST, staff" row's assignments; issue 14). It prints a table, writes
+bench/results.json and bench/results.png (a run of a few rows, with BENCH_PAGES, writes
+bench/results-partial.json and .png instead, so it never replaces the full table; BENCH_RESULTS
+names another file).
 
 Environment (defaults in brackets):
   BENCH_SIZES [10000,100000,1000000]   assignments per data set
@@ -37,7 +40,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from pages import PAGES, chosen  # bench/ is this script's folder, first on sys.path
+# bench/ is this script's folder, first on sys.path
+from pages import PAGES, WRITER, WRITES_PER_SECOND, chosen
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -422,6 +426,75 @@ def with_current_versions(env: dict[str, str], variants: list[dict]) -> list[dic
     return [{**v, "version": str(now.get(v.get("assignment"), v["version"]))} for v in variants]
 
 
+class Writer:
+    """Progress saves in the background at a steady rate, as staff elsewhere save theirs while
+    a leader reads (issue 14): the WRITER row's assignments in turn, each with the version it
+    has by then, through the application itself (so every save renews what it renews in
+    production). Counts saves (302) and anything else."""
+
+    def __init__(self, port: int, page: dict, cookie: str, csrf: str, env: dict[str, str]):
+        import threading
+
+        self.port, self.cookie, self.csrf = port, cookie, csrf
+        self.variants = with_current_versions(env, page["variants"])
+        self.uses: dict[int, int] = {}
+        self.saved = self.other = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def post(self, number: int) -> None:
+        import http.client
+
+        v = self.variants[number % len(self.variants)]
+        version = int(v["version"]) + self.uses.get(number, 0)
+        body = "&".join(
+            f"{key}={version}" if key.endswith("version") else f"{key}={value}"
+            for key, _sep, value in (pair.partition("=") for pair in v["body"].split("&"))
+        )
+        connection = http.client.HTTPConnection(HOST, self.port, timeout=60)
+        try:
+            connection.request(
+                "POST",
+                v["path"],
+                body=body.encode(),
+                headers={
+                    "Host": HOST,
+                    "Cookie": f"sessionid={self.cookie}; csrftoken={self.csrf}",
+                    "X-CSRFToken": self.csrf,
+                    "Content-Type": "application/x-www-form-urlencoded",
+                },
+            )
+            status = connection.getresponse().status
+        finally:
+            connection.close()
+        if status == 302:
+            self.saved += 1
+            self.uses[number] = self.uses.get(number, 0) + 1
+        else:
+            self.other += 1
+
+    def run(self) -> None:
+        number = 0
+        interval = 1 / WRITES_PER_SECOND
+        next_at = time.monotonic()
+        while not self.stop.is_set():
+            try:
+                self.post(number)
+            except OSError:
+                self.other += 1
+            number += 1
+            next_at += interval
+            self.stop.wait(max(0.0, next_at - time.monotonic()))
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join()
+
+
 def is_dashboard(page: dict) -> bool:
     return page.get("url_name") == "dashboard"
 
@@ -582,6 +655,29 @@ def bench_one(backend: str, size: int, static_root: Path) -> list[dict]:
                 row.pop("variants", None)
                 rows.append(row)
                 measure(port, f"{name}, cache off", page, probe, off_env, row)
+        finally:
+            stop_server(server)
+    writer = probe["pages"].get(WRITER)
+    if dashboards and writer and writer.get("available"):
+        # And with the cache on while staff save progress at a steady rate: a write expires
+        # only the regions that can show it (issue 14), so a leader elsewhere keeps hits.
+        log(f"  dashboards under {WRITES_PER_SECOND} writes/s ({WRITER}) …")
+        server, port = start_server(env)
+        try:
+            for name, page in dashboards:
+                row = {"backend": backend, "size": size, "page": f"{name}, under writes", **page}
+                row.pop("variants", None)
+                rows.append(row)
+                cookie = probe["sessions"][writer["user"]][0]
+                with Writer(port, writer, cookie, probe["csrf"], env) as writes:
+                    started = time.perf_counter()
+                    measure(port, f"{name}, under writes", page, probe, env, row)
+                    seconds = time.perf_counter() - started
+                row.update(
+                    writes_saved=writes.saved,
+                    writes_other=writes.other,
+                    writes_per_s=round(writes.saved / seconds, 2),
+                )
         finally:
             stop_server(server)
     for row in rows:

@@ -1,18 +1,29 @@
-"""The data version: one token in the shared cache that changes whenever the tracked data does.
+"""Data versions: tokens in the shared cache that change whenever the data a page shows does.
 
-Why: a leader's dashboard region costs one big query and a large template, and leaders reload it
-far more often than the document it shows changes. The rendered region is kept in the shared
-cache under a key that contains this token (`directives.leaders.views`), so the first request
-after any write computes it afresh and the others reuse it — never a stale picture.
+Why: a leader's dashboard or overview costs big queries and a large template, and leaders reload
+them far more often than what they show changes. The rendered region is kept in the shared cache
+under a key that contains the tokens of what it shows (`directives.leaders.views`), so the first
+request after a write it can see computes it afresh and the others reuse it — never a stale
+picture.
 
-How it stays right: every write to a model a cached page may show calls `data_changed()` —
-`post_save`, `post_delete` and `m2m_changed` signals for ORM saves (the admin, the actions), and
-the querysets' bulk paths, which send no signals, call it themselves. It puts a new random token
-in place at once (so the writer's own next read, inside its transaction, misses) and again when
-the transaction commits (so a reader who cached what it read between the first change and the
-commit is not reused). Random tokens rather than a counter: two writers incrementing at once could
-both write the same number and lose one change; two random tokens never collide. The cache must
-be shared by every app server (Redis or the database cache; see the README's deployment part).
+Scoped (issue 14): one token per *scope*, so a write expires only the pages that can show it —
+not every leader's page, as a single global token did (measured at a million assignments under 2
+writes per second: a province leader's dashboard fell from 0.35 to 0.185 of the baseline).
+
+- ``doc:<id>``: the document's dashboard;
+- ``unit:<id>``: what a leader of that unit sees (their overview): written by any change to an
+  assignment led, coordinated or issued (as the document's issuing body) in the unit's subtree —
+  a write renews the unit of each of those and every unit above it;
+- ``all``: everything (admins, inspectors);
+- ``epoch``: part of every key — renewed by writes whose reach is not worth working out (a unit
+  moved or renamed, a membership, a document's text, the scorecard formula, bulk queryset
+  writes), which expire every page.
+
+How a token is renewed: it is *deleted* (one query for any number of scopes, even on the
+database cache); the next reader puts a new random token in place with `add` (two readers racing
+both read the winner's). It is deleted at once (so the writer's own next read, inside its
+transaction, misses) and again when the transaction commits (so a region a reader computed from
+the data as it was before the commit, and kept under the token of the moment, is never reused).
 
 If the cache cannot be reached, pages compute everything and writes go on (the failure is
 logged). A cache that comes back with its old contents after missing renewals could then serve
@@ -24,12 +35,15 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-VERSION_KEY = "tracker:data-version"
+PREFIX = "tracker:data-version:"
+EPOCH = "epoch"
+ALL = "all"
 logger = logging.getLogger(__name__)
 WARN_EVERY = 60  # seconds: an outage is logged once a minute per process, not once per write
 _warned_at = 0.0
@@ -43,73 +57,195 @@ def _warn(what: str) -> None:
         logger.warning("cache unreachable: %s", what, exc_info=True)
 
 
-def data_version() -> str | None:
-    """The current token (created on first use), or None when the cache cannot be reached —
-    then nothing is reused (see `cached_region`)."""
+def document_scope(document_id: int) -> str:
+    return f"doc:{document_id}"
+
+
+def unit_scope(unit_id: int) -> str:
+    return f"unit:{unit_id}"
+
+
+def data_version(*scopes: str) -> str | None:
+    """The tokens of `scopes` (and the epoch) as one string, each created on first use; None
+    when the cache cannot be reached — then nothing is reused (see `cached_region`)."""
+    keys = [PREFIX + scope for scope in (EPOCH, *scopes)]
     try:
-        version = cache.get(VERSION_KEY)
-        if version is None:
-            cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-            version = cache.get(VERSION_KEY)
+        found = cache.get_many(keys)
+        missing = [key for key in keys if key not in found]
+        for key in missing:
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+        if missing:
+            found.update(cache.get_many(missing))
+        if any(key not in found for key in keys):
+            return None
     except Exception:  # noqa: BLE001 - a cache outage must not take the page down
         _warn("the dashboard is computed without it")
         return None
-    return version
+    return "-".join(str(found[key]) for key in keys)
 
 
-def _renew() -> None:
+def _renew(scopes: Iterable[str]) -> None:
     try:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        cache.delete_many([PREFIX + scope for scope in scopes])
     except Exception:  # noqa: BLE001 - a cache outage must not refuse the write itself
         _warn("could not renew the data version")
 
 
-def _renew_on_commit() -> None:
-    _renew()
+class _Pending:
+    """What the current transaction changed: renewed again when it commits (registered once per
+    transaction, dropped with it on a rollback)."""
+
+    def __init__(self) -> None:
+        self.scopes: set[str] = set()
+
+    def __call__(self) -> None:
+        _renew(self.scopes)
 
 
-def data_changed() -> None:
-    """Tracked data changed (or is about to, in the current transaction).
-
-    The token is renewed at once on every change, and once more when the transaction commits
-    (registered once per transaction: a write saves several rows).
-    """
-    _renew()
+def _pending() -> _Pending:
     connection = transaction.get_connection()
-    if not any(func is _renew_on_commit for _ids, func, _robust in connection.run_on_commit):
-        transaction.on_commit(_renew_on_commit)
+    for _ids, func, _robust in connection.run_on_commit:
+        if isinstance(func, _Pending):
+            return func
+    pending = _Pending()
+    transaction.on_commit(pending)
+    return pending
 
 
-def _on_write(sender, **kwargs) -> None:
+def data_changed(*scopes: str) -> None:
+    """Data of `scopes` changed (or is about to, in the current transaction); without scopes,
+    anything may have: every page's token is renewed (the epoch).
+
+    Renewed at once (each time: a read since the last write may have put a token back), and
+    once more when the transaction commits.
+    """
+    wanted = set(scopes) if scopes else {EPOCH}
+    if transaction.get_connection().in_atomic_block:
+        _pending().scopes.update(wanted)
+    _renew(wanted)  # in autocommit, the write is committed already
+
+
+def assignment_scopes(assignment_ids: Iterable[int]) -> set[str]:
+    """The scopes a change to these assignments can show in: their documents, the units that
+    lead, coordinate or issued them and every unit above those, and `all`. Two queries."""
+    from directives.models import Assignment, Unit
+
+    ids = list(assignment_ids)
+    scopes = {ALL}
+    rows = Assignment.objects.filter(pk__in=ids).values_list(
+        "directive__document_id", "lead_unit__path", "directive__document__issuing_unit__path"
+    )
+    paths: set[str] = set()
+    for document_id, lead_path, issuing_path in rows:
+        scopes.add(document_scope(document_id))
+        paths.update(p for p in (lead_path, issuing_path) if p)
+    paths.update(
+        Unit.objects.filter(coordinated_assignments__in=ids).values_list("path", flat=True)
+    )
+    for path in paths:
+        scopes.update(unit_scope(int(part)) for part in path.split("/") if part)
+    return scopes
+
+
+def assignment_changed(assignment_id: int | None) -> set[str]:
+    """Assignment `assignment_id` (or something recorded about it) changed; returns its scopes."""
+    if assignment_id is None:
+        data_changed()
+        return {EPOCH}
+    scopes = assignment_scopes([assignment_id])
+    data_changed(*scopes)
+    return scopes
+
+
+def units_changed(unit_ids: Iterable[int]) -> None:
+    """These units gained or lost something they coordinate: their subtrees' pages expire."""
+    from directives.models import Unit
+
+    scopes = {ALL}
+    for path in Unit.objects.filter(pk__in=list(unit_ids)).values_list("path", flat=True):
+        scopes.update(unit_scope(int(part)) for part in path.split("/") if part)
+    data_changed(*scopes)
+
+
+# --- the signals ---------------------------------------------------------------------------
+def _on_write(sender, update_fields=None, **kwargs) -> None:
+    if update_fields and set(update_fields) <= {"last_login"}:
+        return  # a sign-in: nothing any page counts
     data_changed()
 
 
+def _on_assignment_write(sender, instance, **kwargs) -> None:
+    # Kept on the instance: the progress update or deadline change saved with it next (which
+    # holds this same object) reuses them instead of reading them again.
+    instance._data_scopes = assignment_changed(instance.pk)
+
+
+def _on_assignment_deleted(sender, instance, **kwargs) -> None:
+    # pre_delete: the row (and its coordinations) can still be read for its scopes.
+    assignment_changed(instance.pk)
+
+
+def _on_record_write(sender, instance, **kwargs) -> None:
+    """A progress update, deadline change, request… of one assignment."""
+    assignment = instance._state.fields_cache.get("assignment")
+    scopes = getattr(assignment, "_data_scopes", None)
+    if scopes is not None and assignment.pk == instance.assignment_id:
+        data_changed(*scopes)
+    else:
+        assignment_changed(getattr(instance, "assignment_id", None))
+
+
+def _on_coordination(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    from directives.models import Assignment
+
+    if not action.startswith("pre_"):
+        return
+    if reverse or not isinstance(instance, Assignment):
+        data_changed()  # from the unit's side: whatever it coordinates
+        return
+    assignment_changed(instance.pk)  # the current coordinators (before the change)
+    if pk_set:
+        units_changed(pk_set)  # and those added or removed
+
+
 def connect() -> None:
-    """Watch the models the dashboard and its lists show (called from AppConfig.ready)."""
+    """Watch the models the dashboards, the overview and their lists show (AppConfig.ready)."""
     from django.contrib.auth import get_user_model
 
     from directives import models
 
-    watched = [
-        models.Assignment,
+    records = [
         models.ProgressUpdate,
         models.DeadlineChange,
         models.ExtensionRequest,
         models.ExplanationRequest,
-        models.ScorecardFormula,
         models.Reminder,
+    ]
+    everything = [
+        models.ScorecardFormula,
         models.Directive,
         models.Document,
         models.Unit,
         models.Membership,
         get_user_model(),
     ]
-    for model in watched:
+    post_save.connect(_on_assignment_write, sender=models.Assignment, dispatch_uid="fresh-a-save")
+    pre_delete.connect(
+        _on_assignment_deleted, sender=models.Assignment, dispatch_uid="fresh-a-delete"
+    )
+    for model in records:
+        uid = f"freshness-{model._meta.label_lower}"
+        post_save.connect(_on_record_write, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_on_record_write, sender=model, dispatch_uid=f"{uid}-delete")
+    for model in everything:
         uid = f"freshness-{model._meta.label_lower}"
         post_save.connect(_on_write, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_on_write, sender=model, dispatch_uid=f"{uid}-delete")
+    # A finished period's scorecard stored for the first time holds what pages counted live;
+    # recounted (deleted, then stored again) it may differ.
+    post_delete.connect(_on_write, sender=models.ScoredPeriod, dispatch_uid="freshness-scored")
     m2m_changed.connect(
-        _on_write,
+        _on_coordination,
         sender=models.Assignment.coordinating_units.through,
         dispatch_uid="freshness-coordinating",
     )

@@ -13,13 +13,16 @@ import xlsxwriter
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from directives import params, permissions
+from directives import freshness, params, permissions
+from directives.leaders import regions
 from directives.leaders.dashboard import GROUP_ORDER
 from directives.leaders.overview import (
     KINDS,
@@ -70,7 +73,31 @@ def overview(request: HttpRequest) -> TemplateResponse:
     """Every document in the user's scope at once (the dashboard view sends requests without
     `doc` here)."""
     report = _require_reader(request)
-    return TemplateResponse(request, _partial(request, OVERVIEW, "overview"), _context(report))
+    key = regions.region_key(request, "overview", _scopes(request.user), per_session=False)
+    region = regions.cached(key)
+    context: dict = {}
+    if region is None:
+        context = _context(report)
+        region = render_to_string(f"{OVERVIEW}#overview", context, request=request)
+        regions.keep(key, region)
+    region = mark_safe(region)  # noqa: S308 - our own template's output, escaped when rendered
+    if _partial(request, OVERVIEW, "overview") != OVERVIEW:
+        response = HttpResponse(region)
+    else:
+        response = TemplateResponse(request, OVERVIEW, {**context, "region": region})
+    response[regions.REGION_CACHE_HEADER] = regions.cache_state(key, bool(context))
+    return response
+
+
+def _scopes(user) -> list[str]:
+    """The data versions the user's overview depends on: everything, or what their unit's
+    subtree leads, coordinates or issued (a write elsewhere leaves their region in place)."""
+    if permissions.sees_everything(user):
+        return [freshness.ALL]
+    membership = permissions.membership_of(user)
+    if membership is None:
+        return []
+    return [freshness.unit_scope(membership.unit_id)]
 
 
 @require_GET

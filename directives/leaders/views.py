@@ -7,12 +7,7 @@ admins read; only the assigning body's leaders decide, and every decision goes t
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-
-from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -20,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,7 +30,7 @@ from directives.decision_forms import (
     TransitionForm,
     UrgeForm,
 )
-from directives.leaders import overview_views
+from directives.leaders import overview_views, regions
 from directives.leaders.charts import rate_bars, stacked_bars, weekly_lines
 from directives.leaders.dashboard import GROUP_ORDER, Dashboard
 from directives.leaders.reporting import Report, build_report, silent_coordinating_units
@@ -94,77 +89,29 @@ def _dashboard_context(report: Report, **extra) -> dict:
     }
 
 
-# How long an unused rendered region stays in the cache; the data version, not this, keeps it
-# right (see directives.freshness).
-REGION_SECONDS = 3600
-
-
-def _region_key(request: HttpRequest) -> str | None:
-    """The cache key of this request's dashboard region, or None when it must not be cached.
-
-    The region holds the session's CSRF token in its decision forms, so it is kept per session
-    and per CSRF cookie; and per language, day (overdue counts move at midnight), the full URL
-    (filters, date) and the data version.
-    """
-    if not settings.DASHBOARD_REGION_CACHE:
-        return None
-    session = request.session.session_key
-    csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
-    version = freshness.data_version() if session and csrf else None
-    if version is None:
-        return None
-    parts = [
-        version,
-        session,
-        csrf,
-        translation.get_language() or "",
-        timezone.localdate().isoformat(),
-        request.get_full_path(),
-    ]
-    return "tracker:dashboard:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
-REGION_CACHE_HEADER = "X-Region-Cache"
-
-
-def _cached(key: str | None) -> str | None:
-    if key is None:
-        return None
-    try:
-        return cache.get(key)
-    except Exception:  # noqa: BLE001 - without the cache the region is computed, as on a miss
-        return None
-
-
-def _keep(key: str | None, region: str) -> None:
-    if key is None:
-        return
-    with contextlib.suppress(Exception):  # without the cache the next request computes it again
-        cache.set(key, region, REGION_SECONDS)
-
-
 @require_GET
 @vary_on_headers("HX-Request")
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The dashboard of one document (`?doc=`); without `doc`, the overview of every document
-    in the user's scope. The region is rendered once per data version and reused (see above)."""
+    in the user's scope. The region is rendered once per data version of the document and reused
+    (`directives.leaders.regions`)."""
     if "doc" not in request.GET:
         return overview_views.overview(request)
     _require_reader(request)
-    key = _region_key(request)
-    region = _cached(key)
+    scopes = [freshness.document_scope(request.GET.get("doc", ""))]
+    key = regions.region_key(request, "dashboard", scopes, per_session=True)
+    region = regions.cached(key)
     context: dict = {}
     if region is None:
         context = _dashboard_context(build_report(request.user, _with_defaults(request.GET)))
         region = render_to_string(f"{DASHBOARD}#dashboard", context, request=request)
-        _keep(key, region)
+        regions.keep(key, region)
     region = mark_safe(region)  # noqa: S308 - our own template's output, escaped when rendered
     if _partial(request, DASHBOARD, "dashboard") != DASHBOARD:
         response = HttpResponse(region)
     else:
         response = TemplateResponse(request, DASHBOARD, {**context, "region": region})
-    # For the benchmark (and operators): whether this answer reused a cached region.
-    response[REGION_CACHE_HEADER] = "off" if key is None else "miss" if context else "hit"
+    response[regions.REGION_CACHE_HEADER] = regions.cache_state(key, bool(context))
     return response
 
 
@@ -193,7 +140,6 @@ def dashboard_assignments(request: HttpRequest) -> TemplateResponse:
 
 def _with_defaults(data: QueryDict) -> QueryDict:
     """Show today's date in the as-of field when none was asked for."""
-    from django.utils import timezone
 
     data = data.copy()
     if not data.get("on"):

@@ -43,8 +43,12 @@ def seeded(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def demo(seeded, db):
-    """Each test sees the seeded demo; whatever it writes is rolled back after it."""
+def demo(seeded, db, settings):
+    """Each test sees the seeded demo; whatever it writes is rolled back after it.
+
+    The overview is computed on each request here (its numbers and queries are what these
+    tests read); reusing its cached region is tested in test_regions.py."""
+    settings.DASHBOARD_REGION_CACHE = False
 
 
 def _user(username: str):

@@ -1,0 +1,74 @@
+"""Rendered regions of the leaders' pages kept in the shared cache (the dashboard, the overview).
+
+A region is reused only while the data it shows is unchanged: its key holds the data versions
+of its scopes (`directives.freshness`) — a document's for its dashboard, the leader's unit's (or
+everything's) for the overview — so a write expires only the regions that can show it. It also
+holds the language, the day (overdue counts move at midnight) and the full URL (filters, date).
+
+Who may reuse a region: the dashboard's holds the session's CSRF token in its decision forms,
+so it is kept per session and CSRF cookie; the overview's holds no token, so it is kept per user
+(what it shows is decided by the user, the URL and the data).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils import timezone, translation
+
+from directives import freshness
+
+# How long an unused rendered region stays in the cache; the data versions, not this, keep it
+# right.
+REGION_SECONDS = 3600
+# For the benchmark (and operators): whether an answer reused a cached region.
+REGION_CACHE_HEADER = "X-Region-Cache"
+
+
+def region_key(request: HttpRequest, name: str, scopes: list[str], *, per_session: bool):
+    """The cache key of this request's region, or None when it must not be cached."""
+    if not settings.DASHBOARD_REGION_CACHE or not scopes:
+        return None
+    if per_session:
+        session = request.session.session_key
+        csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+        if not (session and csrf):
+            return None
+        owner = [session, csrf]
+    else:
+        owner = [str(request.user.pk)]
+    version = freshness.data_version(*scopes)
+    if version is None:
+        return None
+    parts = [
+        version,
+        *owner,
+        translation.get_language() or "",
+        timezone.localdate().isoformat(),
+        request.get_full_path(),
+    ]
+    return f"tracker:{name}:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def cached(key: str | None) -> str | None:
+    if key is None:
+        return None
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - without the cache the region is computed, as on a miss
+        return None
+
+
+def keep(key: str | None, region: str) -> None:
+    if key is None:
+        return
+    with contextlib.suppress(Exception):  # without the cache the next request computes it again
+        cache.set(key, region, REGION_SECONDS)
+
+
+def cache_state(key: str | None, computed: bool) -> str:
+    return "off" if key is None else "miss" if computed else "hit"
