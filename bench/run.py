@@ -445,8 +445,9 @@ class Writer:
     def post(self, number: int) -> None:
         import http.client
 
-        v = self.variants[number % len(self.variants)]
-        version = int(v["version"]) + self.uses.get(number, 0)
+        index = number % len(self.variants)
+        v = self.variants[index]
+        version = int(v["version"]) + self.uses.get(index, 0)
         body = "&".join(
             f"{key}={version}" if key.endswith("version") else f"{key}={value}"
             for key, _sep, value in (pair.partition("=") for pair in v["body"].split("&"))
@@ -469,7 +470,7 @@ class Writer:
             connection.close()
         if status == 302:
             self.saved += 1
-            self.uses[number] = self.uses.get(number, 0) + 1
+            self.uses[index] = self.uses.get(index, 0) + 1
         else:
             self.other += 1
 
