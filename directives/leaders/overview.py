@@ -37,6 +37,7 @@ from directives.leaders.reporting import (
     as_of_date,
     pending_extensions_on,
     silent_coordinating_units,
+    silent_coordinations,
 )
 from directives.lookups import AnyOf
 from directives.models import Assignment, Document, ReportGroup, Role, Standing, Status, Unit
@@ -165,7 +166,7 @@ class Attention:
 
 
 def attention_condition(kind: str, on: dt.date) -> Q:
-    """The filter of one list, on a queryset annotated by `as_of(on)` (and `silent` for SILENT)."""
+    """The filter of one list, on a queryset annotated by `as_of(on)`."""
     from django.db.models import Exists, OuterRef
 
     done = Q(asof_status=Status.DONE)
@@ -182,7 +183,7 @@ def attention_condition(kind: str, on: dt.date) -> Q:
     if kind == Attention.EXTENSION:
         return Q(Exists(pending_extensions_on(on).filter(assignment=OuterRef("pk"))))
     if kind == Attention.SILENT:
-        return ~done & ~Q(asof_status=Status.SUSPENDED) & Q(silent__gt=0)
+        return ~done & ~Q(asof_status=Status.SUSPENDED) & Q(Exists(silent_coordinations(on)))
     if kind == Attention.EXPLANATION:
         from directives.models import ExplanationRequest
 
@@ -461,8 +462,6 @@ class Overview:
         qs = self.assignments()
         if self.group:
             qs = qs.filter(report_group_value=self.group)
-        if self.listed_kind == Attention.SILENT:
-            qs = qs.annotate(silent=silent_coordinating_units(self.on))
         if self.listed_kind:
             qs = qs.filter(attention_condition(self.listed_kind, self.on))
         if self.doc is not None:
@@ -804,17 +803,16 @@ class OverviewBoard:
     # --- "cần chú ý" ------------------------------------------------------------------
     def _list(self, kind: str, order: list[str]) -> QuerySet:
         qs = self.qs
-        if kind == Attention.SILENT:
-            qs = qs.annotate(silent=silent_coordinating_units(self.on))
         if kind == Attention.EXPLANATION:
             qs = qs.annotate(explanation_reply_by=explanation_reply_by(self.on))
         return qs.filter(attention_condition(kind, self.on)).order_by(*order)
 
     def _first(self, kind: str, order: list[str]) -> list:
+        rows = self._list(kind, order)
+        if kind == Attention.SILENT:  # how many, shown on each row
+            rows = rows.annotate(silent=silent_coordinating_units(self.on))
         return list(
-            self._list(kind, order)
-            .select_related("directive__document", "lead_unit")
-            .defer(
+            rows.select_related("directive__document", "lead_unit").defer(
                 "search_title",
                 "search_text",
                 "directive__text",

@@ -94,9 +94,9 @@ def list_condition(kind: str, on: dt.date) -> Q:
     raise ValueError(kind)
 
 
-def silent_coordinating_units(on: dt.date) -> Coalesce:
-    """Per assignment, how many of its coordinating units had sent no report of their own by
-    the end of the day `on`: one correlated count, so a list shows it without a query per row."""
+def silent_coordinations(on: dt.date) -> QuerySet:
+    """The coordinations of the outer assignment (`OuterRef("pk")`) whose unit had sent no
+    report of its own by the end of the day `on`."""
     from directives.models import ProgressUpdate
 
     through = Assignment.coordinating_units.through
@@ -106,9 +106,16 @@ def silent_coordinating_units(on: dt.date) -> Coalesce:
         coordinating=True,
         created_at__lt=end_of_day(on),
     )
+    return through.objects.filter(assignment_id=OuterRef("pk")).exclude(Exists(reported))
+
+
+def silent_coordinating_units(on: dt.date) -> Coalesce:
+    """Per assignment, how many of its coordinating units had sent no report of their own by
+    the end of the day `on`: one correlated count, so a list shows it without a query per row.
+    (To select the assignments that have any, `Exists(silent_coordinations(on))` stops at the
+    first: half the time of this count at a million assignments.)"""
     silent = (
-        through.objects.filter(assignment_id=OuterRef("pk"))
-        .exclude(Exists(reported))
+        silent_coordinations(on)
         .order_by()
         .values("assignment_id")
         .annotate(n=Count("pk"))
