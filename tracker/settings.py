@@ -387,6 +387,9 @@ else:
 # seconds (libpq's minimum is 2), and a request waits at most DJANGO_DB_POOL_TIMEOUT for a pooled
 # one, then gets the 503 page — instead of holding a worker for 10 s or more.
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Django's backend with a health check that asks the socket, not the server, while the
+    # connection has heard nothing (tracker/postgresql/base.py): one round trip less a page.
+    DATABASES["default"]["ENGINE"] = "tracker.postgresql"
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
         os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "2")
     )
