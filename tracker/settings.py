@@ -383,6 +383,16 @@ else:
         }
     }
 
+# The page shell's fixed fragments (header links, static URLs, the date picker's words) for each
+# language and role: rendered once per process and kept in its own memory, as they are the same in
+# every process (directives/templatetags/tracker.py, shell_key).
+CACHES["shell"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "shell",
+    "TIMEOUT": None,
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
+
 # Fail fast while PostgreSQL is away: a new connection gives up after DJANGO_DB_CONNECT_TIMEOUT
 # seconds (libpq's minimum is 2), and a request waits at most DJANGO_DB_POOL_TIMEOUT for a pooled
 # one, then gets the 503 page — instead of holding a worker for 10 s or more.

@@ -222,3 +222,13 @@ def test_an_expired_session_row_is_not_read(client, staff_user):
         expire_date=timezone.now() - dt.timedelta(seconds=1)
     )
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_the_header_kept_per_process_still_marks_the_current_page(client, staff_user):
+    """The header's fixed parts are rendered once per language and role (the "shell" cache):
+    the list's link is marked current on the list only, whichever page came first."""
+    client.force_login(staff_user)
+    current = f'href="{reverse("assignment_list")}" aria-current="page"'
+    assert current not in client.get(SHELL_PAGE).content.decode()
+    assert current in client.get(reverse("assignment_list")).content.decode()
+    assert current not in client.get(SHELL_PAGE).content.decode()
