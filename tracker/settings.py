@@ -383,10 +383,23 @@ else:
         }
     }
 
+# The page shell's fixed fragments (header links, static URLs, the date picker's words) for each
+# language and role: rendered once per process and kept in its own memory, as they are the same in
+# every process (directives/templatetags/tracker.py, shell_key).
+CACHES["shell"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "shell",
+    "TIMEOUT": None,
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
+
 # Fail fast while PostgreSQL is away: a new connection gives up after DJANGO_DB_CONNECT_TIMEOUT
 # seconds (libpq's minimum is 2), and a request waits at most DJANGO_DB_POOL_TIMEOUT for a pooled
 # one, then gets the 503 page — instead of holding a worker for 10 s or more.
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Django's backend with a health check that asks the socket, not the server, while the
+    # connection has heard nothing (tracker/postgresql/base.py): one round trip less a page.
+    DATABASES["default"]["ENGINE"] = "tracker.postgresql"
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
         os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "2")
     )

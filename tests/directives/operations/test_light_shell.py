@@ -12,10 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from directives.models import Notification
+from directives.models import Membership, Notification, Role
 from directives.operations.sessions import SEEN_KEY, refresh_interval
 
 BASELINE = reverse("baseline")
+# A page whose own work is none: what it costs is the full shell — base.html's header with the
+# bell, the role-dependent links and the language switcher.
+SHELL_PAGE = reverse("password_change")
+DASHBOARD_LINK = f'href="{reverse("dashboard")}"'
 
 
 def _queries(client, url):
@@ -114,3 +118,117 @@ def test_the_minimal_page_reads_no_session_and_no_database(client, db):
     assert "Trang tối giản" in response.content.decode()
     assert queries.captured_queries == []
     assert settings.SESSION_COOKIE_NAME not in response.cookies
+
+
+# The shell's budget, for each kind of user --------------------------------------------------
+
+
+@pytest.fixture(params=["staff_user", "leader_user", "inspector_user"])
+def member_user(request):
+    return request.getfixturevalue(request.param)
+
+
+@pytest.mark.parametrize("url", [BASELINE, SHELL_PAGE])
+def test_the_shell_costs_two_queries_for_every_role(client, member_user, clock, url):
+    client.force_login(member_user)
+    client.get(url)
+    clock(1)
+    sql = _queries(client, url)
+    assert len(sql) <= 2, sql
+    assert not any(q.startswith(("UPDATE", "INSERT", "DELETE")) for q in sql)
+
+
+def test_a_user_without_a_membership_costs_two_queries_too(client, db, clock):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    client.get(SHELL_PAGE)
+    clock(1)
+    assert len(_queries(client, SHELL_PAGE)) <= 2
+
+
+def test_the_leaders_link_follows_the_role_read_with_the_user(client, staff_user, leader_user):
+    client.force_login(leader_user)
+    assert DASHBOARD_LINK in client.get(SHELL_PAGE).content.decode()
+    client.force_login(staff_user)
+    assert DASHBOARD_LINK not in client.get(SHELL_PAGE).content.decode()
+
+
+# Nothing read with the user outlives a change: each request reads it again ------------------
+
+
+def test_a_new_notification_shows_in_the_bell_at_the_next_page(client, staff_user):
+    client.force_login(staff_user)
+    assert "bell-count" not in client.get(SHELL_PAGE).content.decode()
+    Notification.objects.create(recipient=staff_user, title="Nhắc việc")
+    assert '<span class="bell-count">1<' in client.get(SHELL_PAGE).content.decode()
+    Notification.objects.filter(recipient=staff_user).update(read_at=timezone.now())
+    assert "bell-count" not in client.get(SHELL_PAGE).content.decode()
+
+
+def test_a_changed_role_takes_effect_at_the_next_request(client, staff_user):
+    client.force_login(staff_user)
+    assert DASHBOARD_LINK not in client.get(SHELL_PAGE).content.decode()
+    assert client.get(reverse("dashboard")).status_code == 403
+    Membership.objects.filter(user=staff_user).update(role=Role.LEADER)
+    assert DASHBOARD_LINK in client.get(SHELL_PAGE).content.decode()
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_a_removed_membership_takes_effect_at_the_next_request(client, leader_user):
+    client.force_login(leader_user)
+    assert DASHBOARD_LINK in client.get(SHELL_PAGE).content.decode()
+    Membership.objects.filter(user=leader_user).delete()
+    assert DASHBOARD_LINK not in client.get(SHELL_PAGE).content.decode()
+
+
+def test_a_changed_password_signs_the_other_sessions_out(client, staff_user):
+    client.force_login(staff_user)
+    staff_user.set_password("một mật khẩu khác 2026")
+    staff_user.save()
+    response = client.get(SHELL_PAGE)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_language_switch_shows_at_the_next_page_within_the_budget(client, staff_user, clock):
+    client.force_login(staff_user)
+    assert '<html lang="vi">' in client.get(SHELL_PAGE).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": SHELL_PAGE})
+    clock(1)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(SHELL_PAGE).content.decode()
+    assert '<html lang="en">' in html and ">Sign out</button>" in html
+    assert len(queries.captured_queries) <= 2
+
+
+# The session read, written out (directives/operations/sessions.py) --------------------------
+
+
+def test_an_unknown_session_key_is_a_signed_out_visitor(client, db):
+    client.cookies[settings.SESSION_COOKIE_NAME] = "x" * 32
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_an_expired_session_row_is_not_read(client, staff_user):
+    from django.contrib.sessions.models import Session
+
+    client.force_login(staff_user)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_the_header_kept_per_process_still_marks_the_current_page(client, staff_user):
+    """The header's fixed parts are rendered once per language and role (the "shell" cache):
+    the list's link is marked current on the list only, whichever page came first."""
+    client.force_login(staff_user)
+    current = f'href="{reverse("assignment_list")}" aria-current="page"'
+    assert current not in client.get(SHELL_PAGE).content.decode()
+    assert current in client.get(reverse("assignment_list")).content.decode()
+    assert current not in client.get(SHELL_PAGE).content.decode()
