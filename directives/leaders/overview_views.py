@@ -13,10 +13,8 @@ import xlsxwriter
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -75,20 +73,16 @@ def overview(request: HttpRequest) -> TemplateResponse:
     if not permissions.can_view_dashboard(request.user):
         raise PermissionDenied
     key = regions.region_key(request, "overview", _scopes(request.user), per_session=False)
-    region = regions.cached(key)
-    context: dict = {}
-    if region is None:
-        # Only now: reading the filters' choices costs (a national scope offers 4,000 units).
-        context = _context(_require_reader(request))
-        region = render_to_string(f"{OVERVIEW}#overview", context, request=request)
-        regions.keep(key, region)
-    region = mark_safe(region)  # noqa: S308 - our own template's output, escaped when rendered
-    if _partial(request, OVERVIEW, "overview") != OVERVIEW:
-        response = HttpResponse(region)
-    else:
-        response = TemplateResponse(request, OVERVIEW, {**context, "region": region})
-    response[regions.REGION_CACHE_HEADER] = regions.cache_state(key, bool(context))
-    return response
+    return regions.respond(
+        request,
+        key,
+        page=OVERVIEW,
+        name="overview",
+        partial=_partial(request, OVERVIEW, "overview") != OVERVIEW,
+        # Only on a miss: reading the filters' choices costs (a national scope offers 4,000
+        # units).
+        compute=lambda: _context(_require_reader(request)),
+    )
 
 
 def _scopes(user) -> list[str]:

@@ -14,11 +14,15 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 from directives import freshness
 
@@ -72,3 +76,30 @@ def keep(key: str | None, region: str) -> None:
 
 def cache_state(key: str | None, computed: bool) -> str:
     return "off" if key is None else "miss" if computed else "hit"
+
+
+def respond(
+    request: HttpRequest,
+    key: str | None,
+    *,
+    page: str,
+    name: str,
+    partial: bool,
+    compute: Callable[[], dict],
+) -> HttpResponse:
+    """The region `name` of template `page`, reused under `key` or computed (`compute` gives its
+    context) and kept; alone for an htmx swap (`partial`), else in its page (which shows the
+    `region` it is given)."""
+    region = cached(key)
+    context: dict = {}
+    if region is None:
+        context = compute()
+        region = render_to_string(f"{page}#{name}", context, request=request)
+        keep(key, region)
+    region = mark_safe(region)  # noqa: S308 - our own template's output, escaped when rendered
+    if partial:
+        response = HttpResponse(region)
+    else:
+        response = TemplateResponse(request, page, {**context, "region": region})
+    response[REGION_CACHE_HEADER] = cache_state(key, bool(context))
+    return response

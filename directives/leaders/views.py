@@ -12,11 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -100,19 +98,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
     scopes = [freshness.document_scope(request.GET.get("doc", ""))]
     key = regions.region_key(request, "dashboard", scopes, per_session=True)
-    region = regions.cached(key)
-    context: dict = {}
-    if region is None:
-        context = _dashboard_context(build_report(request.user, _with_defaults(request.GET)))
-        region = render_to_string(f"{DASHBOARD}#dashboard", context, request=request)
-        regions.keep(key, region)
-    region = mark_safe(region)  # noqa: S308 - our own template's output, escaped when rendered
-    if _partial(request, DASHBOARD, "dashboard") != DASHBOARD:
-        response = HttpResponse(region)
-    else:
-        response = TemplateResponse(request, DASHBOARD, {**context, "region": region})
-    response[regions.REGION_CACHE_HEADER] = regions.cache_state(key, bool(context))
-    return response
+    return regions.respond(
+        request,
+        key,
+        page=DASHBOARD,
+        name="dashboard",
+        partial=_partial(request, DASHBOARD, "dashboard") != DASHBOARD,
+        compute=lambda: _dashboard_context(build_report(request.user, _with_defaults(request.GET))),
+    )
 
 
 @require_GET
