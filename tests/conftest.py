@@ -111,8 +111,15 @@ def demo_once(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def demo(db, settings):
-    """The demo data of `make run` (seed_demo runs with debug on, as there)."""
+def demo(demo_once, db):
+    """The demo data of `make run` (the founding document), seeded once for the module: each
+    test sees it fresh, whatever it writes is rolled back after it. A module with a
+    transactional test (which empties every table after it) uses ``fresh_demo`` instead."""
+
+
+@pytest.fixture
+def fresh_demo(db, settings):
+    """The demo seeded for this test alone, by seed_demo with debug on (as `make run` does)."""
     from django.core.management import call_command
 
     settings.DEBUG = True

@@ -41,7 +41,7 @@ def test_a_long_sentence_is_cut_around_its_match():
     assert len(found) < 320
 
 
-def test_a_word_of_the_body_finds_the_founding_conclusion(client, demo):
+def test_a_word_of_the_body_finds_the_founding_conclusion(client, fresh_demo):
     client.login(username="lanhdao", password="demo12345")
     founding = Document.objects.get(issue_date=dt.date(2020, 11, 17))
     assert "đoàn kết" not in founding.subject.lower()
@@ -53,7 +53,7 @@ def test_a_word_of_the_body_finds_the_founding_conclusion(client, demo):
     assert "tinh thần <mark>đoàn</mark> <mark>kết</mark>, dân chủ" in html
 
 
-def test_staff_find_the_body_of_a_document_they_work_on_and_not_others(client, demo):
+def test_staff_find_the_body_of_a_document_they_work_on_and_not_others(client, fresh_demo):
     client.login(username="tuyengiao", password="demo12345")
     founding = Document.objects.get(issue_date=dt.date(2020, 11, 17))
     hidden = DocumentFactory(
