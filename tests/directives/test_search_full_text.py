@@ -76,6 +76,7 @@ def test_editing_the_full_text_changes_what_finds_the_document(leader_user, assi
     assert [h.obj for g in search(leader_user, "kinh te bien").groups for h in g.hits] == [document]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_adds_the_full_text_of_documents_already_stored():
     executor = MigrationExecutor(connection)
