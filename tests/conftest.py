@@ -127,6 +127,17 @@ def fresh_demo(db, settings):
     settings.DEBUG = False
 
 
+def pytest_configure(config):
+    """Under pytest-xdist (`-n`), share the tests out with worksteal unless `--dist` says
+    otherwise: each worker starts on one half of the suite in file order and takes work from the
+    other's end when it runs out, so a module's tests stay together (its module-scoped data is
+    built once per worker) and neither worker idles at the end. Set here rather than in addopts
+    so that `-p no:xdist` still works."""
+    explicit = any(arg.startswith("--dist") for arg in config.invocation_params.args)
+    if getattr(config.option, "dist", "no") == "load" and not explicit:
+        config.option.dist = "worksteal"
+
+
 def _sweep_summary() -> str | None:
     sweep = sys.modules.get("tests.test_input_sweep")
     return sweep.summary() if sweep is not None else None
