@@ -9,7 +9,7 @@ RUNTIME := $(VENV)/.runtime-$(SUM)
 STAMP  := $(VENV)/.installed-$(SUM)
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-runtime messages translations run test lint format browser-check office-check clean bench
+.PHONY: help install install-runtime messages translations run test test-quick lint format browser-check office-check clean bench
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -73,6 +73,11 @@ test: install ## Install the dev extra, lint, check migrations, run every test
 	@$(MAKE) --no-print-directory browser-check
 	@$(MAKE) --no-print-directory office-check
 	$(BIN)/python -m pytest -n auto
+
+# The quick loop while working: what `make test` runs minus the tests marked slow (servers,
+# subprocesses, LibreOffice, the input sweep) and the browser tests. Not a substitute for it.
+test-quick: install ## Every test but the slow and browser ones (a quick loop; `make test` runs all)
+	$(BIN)/python -m pytest -n auto -m "not slow and not browser"
 
 office-check: ## Say whether the rendered-report tests will run (LibreOffice)
 	@if command -v soffice >/dev/null 2>&1; then echo "LibreOffice: $$(command -v soffice) — rendered-report tests will run."; \

@@ -111,13 +111,31 @@ def demo_once(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def demo(db, settings):
-    """The demo data of `make run` (seed_demo runs with debug on, as there)."""
+def demo(demo_once, db):
+    """The demo data of `make run` (the founding document), seeded once for the module: each
+    test sees it fresh, whatever it writes is rolled back after it. A module with a
+    transactional test (which empties every table after it) uses ``fresh_demo`` instead."""
+
+
+@pytest.fixture
+def fresh_demo(db, settings):
+    """The demo seeded for this test alone, by seed_demo with debug on (as `make run` does)."""
     from django.core.management import call_command
 
     settings.DEBUG = True
     call_command("seed_demo", founding_only=True)
     settings.DEBUG = False
+
+
+def pytest_configure(config):
+    """Under pytest-xdist (`-n`), share the tests out with worksteal unless `--dist` says
+    otherwise: each worker starts on one half of the suite in file order and takes work from the
+    other's end when it runs out, so a module's tests stay together (its module-scoped data is
+    built once per worker) and neither worker idles at the end. Set here rather than in addopts
+    so that `-p no:xdist` still works."""
+    explicit = any(arg.startswith("--dist") for arg in config.invocation_params.args)
+    if getattr(config.option, "dist", "no") == "load" and not explicit:
+        config.option.dist = "worksteal"
 
 
 def _sweep_summary() -> str | None:

@@ -154,6 +154,7 @@ def _writer_env(database: Path, **extra) -> dict[str, str]:
     return {**env, "DATABASE_URL": f"sqlite:///{database}", "DJANGO_DEBUG": "1", **extra}
 
 
+@pytest.mark.slow
 def test_two_sqlite_processes_wait_for_each_other_instead_of_failing(tmp_path):
     database = tmp_path / "tracker.sqlite3"
     run = {"cwd": ROOT, "capture_output": True, "text": True, "check": True}

@@ -31,10 +31,13 @@ from tests.security.outage_server import PASSWORD, USERNAME
 ROOT = Path(__file__).resolve().parents[1]
 BINARIES = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
 
-pytestmark = pytest.mark.skipif(
-    not django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-    reason="needs PostgreSQL's server binaries; .ci/run runs this file on PostgreSQL",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+        reason="needs PostgreSQL's server binaries; .ci/run runs this file on PostgreSQL",
+    ),
+]
 
 
 def free_port() -> int:

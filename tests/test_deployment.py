@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.test_settings import PRODUCTION, ROOT, manage
 
 SHOW = (
@@ -49,6 +51,7 @@ def trusted_proxies(**env: str) -> str:
     return result.stdout.strip()
 
 
+@pytest.mark.slow
 def test_behind_proxy_alone_trusts_nginx_on_this_host_only():
     assert trusted_proxies() == "[]"  # no proxy: X-Forwarded-For is never read
     assert trusted_proxies(DJANGO_BEHIND_PROXY="1") == "['127.0.0.1/32', '::1/128']"

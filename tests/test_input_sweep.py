@@ -620,6 +620,7 @@ def _explicit(test):
     return test
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ALL_NAMES)
 def test_input_sweep(world, db, name):
     spec = spec_for(name)

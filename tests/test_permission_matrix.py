@@ -759,10 +759,34 @@ def outcome_of(response) -> object:
 
 @pytest.fixture
 def world(db, settings, tmp_path) -> World:
+    """A world for one test (tests/directives/api/test_token_matrix.py)."""
     # A fast hasher for the world's users only: nine accounts per test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"  # the world's evidence file
     return build_world()
+
+
+@pytest.fixture(scope="module")
+def matrix_world(django_db_setup, django_db_blocker, tmp_path_factory) -> World:
+    """One world for every URL of the matrix, inside a transaction rolled back at the end of
+    the module; each test's own writes roll back to a savepoint (the test asks for ``db``), as
+    in Django's TestCase.setUpTestData. Building it takes about a second (its stored
+    scorecard), once instead of once per URL."""
+    from django.conf import settings as django_settings
+    from django.db import transaction
+
+    saved = django_settings.PASSWORD_HASHERS, django_settings.MEDIA_ROOT
+    django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    django_settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")  # the world's evidence file
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+    django_settings.PASSWORD_HASHERS, django_settings.MEDIA_ROOT = saved
 
 
 class Clients:
@@ -800,7 +824,8 @@ METHOD_NAMES = ("GET", "HEAD", "POST", "PUT", "DELETE")
 
 
 @pytest.mark.parametrize("name", ALL_NAMES)
-def test_permission_matrix(world, name):
+def test_permission_matrix(matrix_world, db, name):
+    world = matrix_world
     spec = spec_for(name)
     if spec is None:
         pytest.fail(f"{name} is not in the permission matrix (see test_every_url_is_in_the_matrix)")

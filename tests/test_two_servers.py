@@ -29,6 +29,9 @@ from django.db import connection
 from directives.models import UnitKind
 from tests.factories import AssignmentFactory, UnitFactory, UserFactory
 
+# Slow (two gunicorn servers started per test): left out of `make test-quick`, run by `make test`.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
 PASSWORD = "mat-khau-dai-12345"

@@ -12,6 +12,13 @@ from django.urls import reverse
 from directives.models import Assignment, DeadlineChange, Unit
 from tests.factories import AssignmentFactory
 
+
+@pytest.fixture
+def demo(fresh_demo):
+    """Seeded per test here: most tests of this module count rows on an otherwise empty
+    database, which a demo seeded for the whole module would fill."""
+
+
 ADMIN_MODELS = [
     "unit",
     "document",

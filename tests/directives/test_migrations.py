@@ -9,6 +9,9 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+# Slow (migrates the database back and forth): left out of `make test-quick`, run by `make test`.
+pytestmark = pytest.mark.slow
+
 BEFORE = [("directives", "0007_scale_tally_and_indexes")]
 AFTER = [("directives", "0008_progress_owner")]
 UTC = dt.UTC

@@ -41,7 +41,7 @@ def test_a_long_sentence_is_cut_around_its_match():
     assert len(found) < 320
 
 
-def test_a_word_of_the_body_finds_the_founding_conclusion(client, demo):
+def test_a_word_of_the_body_finds_the_founding_conclusion(client, fresh_demo):
     client.login(username="lanhdao", password="demo12345")
     founding = Document.objects.get(issue_date=dt.date(2020, 11, 17))
     assert "đoàn kết" not in founding.subject.lower()
@@ -53,7 +53,7 @@ def test_a_word_of_the_body_finds_the_founding_conclusion(client, demo):
     assert "tinh thần <mark>đoàn</mark> <mark>kết</mark>, dân chủ" in html
 
 
-def test_staff_find_the_body_of_a_document_they_work_on_and_not_others(client, demo):
+def test_staff_find_the_body_of_a_document_they_work_on_and_not_others(client, fresh_demo):
     client.login(username="tuyengiao", password="demo12345")
     founding = Document.objects.get(issue_date=dt.date(2020, 11, 17))
     hidden = DocumentFactory(
@@ -76,6 +76,7 @@ def test_editing_the_full_text_changes_what_finds_the_document(leader_user, assi
     assert [h.obj for g in search(leader_user, "kinh te bien").groups for h in g.hits] == [document]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_adds_the_full_text_of_documents_already_stored():
     executor = MigrationExecutor(connection)

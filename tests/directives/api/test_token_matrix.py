@@ -13,8 +13,19 @@ from django.urls import reverse
 from directives import actions
 from tests.directives.api.conftest import ApiClient
 from tests.security.world import ANONYMOUS, ROLES
-from tests.test_permission_matrix import API_MATRIX, METHOD_NAMES, request_as
-from tests.test_permission_matrix import world as world  # noqa: F401 - the matrix's fixture
+
+# The matrix's world, built once for this module (each test's writes roll back to a savepoint).
+from tests.test_permission_matrix import (
+    API_MATRIX,
+    METHOD_NAMES,
+    matrix_world,  # noqa: F401
+    request_as,
+)
+
+
+@pytest.fixture
+def world(matrix_world, db):  # noqa: F811
+    return matrix_world
 
 
 @pytest.fixture
@@ -30,7 +41,7 @@ def token_clients(world):
 
 
 @pytest.mark.parametrize("name", sorted(API_MATRIX))
-def test_api_matrix_with_tokens(world, token_clients, name):  # noqa: F811
+def test_api_matrix_with_tokens(world, token_clients, name):
     spec = API_MATRIX[name]
     args = spec.get("args")
     url = reverse(name, args=args(world) if args else None) + spec.get("query", "")
@@ -46,7 +57,7 @@ def test_api_matrix_with_tokens(world, token_clients, name):  # noqa: F811
     assert not mismatches, f"{name} ({url}):\n  " + "\n  ".join(mismatches)
 
 
-def test_read_only_tokens_write_nothing(world):  # noqa: F811
+def test_read_only_tokens_write_nothing(world):
     """Every write endpoint refuses every role's read-only token with 403, before reading."""
     writes = [n for n, spec in API_MATRIX.items() if "POST" in spec and "GET" in spec
               and spec["GET"].get("lead_staff") == 405]  # fmt: skip

@@ -119,6 +119,7 @@ FILTERS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", list(ROLES))
 @pytest.mark.parametrize("on", [None, D(2021, 2, 9), D(2021, 1, 10), D(2021, 3, 5)])
 def test_overview_counts_are_the_sum_of_the_document_dashboards(demo, role, on):

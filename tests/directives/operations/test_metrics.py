@@ -139,6 +139,7 @@ def test_metrics_need_no_sign_in_and_refuse_writes(client, db):
     assert client.post(reverse("metrics"), REMOTE_ADDR=MONITOR).status_code == 405
 
 
+@pytest.mark.slow
 def test_several_workers_are_added_up_in_multiprocess_mode(tmp_path):
     """As under gunicorn with PROMETHEUS_MULTIPROC_DIR: two processes answer a request each,
     a third answers /metrics and reports both."""

@@ -18,6 +18,9 @@ from pypdf import PdfReader
 
 from tests.directives.reports.conftest import make_state_document
 
+# Slow (LibreOffice converts the reports to PDF): left out of `make test-quick`, run by `make test`.
+pytestmark = pytest.mark.slow
+
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 A4 = (595, 842)  # points, portrait
 INSTALL = "apt-get install libreoffice-calc-nogui libreoffice-writer-nogui"

@@ -337,6 +337,7 @@ def test_csv_has_one_row_per_assignment_in_its_group(leader_client, vector):
 
 
 # --- print -----------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_print_view_summary_holds_the_vector(leader_client, vector):
     response = leader_client.get(reverse("report_print"), _params(vector, "today"))
     html = response.content.decode()

@@ -289,6 +289,7 @@ def test_unit_row_expands_into_its_units_via_htmx(client, demo):
     assert 'aria-expanded="true"' in html and 'id="unit-table"' in html
 
 
+@pytest.mark.slow
 def test_every_number_links_to_the_list_it_counts(client, demo):
     client = signed_in(client)
     response = client.get(reverse("dashboard"))
