@@ -351,7 +351,9 @@ class UnknownUnitForm(forms.Form):
         return str(LEVEL.get(self["level"].value() or "", ""))
 
 
-UnknownUnitFormSet = forms.formset_factory(UnknownUnitForm, extra=0)
+# At most the 500 names the view lists (views/intake.py): a forged TOTAL_FORMS made the confirm
+# page build and render Django's ceiling of 2,000 forms.
+UnknownUnitFormSet = forms.formset_factory(UnknownUnitForm, extra=0, max_num=500, absolute_max=500)
 
 
 def initial_data(proposal: DocumentProposal, units: list[Unit], index: UnitIndex) -> dict:

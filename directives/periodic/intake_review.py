@@ -68,7 +68,8 @@ class ObligationForm(forms.Form):
         return cleaned
 
 
-ObligationFormSet = forms.formset_factory(ObligationForm, extra=0, max_num=200)
+# absolute_max: a forged TOTAL_FORMS builds no more than the 200 forms allowed (not 1,200).
+ObligationFormSet = forms.formset_factory(ObligationForm, extra=0, max_num=200, absolute_max=200)
 
 
 def initial(proposal, index) -> list[dict]:

@@ -253,6 +253,24 @@ def test_unknown_name_needs_a_decision(admin_client):
     assert Document.objects.count() == 0
 
 
+@pytest.mark.parametrize("field", ["unk-TOTAL_FORMS", "obl-TOTAL_FORMS"])
+def test_a_forged_form_count_is_refused_without_building_thousands_of_forms(admin_client, field):
+    review = _parse(admin_client, _text("04-vptu-muc-chu-cai.txt"))
+    data = _form_data(review)
+    data["unk-0-action"] = "ignore"
+    data[field] = str(10**30)
+    before = _counts()
+    response = admin_client.post(reverse(URL), data)
+    assert response.status_code == 400
+    formset = response.context[
+        "unknown_formset" if field.startswith("unk") else "obligation_formset"
+    ]
+    assert len(formset.forms) <= 500
+    assert formset.non_form_errors()
+    assert str(formset.non_form_errors()[0]) in response.content.decode()  # said on the page
+    assert _counts() == before
+
+
 def test_unknown_name_mapped_and_saved_as_alias_matches_next_time(admin_client):
     home_affairs = Unit.objects.create(name="Sở Nội vụ tỉnh Cà Mau", kind=UnitKind.DEPARTMENT)
     review = _parse(admin_client, _text("04-vptu-muc-chu-cai.txt"))
