@@ -5,6 +5,10 @@ of its scopes (`directives.freshness`) — a document's for its dashboard, the l
 everything's) for the overview — so a write expires only the regions that can show it. It also
 holds the language, the day (overdue counts move at midnight) and the full URL (filters, date).
 
+A new release's regions are new too: the key holds a fingerprint of the code, templates and
+compiled translations the process runs (`release`), so after a deployment no region rendered by
+the old templates is served until the next write.
+
 Who may reuse a region: the dashboard's holds the session's CSRF token in its decision forms,
 so it is kept per session and CSRF cookie; the overview's holds no token, so it is kept per user
 (what it shows is decided by the user, the URL and the data).
@@ -13,8 +17,11 @@ so it is kept per session and CSRF cookie; the overview's holds no token, so it 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,6 +40,22 @@ REGION_SECONDS = 3600
 REGION_CACHE_HEADER = "X-Region-Cache"
 
 
+@functools.cache
+def release() -> str:
+    """A fingerprint of what renders a region: every Python module, template and compiled
+    catalogue of the project (names, sizes and modification times), read once per process."""
+    root = Path(settings.BASE_DIR)
+    digest = hashlib.sha256()
+    for folder in ("directives", "templates", "locale", "tracker"):
+        for parent, dirs, files in sorted(os.walk(root / folder)):
+            dirs.sort()
+            for name in sorted(files):
+                if name.endswith((".py", ".html", ".mo")):
+                    stat = (Path(parent) / name).stat()
+                    digest.update(f"{parent}/{name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
 def region_key(request: HttpRequest, name: str, scopes: list[str], *, per_session: bool):
     """The cache key of this request's region, or None when it must not be cached."""
     if not settings.DASHBOARD_REGION_CACHE or not scopes:
@@ -49,6 +72,7 @@ def region_key(request: HttpRequest, name: str, scopes: list[str], *, per_sessio
     if version is None:
         return None
     parts = [
+        release(),
         version,
         *owner,
         translation.get_language() or "",

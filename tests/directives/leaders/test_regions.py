@@ -136,3 +136,31 @@ def test_a_unit_renamed_expires_every_region(tree):
     north.name = "Huyện Bắc mới"
     north.save()  # structure: not worth working out whose pages show it
     assert _overview(client)[CACHE] == "miss"
+
+
+def test_a_new_release_renders_afresh(tree, monkeypatch):
+    """A deployment's templates or translations must show at once, not after the next write."""
+    from directives.leaders import regions
+
+    client = _client(tree["leaders"]["Huyện Nam"])
+    _overview(client)
+    assert _overview(client)[CACHE] == "hit"
+    monkeypatch.setattr(regions, "release", lambda: "the next release")
+    assert _overview(client)[CACHE] == "miss"
+
+
+def test_the_release_changes_with_a_template(tmp_path, settings):
+    from directives.leaders import regions
+
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "page.html"
+    page.write_text("Đến ngày")
+    settings.BASE_DIR = tmp_path
+    regions.release.cache_clear()
+    try:
+        first = regions.release()
+        page.write_text("Đến ngày (cuối tuần)")
+        regions.release.cache_clear()
+        assert regions.release() != first
+    finally:
+        regions.release.cache_clear()
