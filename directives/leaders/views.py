@@ -96,7 +96,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if "doc" not in request.GET:
         return overview_views.overview(request)
     _require_reader(request)
-    scopes = [freshness.document_scope(request.GET.get("doc", ""))]
+    try:  # a bad id is said by the page itself; its region is simply not kept
+        scopes = [freshness.document_scope(params.to_int(request.GET.get("doc", "")))]
+    except params.ParamError:
+        scopes = []
     key = regions.region_key(request, "dashboard", scopes, per_session=True)
     return regions.respond(
         request,

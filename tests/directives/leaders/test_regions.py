@@ -164,3 +164,11 @@ def test_the_release_changes_with_a_template(tmp_path, settings):
         assert regions.release() != first
     finally:
         regions.release.cache_clear()
+
+
+def test_a_forged_document_id_is_answered_but_not_kept(tree):
+    client = _client(tree["leaders"]["Tỉnh"])
+    client.get(reverse("dashboard"))  # the CSRF cookie
+    response = client.get(reverse("dashboard"), {"doc": "9" * 400})
+    assert response.status_code in (200, 400, 404)
+    assert response[CACHE] == "off"  # no cache key made of the forged value
