@@ -39,7 +39,7 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 PREFIX = "tracker:data-version:"
 EPOCH = "epoch"
@@ -125,18 +125,26 @@ def data_changed(*scopes: str) -> None:
     _renew(wanted)  # in autocommit, the write is committed already
 
 
-def assignment_scopes(assignment_ids: Iterable[int]) -> set[str]:
-    """The scopes a change to these assignments can show in: their documents, the units that
-    lead, coordinate or issued them and every unit above those, and `all`. Two queries."""
+def assignment_scopes(assignment_ids: Iterable[int], placed: dict | None = None) -> set[str]:
+    """The scopes a change to these assignments can show in, as stored: their documents, the
+    units that lead, coordinate or issued them and every unit above those, and `all`. Two
+    queries. `placed`, if given, receives each one's stored (lead unit, directive)."""
     from directives.models import Assignment, Unit
 
     ids = list(assignment_ids)
     scopes = {ALL}
     rows = Assignment.objects.filter(pk__in=ids).values_list(
-        "directive__document_id", "lead_unit__path", "directive__document__issuing_unit__path"
+        "pk",
+        "lead_unit_id",
+        "directive_id",
+        "directive__document_id",
+        "lead_unit__path",
+        "directive__document__issuing_unit__path",
     )
     paths: set[str] = set()
-    for document_id, lead_path, issuing_path in rows:
+    for pk, lead_unit_id, directive_id, document_id, lead_path, issuing_path in rows:
+        if placed is not None:
+            placed[pk] = (lead_unit_id, directive_id)
         scopes.add(document_scope(document_id))
         paths.update(p for p in (lead_path, issuing_path) if p)
     paths.update(
@@ -174,9 +182,24 @@ def _on_write(sender, update_fields=None, **kwargs) -> None:
     data_changed()
 
 
-def _on_assignment_write(sender, instance, **kwargs) -> None:
+def _before_assignment_write(sender, instance, raw=False, **kwargs) -> None:
+    """The pages that show the assignment where it is now: moved to another lead unit or
+    document, it must leave those too (post_save only sees where it goes)."""
+    instance._data_placed = None
+    if raw or instance.pk is None:
+        return
+    placed: dict = {}
+    instance._data_scopes = assignment_scopes([instance.pk], placed)
+    instance._data_placed = placed.get(instance.pk)
+    data_changed(*instance._data_scopes)
+
+
+def _on_assignment_write(sender, instance, created=False, **kwargs) -> None:
     # Kept on the instance: the progress update or deadline change saved with it next (which
     # holds this same object) reuses them instead of reading them again.
+    placed = getattr(instance, "_data_placed", None)
+    if not created and placed == (instance.lead_unit_id, instance.directive_id):
+        return  # where it was is where it is: renewed before the write
     instance._data_scopes = assignment_changed(instance.pk)
 
 
@@ -229,6 +252,9 @@ def connect() -> None:
         models.Membership,
         get_user_model(),
     ]
+    pre_save.connect(
+        _before_assignment_write, sender=models.Assignment, dispatch_uid="fresh-a-before"
+    )
     post_save.connect(_on_assignment_write, sender=models.Assignment, dispatch_uid="fresh-a-save")
     pre_delete.connect(
         _on_assignment_deleted, sender=models.Assignment, dispatch_uid="fresh-a-delete"

@@ -172,3 +172,18 @@ def test_a_forged_document_id_is_answered_but_not_kept(tree):
     response = client.get(reverse("dashboard"), {"doc": "9" * 400})
     assert response.status_code in (200, 400, 404)
     assert response[CACHE] == "off"  # no cache key made of the forged value
+
+
+def test_work_moved_to_another_unit_leaves_the_old_units_overview_too(tree):
+    """Where it was must expire as well as where it goes (a reassignment in the admin)."""
+    center, province, north, south = tree["units"]
+    # Issued by the province, so only its lead unit ties it to a district.
+    work = AssignmentFactory(directive__document__issuing_unit=province, lead_unit=north)
+    clients = {name: _client(tree["leaders"][name]) for name in ("Huyện Bắc", "Huyện Nam")}
+    before = {name: _overview(client) for name, client in clients.items()}
+    work.lead_unit = south
+    work.save()
+    for name, client in clients.items():
+        after = _overview(client)
+        assert after[CACHE] == "miss", name
+        assert _region(after) != _region(before[name]), name
