@@ -67,7 +67,7 @@ def unit_scope(unit_id: int) -> str:
 
 def data_version(*scopes: str) -> str | None:
     """The tokens of `scopes` (and the epoch) as one string, each created on first use; None
-    when the cache cannot be reached — then nothing is reused (see `cached_region`)."""
+    when the cache cannot be reached — then nothing is reused (`leaders.regions.region_key`)."""
     keys = [PREFIX + scope for scope in (EPOCH, *scopes)]
     try:
         found = cache.get_many(keys)
