@@ -5,6 +5,10 @@
  *    as a conflict with themselves. (On a real conflict no version is sent: the refused form
  *    already carries the current one, the others keep theirs.)
  * 2. The list's filters leave empty values out of the address, so bookmarks stay short.
+ * 2b. The assignment page refreshes its live region after each of the user's saves; if the user
+ *    has meanwhile started typing in another of its forms (the completion report right after a
+ *    progress note), the refresh is dropped rather than wiping what they typed — their next
+ *    save refreshes it, and the forms already carry the new version (1).
  * 3. The list's "Cập nhật tiến độ" opens the progress form in a native <dialog> (focus trap,
  *    Escape to close); closing returns focus to the row's button. A form still open for the same
  *    assignment is shown again rather than fetched anew, so nothing typed is lost.
@@ -21,6 +25,35 @@
     document.querySelectorAll(selector).forEach(function (input) {
       input.value = String(detail.version);
     });
+  });
+
+  function typed(field) {
+    var type = field.type;
+    if (type === "hidden" || type === "submit" || type === "button" || type === "reset") {
+      return false;
+    }
+    if (type === "checkbox" || type === "radio") {
+      return field.checked !== field.defaultChecked;
+    }
+    if (type === "file") {
+      return Boolean(field.files && field.files.length);
+    }
+    if (field.tagName === "SELECT") {
+      return Array.from(field.options).some(function (option) {
+        return option.selected !== option.defaultSelected;
+      });
+    }
+    return field.value !== field.defaultValue;
+  }
+
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || target.id !== "assignment-live") {
+      return;
+    }
+    if (Array.from(target.querySelectorAll("textarea, input, select")).some(typed)) {
+      event.detail.shouldSwap = false;
+    }
   });
 
   // Filters send (and so put in the address bar) only the values actually chosen.

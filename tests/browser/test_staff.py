@@ -296,3 +296,37 @@ def test_progress_page_without_the_list(page, demo_live):
     page.goto(f"{demo_live.url}/assignments/{assignment.pk}/progress/")
     expect(page.get_by_role("heading", name="Cập nhật tiến độ")).to_be_visible()
     look_at(page, "staff-progress-page")
+
+
+def test_a_refresh_after_a_save_keeps_what_the_user_is_typing(page, demo_live):
+    """The page refreshes its live region after each save; text typed meanwhile in another form
+    (the completion report) must not be wiped by it (a clean region is refreshed: the test
+    above sees the status change)."""
+    assignment = fresh_assignment()
+    sign_in(page, demo_live, "tuyengiao")
+    page.goto(f"{demo_live.url}/assignments/{assignment.pk}/")
+    page.get_by_role("button", name="Bắt đầu thực hiện").click()
+    expect(page.locator(".status-card")).to_contain_text("Đang thực hiện")
+
+    def refresh() -> None:
+        """What a save's answer sets off: the live region asks for itself again."""
+        with page.expect_response(
+            lambda r: r.request.method == "GET" and f"/assignments/{assignment.pk}/" in r.url
+        ):
+            page.evaluate(
+                "id => htmx.trigger(document.body, 'assignment-changed', {id: id})", assignment.pk
+            )
+
+    # Typed in the report form: the refresh is dropped and the text stays.
+    page.get_by_text("Báo cáo hoàn thành", exact=True).click()
+    page.get_by_label("Kết quả đã hoàn thành").fill("Hội nghị đã tổ chức ngày 20/12")
+    page.evaluate("document.getElementById('assignment-live').dataset.old = 'yes'")
+    refresh()
+    expect(page.locator("#assignment-live[data-old]")).to_have_count(1)
+    expect(page.get_by_label("Kết quả đã hoàn thành")).to_have_value(
+        "Hội nghị đã tổ chức ngày 20/12"
+    )
+    page.get_by_role("button", name="Gửi báo cáo hoàn thành").click()
+    expect(
+        page.get_by_text("Đã báo cáo hoàn thành; nhiệm vụ chờ lãnh đạo xác nhận.")
+    ).to_be_visible()
