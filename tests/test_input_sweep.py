@@ -29,18 +29,19 @@ from urllib.parse import urlencode
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from directives.intake_forms import sign_source
-from tests.security.world import ADMIN, ROLES, World, build_world
+from tests.security.world import ADMIN, ROLES, World
 from tests.test_permission_matrix import (
     ALL_NAMES,
     DENIALS,
     admin_page_of,
+    rolled_back_world,
     spec_for,
 )
 
@@ -476,20 +477,7 @@ def fingerprint() -> dict[str, tuple[int, int]]:
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     """One world for every URL of this module, inside a transaction rolled back at the end (each
     test's own writes roll back to a savepoint, as in Django's TestCase.setUpTestData)."""
-    from django.conf import settings as django_settings
-
-    saved = django_settings.PASSWORD_HASHERS, django_settings.MEDIA_ROOT
-    django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    django_settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-    django_settings.PASSWORD_HASHERS, django_settings.MEDIA_ROOT = saved
+    yield from rolled_back_world(django_db_blocker, tmp_path_factory)
 
 
 def test_every_url_has_a_sweep_row():

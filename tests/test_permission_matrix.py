@@ -772,6 +772,12 @@ def matrix_world(django_db_setup, django_db_blocker, tmp_path_factory) -> World:
     the module; each test's own writes roll back to a savepoint (the test asks for ``db``), as
     in Django's TestCase.setUpTestData. Building it takes about a second (its stored
     scorecard), once instead of once per URL."""
+    yield from rolled_back_world(django_db_blocker, tmp_path_factory)
+
+
+def rolled_back_world(django_db_blocker, tmp_path_factory):
+    """Build the world once inside a transaction rolled back when the generator ends (for a
+    module-scoped fixture: this module's and the input sweep's)."""
     from django.conf import settings as django_settings
     from django.db import transaction
 
