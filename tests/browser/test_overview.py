@@ -53,6 +53,19 @@ def test_overview_on_a_phone_shows_the_rate_first_and_filters_in_place(page, thr
     page.wait_for_url(re.compile(r"period=month"))
     assert page.evaluate("window.noReload") is True
 
+    # A filter changed the moment the region arrives is not lost: the new form listens at once
+    # (htmx used to wire swapped content 20 ms later, and a quick change went nowhere).
+    page.evaluate(
+        """document.body.addEventListener("htmx:afterSwap", () => setTimeout(() => {
+            const basis = document.getElementById("id_by");
+            basis.value = "issued";
+            basis.dispatchEvent(new Event("change", {bubbles: true}));
+        }, 0), {once: true})"""
+    )
+    page.get_by_label("Kỳ", exact=True).select_option(label="Quý này")
+    page.wait_for_url(re.compile(r"period=quarter.*by=issued"), timeout=10_000)
+    assert page.evaluate("window.noReload") is True
+
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{live.url}/dashboard/?on=2021-02-09")
     expect(page.locator("#count-total .count")).to_have_text("33")
