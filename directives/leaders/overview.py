@@ -41,6 +41,7 @@ from directives.leaders.reporting import (
 )
 from directives.lookups import AnyOf
 from directives.models import Assignment, Document, ReportGroup, Role, Standing, Status, Unit
+from directives.models.assignment import group_for, standing_for
 from directives.widgets import DateInput
 
 LIST_LIMIT = 10
@@ -588,6 +589,25 @@ class Month:
 SCORECARD_TOP = 10
 
 
+def _date(value) -> dt.date | None:
+    # SQLite hands back an annotation's date as text where no converter applies.
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def past_group(status: str, deadline, reported_on, on: dt.date) -> str:
+    """The reporting group of the values `as_of(on)` reads from the history: the rule of
+    `_annotate_standing` (`standing_for` is its Python twin, checked against it by tests)."""
+    deadline, reported_on = _date(deadline), _date(reported_on)
+    standing = standing_for(
+        status=status,
+        deadline=deadline,
+        completed_on=reported_on if status == Status.DONE else None,
+        on=on,
+        reported_on=reported_on,
+    )
+    return group_for(standing, deadline).value
+
+
 class OverviewBoard:
     """The overview's sections, each computed once (a fixed number of queries in all)."""
 
@@ -616,8 +636,10 @@ class OverviewBoard:
         Today (the stored columns: each row's group is cheap) by one GROUP BY per breakdown, not
         one by document × lead unit: for a national scope that product is most of the rows
         (651,000 at a million assignments), each turned into a Python row only to be added up
-        again. A past date reads each row's group from the history, the dear part: then once,
-        by the product, added up here.
+        again. A past date reads each row's values from the history, the dear part: then once,
+        by the product and by those values, the group worked out here (`past_group`) — SQL
+        writes an annotation out wherever it is used, and the group's CASE used the status and
+        deadline subqueries a dozen times per row.
         """
         per_document: dict[int, Counts] = defaultdict(Counts)
         per_unit: dict[int, Counts] = defaultdict(Counts)
@@ -633,8 +655,11 @@ class OverviewBoard:
                 for key, group, n in rows:
                     add(per, key, group, n)
         else:
-            rows = self.qs.values_list(document, unit, "report_group_value").annotate(n=Count("pk"))
-            for document_id, unit_id, group, n in rows:
+            rows = self.qs.values_list(
+                document, unit, "asof_status", "asof_deadline", "asof_reported_on"
+            ).annotate(n=Count("pk"))
+            for document_id, unit_id, status, deadline, reported_on, n in rows:
+                group = past_group(status, deadline, reported_on, self.on)
                 add(per_document, document_id, group, n)
                 add(per_unit, unit_id, group, n)
         return per_document, per_unit
