@@ -18,11 +18,13 @@ documents (Python adds up rows per document × lead unit × group).
 from __future__ import annotations
 
 import datetime as dt
+from bisect import insort
 from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django import forms
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
@@ -594,27 +596,65 @@ def _date(value) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def past_group(status: str, deadline, reported_on, on: dt.date) -> str:
-    """The reporting group of the values `as_of(on)` reads from the history: the rule of
-    `_annotate_standing` (`standing_for` is its Python twin, checked against it by tests)."""
-    deadline, reported_on = _date(deadline), _date(reported_on)
-    standing = standing_for(
-        status=status,
-        deadline=deadline,
-        completed_on=reported_on if status == Status.DONE else None,
-        on=on,
-        reported_on=reported_on,
+def _add(per: dict[int, Counts], key: int, group: str, n: int = 1) -> None:
+    per[key].values["total"] += n
+    per[key].values[group] += n
+
+
+class _First:
+    """How many rows were offered, and the first LIST_LIMIT of them by (sort key, pk)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.items: list[tuple] = []
+
+    def offer(self, key, pk: int) -> None:
+        self.count += 1
+        item = (key, pk)
+        if len(self.items) < LIST_LIMIT or item < self.items[-1]:
+            insort(self.items, item)
+            del self.items[LIST_LIMIT:]
+
+    @property
+    def pks(self) -> list[int]:
+        return [pk for _key, pk in self.items]
+
+
+def _deadline_key(deadline: dt.date | None) -> tuple:
+    """`ORDER BY deadline` as the database sorts it: a missing deadline last on PostgreSQL,
+    first on SQLite (the list page behind the number sorts in SQL)."""
+    if deadline is None:
+        return (1 if connection.features.nulls_order_largest else 0, dt.date.min)
+    return (0 if connection.features.nulls_order_largest else 1, deadline)
+
+
+@dataclass
+class _Past:
+    """What the overview shows of a past date, worked out from one read of the rows in scope
+    (`OverviewBoard._past`)."""
+
+    per_document: dict[int, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    per_unit: dict[int, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    lists: dict[str, _First] = field(
+        default_factory=lambda: {
+            k: _First() for k in (Attention.OVERDUE, Attention.DUE, Attention.SILENT)
+        }
     )
-    return group_for(standing, deadline).value
+    awaiting: list[int] = field(default_factory=list)
+    completed: dict[tuple[int, int], int] = field(default_factory=lambda: defaultdict(int))
+    fallen_due: dict[tuple[int, int], int] = field(default_factory=lambda: defaultdict(int))
 
 
 class OverviewBoard:
     """The overview's sections, each computed once (a fixed number of queries in all)."""
 
-    def __init__(self, overview: Overview):
+    def __init__(self, overview: Overview, *, one_pass: bool = True):
         self.overview = overview
         self.on = overview.on
         self.qs = overview.assignments()
+        # A past date: every section from one read of the history (`_past`); `one_pass=False`
+        # asks SQL section by section, as for today (the tests compare both).
+        self.one_pass = one_pass and self.on < overview.today
 
     def _cells(self, line: Line) -> Line:
         line.cells = [
@@ -636,33 +676,86 @@ class OverviewBoard:
         Today (the stored columns: each row's group is cheap) by one GROUP BY per breakdown, not
         one by document × lead unit: for a national scope that product is most of the rows
         (651,000 at a million assignments), each turned into a Python row only to be added up
-        again. A past date reads each row's values from the history, the dear part: then once,
-        by the product and by those values, the group worked out here (`past_group`) — SQL
-        writes an annotation out wherever it is used, and the group's CASE used the status and
-        deadline subqueries a dozen times per row.
+        again. A past date: from `_past`, or (`one_pass=False`) by the product.
         """
+        if self.one_pass:
+            return self._past.per_document, self._past.per_unit
         per_document: dict[int, Counts] = defaultdict(Counts)
         per_unit: dict[int, Counts] = defaultdict(Counts)
         document, unit = "directive__document_id", "lead_unit_id"
-
-        def add(per: dict[int, Counts], key: int, group: str, n: int) -> None:
-            per[key].values["total"] += n
-            per[key].values[group] += n
-
         if self.on >= self.overview.today:
             for column, per in ((document, per_document), (unit, per_unit)):
                 rows = self.qs.values_list(column, "report_group_value").annotate(n=Count("pk"))
                 for key, group, n in rows:
-                    add(per, key, group, n)
+                    _add(per, key, group, n)
         else:
-            rows = self.qs.values_list(
-                document, unit, "asof_status", "asof_deadline", "asof_reported_on"
-            ).annotate(n=Count("pk"))
-            for document_id, unit_id, status, deadline, reported_on, n in rows:
-                group = past_group(status, deadline, reported_on, self.on)
-                add(per_document, document_id, group, n)
-                add(per_unit, unit_id, group, n)
+            rows = self.qs.values_list(document, unit, "report_group_value").annotate(n=Count("pk"))
+            for document_id, unit_id, group, n in rows:
+                _add(per_document, document_id, group, n)
+                _add(per_unit, unit_id, group, n)
         return per_document, per_unit
+
+    @cached_property
+    def _past(self) -> _Past:
+        """A past date's groups, lists and trend from ONE read of the rows in scope.
+
+        Each row's values as recorded then come from correlated subqueries on the history, and
+        SQL writes an annotation out wherever it is used: the group's CASE alone repeated the
+        status and deadline subqueries a dozen times per row, in each of the dozen queries of
+        the page (at a million assignments a province leader's overview a year ago took 22 s).
+        Here they are read once per row, streamed, and the group (`standing_for`, the Python
+        twin of the SQL rule), the lists' counts and first rows and the monthly buckets are
+        worked out as the rows go by; only the first rows of each list are read again, whole.
+        """
+        past = _Past()
+        on = self.on
+        soon = on + dt.timedelta(days=DUE_WITHIN_DAYS)
+        begin = self._trend_months[0]
+        overdue = ReportGroup.OVERDUE_UNFINISHED.value
+        rows = (
+            self.qs.annotate(has_silent=Exists(silent_coordinations(on)))
+            .values_list(
+                "pk",
+                "directive__document_id",
+                "lead_unit_id",
+                "asof_status",
+                "asof_deadline",
+                "asof_reported_on",
+                "has_silent",
+            )
+            .iterator(chunk_size=5000)
+        )
+        for pk, document_id, unit_id, status, deadline, reported_on, has_silent in rows:
+            deadline, reported_on = _date(deadline), _date(reported_on)
+            done = status == Status.DONE
+            standing = standing_for(
+                status=status,
+                deadline=deadline,
+                completed_on=reported_on if done else None,
+                on=on,
+                reported_on=reported_on,
+            )
+            group = group_for(standing, deadline).value
+            _add(past.per_document, document_id, group)
+            _add(past.per_unit, unit_id, group)
+            if group == overdue:
+                past.lists[Attention.OVERDUE].offer(deadline, pk)
+            if (
+                not done
+                and standing != Standing.AWAITING
+                and deadline is not None
+                and on <= deadline <= soon
+            ):
+                past.lists[Attention.DUE].offer(deadline, pk)
+            if status == Status.AWAITING_SIGNOFF:
+                past.awaiting.append(pk)
+            if has_silent and not done and status != Status.SUSPENDED:
+                past.lists[Attention.SILENT].offer(_deadline_key(deadline), pk)
+            if done and reported_on is not None and begin <= reported_on <= on:
+                past.completed[(reported_on.year, reported_on.month)] += 1
+            if deadline is not None and begin <= deadline < on:
+                past.fallen_due[(deadline.year, deadline.month)] += 1
+        return past
 
     @cached_property
     def totals(self) -> Counts:
@@ -849,11 +942,27 @@ class OverviewBoard:
         return qs.filter(attention_condition(kind, self.on)).order_by(*order)
 
     def _first(self, kind: str, order: list[str]) -> list:
-        rows = self._list(kind, order)
-        if kind == Attention.SILENT:  # how many, shown on each row
-            rows = rows.annotate(silent=silent_coordinating_units(self.on))
+        return self._rows(self._list(kind, order))
+
+    def _past_rows(self) -> dict[str, list]:
+        """The first rows of the lists `_past` worked out, read whole: two queries."""
+        past = self._past
+        awaiting = self._rows(
+            self.qs.filter(AnyOf(F("pk"), past.awaiting)).order_by("asof_last_update", "pk")
+        )
+        chosen = {kind: first.pks for kind, first in past.lists.items()}
+        wanted = sorted({pk for pks in chosen.values() for pk in pks})
+        found = {a.pk: a for a in self._rows(self.qs.filter(AnyOf(F("pk"), wanted)), limit=None)}
+        rows = {kind: [found[pk] for pk in pks if pk in found] for kind, pks in chosen.items()}
+        rows[Attention.AWAITING] = awaiting
+        return rows
+
+    def _rows(self, rows: QuerySet, limit: int | None = LIST_LIMIT) -> list:
+        """The first rows of a list, whole, each with how many coordinating units are silent."""
         return list(
-            rows.select_related("directive__document", "lead_unit").defer(
+            rows.annotate(silent=silent_coordinating_units(self.on))
+            .select_related("directive__document", "lead_unit")
+            .defer(
                 "search_title",
                 "search_text",
                 "directive__text",
@@ -862,7 +971,7 @@ class OverviewBoard:
                 "directive__document__source_text",
                 "directive__document__search_title",
                 "directive__document__search_text",
-            )[:LIST_LIMIT]
+            )[:limit]
         )
 
     @cached_property
@@ -875,6 +984,7 @@ class OverviewBoard:
             Attention.SILENT: ["asof_deadline", "pk"],
             Attention.EXPLANATION: ["explanation_reply_by", "pk"],
         }
+        past_rows = self._past_rows() if self.one_pass else {}
         lists = []
         for kind, label in Attention.choices():
             if kind == Attention.EXTENSION:
@@ -886,6 +996,13 @@ class OverviewBoard:
                 )
                 rows = list(requests[:LIST_LIMIT])
                 count = self._list(kind, ["pk"]).count()
+            elif kind in past_rows:
+                rows = past_rows[kind]
+                count = (
+                    len(self._past.awaiting)
+                    if kind == Attention.AWAITING
+                    else self._past.lists[kind].count
+                )
             else:
                 rows = self._first(kind, orders[kind])
                 count = (
@@ -906,16 +1023,31 @@ class OverviewBoard:
 
     # --- the monthly trend ---------------------------------------------------------------
     @cached_property
-    def months(self) -> list[Month]:
-        """The last 12 months up to the as-of date: completed in the month against fallen due
-        in the month (deadline in it, up to the as-of date), as recorded on that date."""
+    def _trend_months(self) -> list[dt.date]:
+        """The first days of the last 12 months up to the as-of date, oldest first."""
         first = dt.date(self.on.year, self.on.month, 1)
         starts = []
         for _i in range(12):
             starts.append(first)
             first = (first - dt.timedelta(days=1)).replace(day=1)
         starts.reverse()
+        return starts
+
+    @cached_property
+    def months(self) -> list[Month]:
+        """The last 12 months up to the as-of date: completed in the month against fallen due
+        in the month (deadline in it, up to the as-of date), as recorded on that date."""
+        starts = self._trend_months
         begin = starts[0]
+        if self.one_pass:
+            return [
+                Month(
+                    start,
+                    self._past.completed.get((start.year, start.month), 0),
+                    self._past.fallen_due.get((start.year, start.month), 0),
+                )
+                for start in starts
+            ]
 
         def bucket(rows) -> dict[tuple[int, int], int]:
             found: dict[tuple[int, int], int] = defaultdict(int)
