@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import insort
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -166,6 +167,10 @@ class Attention:
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
         return list(cls.labels.items())
+
+
+# Lists whose condition is a record of their own (an EXISTS), not the assignment's values.
+NOT_OF_THE_DAY = (Attention.EXTENSION, Attention.EXPLANATION)
 
 
 def attention_condition(kind: str, on: dt.date) -> Q:
@@ -473,6 +478,29 @@ class Overview:
             qs = qs.filter(lead_unit=self.lead)
         return qs
 
+    def past_listing(self) -> list[int] | None:
+        """A past date: the ids `listed()` selects, in the list page's order (as-of deadline,
+        document, lead unit), from one read of each row's history (`read_then`) — SQL would
+        work out the group and the as-of deadline once per use per row. None for today (the
+        stored columns make SQL cheap)."""
+        if self.on >= self.today:
+            return None
+        qs = self.assignments()
+        if self.doc is not None:
+            qs = qs.filter(directive__document_id=self.doc)
+        if self.lead is not None:
+            qs = qs.filter(lead_unit=self.lead)
+        kind = self.listed_kind
+        flags = (kind,) if kind in (Attention.SILENT, *NOT_OF_THE_DAY) else ()
+        rows = [
+            row
+            for row in read_then(qs, self.on, flags)
+            if (not self.group or row.group == self.group)
+            and (not kind or row.is_listed(kind, self.on))
+        ]
+        rows.sort(key=lambda r: (_deadline_key(r.deadline), r.document_id, r.path, r.pk))
+        return [row.pk for row in rows]
+
     def list_title(self) -> str:
         parts = []
         if self.listed_kind:
@@ -628,6 +656,95 @@ def _deadline_key(deadline: dt.date | None) -> tuple:
     return (0 if connection.features.nulls_order_largest else 1, deadline)
 
 
+@dataclass(slots=True)
+class Then:
+    """One assignment as recorded at the end of a past day, from one read of its history."""
+
+    pk: int
+    document_id: int
+    unit_id: int
+    path: str
+    status: str
+    deadline: dt.date | None
+    reported_on: dt.date | None
+    standing: str
+    group: str
+    flags: dict[str, bool]
+
+    def is_listed(self, kind: str, on: dt.date) -> bool:
+        """`attention_condition(kind, on)`, in Python, on the values of that day."""
+        done = self.status == Status.DONE
+        if kind == Attention.OVERDUE:
+            return self.group == ReportGroup.OVERDUE_UNFINISHED
+        if kind == Attention.DUE:
+            return (
+                not done
+                and self.standing != Standing.AWAITING
+                and self.deadline is not None
+                and on <= self.deadline <= on + dt.timedelta(days=DUE_WITHIN_DAYS)
+            )
+        if kind == Attention.AWAITING:
+            return self.status == Status.AWAITING_SIGNOFF
+        if kind == Attention.SILENT:
+            return self.flags[kind] and not done and self.status != Status.SUSPENDED
+        return self.flags[kind]  # extension, explanation: not a matter of the day's values
+
+
+def _flag(kind: str, on: dt.date):
+    """The part of a list's condition that is not the assignment's own values (an EXISTS)."""
+    if kind == Attention.SILENT:
+        return Exists(silent_coordinations(on))
+    return attention_condition(kind, on)  # extension, explanation
+
+
+def read_then(qs: QuerySet, on: dt.date, flags: tuple[str, ...] = ()) -> Iterator[Then]:
+    """Every row of `qs` (an `as_of(on)` queryset of a past day) as recorded then: its values
+    read from the history ONCE and its group worked out here (`standing_for`, the Python twin
+    of the SQL rule). Streamed, a chunk at a time.
+
+    Why: each value as recorded then is a correlated subquery on the history, and SQL writes an
+    annotation out wherever it is used — the group's CASE alone repeated the status and deadline
+    subqueries a dozen times per row, in each of the dozen queries of a past overview (at a
+    million assignments a province leader's overview a year ago took 22 s).
+    """
+    names = [f"flag_{kind}" for kind in flags]
+    rows = (
+        qs.annotate(**{name: _flag(kind, on) for name, kind in zip(names, flags, strict=True)})
+        .values_list(
+            "pk",
+            "directive__document_id",
+            "lead_unit_id",
+            "lead_unit__path",
+            "asof_status",
+            "asof_deadline",
+            "asof_reported_on",
+            *names,
+        )
+        .iterator(chunk_size=5000)
+    )
+    for pk, document_id, unit_id, path, status, deadline, reported_on, *marks in rows:
+        deadline, reported_on = _date(deadline), _date(reported_on)
+        standing = standing_for(
+            status=status,
+            deadline=deadline,
+            completed_on=reported_on if status == Status.DONE else None,
+            on=on,
+            reported_on=reported_on,
+        )
+        yield Then(
+            pk,
+            document_id,
+            unit_id,
+            path,
+            status,
+            deadline,
+            reported_on,
+            standing,
+            group_for(standing, deadline).value,
+            dict(zip(flags, marks, strict=True)),
+        )
+
+
 @dataclass
 class _Past:
     """What the overview shows of a past date, worked out from one read of the rows in scope
@@ -697,64 +814,26 @@ class OverviewBoard:
 
     @cached_property
     def _past(self) -> _Past:
-        """A past date's groups, lists and trend from ONE read of the rows in scope.
-
-        Each row's values as recorded then come from correlated subqueries on the history, and
-        SQL writes an annotation out wherever it is used: the group's CASE alone repeated the
-        status and deadline subqueries a dozen times per row, in each of the dozen queries of
-        the page (at a million assignments a province leader's overview a year ago took 22 s).
-        Here they are read once per row, streamed, and the group (`standing_for`, the Python
-        twin of the SQL rule), the lists' counts and first rows and the monthly buckets are
-        worked out as the rows go by; only the first rows of each list are read again, whole.
-        """
+        """A past date's groups, lists and trend from ONE read of the rows in scope
+        (`read_then`): the lists' counts and first rows and the monthly buckets worked out as
+        the rows go by; only the first rows of each list are read again, whole."""
         past = _Past()
         on = self.on
-        soon = on + dt.timedelta(days=DUE_WITHIN_DAYS)
         begin = self._trend_months[0]
-        overdue = ReportGroup.OVERDUE_UNFINISHED.value
-        rows = (
-            self.qs.annotate(has_silent=Exists(silent_coordinations(on)))
-            .values_list(
-                "pk",
-                "directive__document_id",
-                "lead_unit_id",
-                "asof_status",
-                "asof_deadline",
-                "asof_reported_on",
-                "has_silent",
-            )
-            .iterator(chunk_size=5000)
-        )
-        for pk, document_id, unit_id, status, deadline, reported_on, has_silent in rows:
-            deadline, reported_on = _date(deadline), _date(reported_on)
-            done = status == Status.DONE
-            standing = standing_for(
-                status=status,
-                deadline=deadline,
-                completed_on=reported_on if done else None,
-                on=on,
-                reported_on=reported_on,
-            )
-            group = group_for(standing, deadline).value
-            _add(past.per_document, document_id, group)
-            _add(past.per_unit, unit_id, group)
-            if group == overdue:
-                past.lists[Attention.OVERDUE].offer(deadline, pk)
-            if (
-                not done
-                and standing != Standing.AWAITING
-                and deadline is not None
-                and on <= deadline <= soon
-            ):
-                past.lists[Attention.DUE].offer(deadline, pk)
-            if status == Status.AWAITING_SIGNOFF:
-                past.awaiting.append(pk)
-            if has_silent and not done and status != Status.SUSPENDED:
-                past.lists[Attention.SILENT].offer(_deadline_key(deadline), pk)
-            if done and reported_on is not None and begin <= reported_on <= on:
-                past.completed[(reported_on.year, reported_on.month)] += 1
-            if deadline is not None and begin <= deadline < on:
-                past.fallen_due[(deadline.year, deadline.month)] += 1
+        for row in read_then(self.qs, on, flags=(Attention.SILENT,)):
+            _add(past.per_document, row.document_id, row.group)
+            _add(past.per_unit, row.unit_id, row.group)
+            for kind, first in past.lists.items():
+                if row.is_listed(kind, on):
+                    key = _deadline_key(row.deadline) if kind == Attention.SILENT else row.deadline
+                    first.offer(key, row.pk)
+            if row.status == Status.AWAITING_SIGNOFF:
+                past.awaiting.append(row.pk)
+            done_on = row.reported_on if row.status == Status.DONE else None
+            if done_on is not None and begin <= done_on <= on:
+                past.completed[(done_on.year, done_on.month)] += 1
+            if row.deadline is not None and begin <= row.deadline < on:
+                past.fallen_due[(row.deadline.year, row.deadline.month)] += 1
         return past
 
     @cached_property

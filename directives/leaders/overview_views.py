@@ -12,6 +12,7 @@ import io
 import xlsxwriter
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -30,6 +31,7 @@ from directives.leaders.overview import (
     trend_chart,
 )
 from directives.leaders.reporting import silent_coordinating_units
+from directives.lookups import AnyOf
 from directives.models import ReportGroup, Role
 from directives.text import rounded_percent
 
@@ -102,17 +104,29 @@ def overview_assignments(request: HttpRequest) -> TemplateResponse:
     """The assignments an overview number counts: the same filters, narrowed."""
     report = _require_reader(request)
     number = params.page_param(request.GET)
-    rows = report.listed().none() if report.on_error else report.listed()
-    rows = (
-        rows.select_related("directive__document", "lead_unit")
-        .annotate(silent_coordinating=silent_coordinating_units(report.on))
-        .order_by("asof_deadline", "directive__document_id", "lead_unit__path", "pk")
-    )
-    page = Paginator(rows, PAGE_SIZE).get_page(number)
+    ids = None if report.on_error else report.past_listing()
+    if ids is None:
+        rows = report.listed().none() if report.on_error else report.listed()
+        page = Paginator(_shown(rows, report), PAGE_SIZE).get_page(number)
+    else:
+        # A past date: the ids listed in order from one read of the history; the page's rows
+        # read whole.
+        page = Paginator(ids, PAGE_SIZE).get_page(number)
+        rows = _shown(report.assignments().filter(AnyOf(F("pk"), list(page.object_list))), report)
+        found = {row.pk: row for row in rows}
+        page.object_list = [found[pk] for pk in page.object_list if pk in found]
     return TemplateResponse(
         request,
         _partial(request, LIST, "assignment-list"),
         {"overview": report, "form": report.form, "page": page},
+    )
+
+
+def _shown(rows: QuerySet, report: Overview) -> QuerySet:
+    return (
+        rows.select_related("directive__document", "lead_unit")
+        .annotate(silent_coordinating=silent_coordinating_units(report.on))
+        .order_by("asof_deadline", "directive__document_id", "lead_unit__path", "pk")
     )
 
 

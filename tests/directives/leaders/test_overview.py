@@ -155,8 +155,7 @@ def test_a_past_date_read_in_one_pass_shows_what_sql_counts_section_by_section(d
     trend in Python: the same as SQL gives section by section, on each database."""
     user = ROLES[role]()
     shown = set()
-    yesterday = timezone.localdate() - dt.timedelta(days=1)
-    for on in (D(2020, 12, 20), D(2021, 1, 10), D(2021, 2, 9), D(2021, 3, 5), yesterday):
+    for on in (*PAST_DATES, timezone.localdate() - dt.timedelta(days=1)):
         for raw in FILTERS[:4]:
             filters = dict(raw)
             if "unit" in filters:
@@ -173,6 +172,52 @@ def test_a_past_date_read_in_one_pass_shows_what_sql_counts_section_by_section(d
     if role != "UBND tỉnh leader":
         required.add(Attention.AWAITING)
     assert {kind for kind, some in shown if some} >= required
+
+
+PAST_DATES = (D(2020, 12, 20), D(2021, 1, 10), D(2021, 2, 9), D(2021, 3, 5))
+NARROWINGS = [
+    {},
+    *({"group": group} for group in ReportGroup.values),
+    *({"list": kind} for kind, _label in Attention.choices()),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("role", list(ROLES))
+def test_a_past_list_read_in_one_pass_is_the_list_sql_gives(demo, role):
+    """The list behind a past number is worked out from one read of the history: the same
+    assignments in the same order as SQL's filter and sort, for every group and list."""
+    user = ROLES[role]()
+    document = Document.objects.order_by("pk").first().pk
+    listed = set()
+    for on in (*PAST_DATES, timezone.localdate() - dt.timedelta(days=1)):
+        for narrowing in [*NARROWINGS, {"doc": document}, {"doc": document, "list": "overdue"}]:
+            overview = build_overview(user, _query(on=on, **narrowing))
+            assert not overview.on_error
+            sql = list(
+                overview.listed()
+                .order_by("asof_deadline", "directive__document_id", "lead_unit__path", "pk")
+                .values_list("pk", flat=True)
+            )
+            assert overview.past_listing() == sql, (role, on, narrowing)
+            if sql:
+                listed.add(tuple(narrowing.items()))
+    assert len(listed) >= 8  # most narrowings list something on some date
+
+
+def test_the_past_list_page_shows_the_rows_sql_lists(demo, client):
+    client.force_login(_user("lanhdao"))
+    query = {"on": "2021-02-09", "list": "overdue"}
+    overview = build_overview(_user("lanhdao"), _query(**query))
+    expected = list(
+        overview.listed()
+        .order_by("asof_deadline", "directive__document_id", "lead_unit__path", "pk")
+        .values_list("pk", "asof_deadline")
+    )
+    assert len(expected) > 3
+    page = client.get(reverse("overview_assignments"), query).context["page"]
+    assert [(row.pk, row.asof_deadline) for row in page.object_list] == expected
+    assert page.paginator.count == len(expected)
 
 
 def _history_reads(board: OverviewBoard) -> int:
