@@ -13,6 +13,9 @@ import datetime as dt
 import re
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -100,3 +103,22 @@ def picker_labels() -> dict:
         "files": str(_("%(n)s tệp đã chọn")),
         "form_errors": str(_("Chưa lưu: %(n)s ô cần sửa.")),
     }
+
+
+class LongSelect(forms.Select):
+    """A `<select>` of thousands of options — every unit of the country, for the central body's
+    filters — written here in one pass. Django renders each option through a template of its
+    own, about 60 µs an option: a quarter of a second of every central overview for its 3,979
+    units. Same markup (attributes, `selected`), flat choices only."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(v) for v in self.format_value(value)}
+        parts = [f'<select name="{escape(name)}"{flatatt(self.build_attrs(self.attrs, attrs))}>']
+        for option_value, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                raise ValueError("LongSelect takes flat choices, not groups.")
+            option = "" if option_value is None else str(option_value)
+            selected = " selected" if option in chosen else ""
+            parts.append(f'<option value="{escape(option)}"{selected}>{escape(label)}</option>')
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 — every value above is escaped

@@ -45,7 +45,7 @@ from directives.leaders.reporting import (
 from directives.lookups import AnyOf
 from directives.models import Assignment, Document, ReportGroup, Role, Standing, Status, Unit
 from directives.models.assignment import group_for, standing_for
-from directives.widgets import DateInput
+from directives.widgets import DateInput, LongSelect
 
 LIST_LIMIT = 10
 DUE_WITHIN_DAYS = 7
@@ -232,11 +232,14 @@ class OverviewFilterForm(forms.Form):
         choices=list(PeriodBasis.labels.items()),
     )
     issuer = forms.TypedChoiceField(
-        label=_("Cơ quan ban hành"), coerce=params.to_int, required=False
+        label=_("Cơ quan ban hành"), coerce=params.to_int, required=False, widget=LongSelect
     )
     kind = forms.ChoiceField(label=_("Loại văn bản"), required=False)
     unit = forms.TypedChoiceField(
-        label=_("Đơn vị chủ trì (gồm cả đơn vị trực thuộc)"), coerce=params.to_int, required=False
+        label=_("Đơn vị chủ trì (gồm cả đơn vị trực thuộc)"),
+        coerce=params.to_int,
+        required=False,
+        widget=LongSelect,
     )
     on = params.DateParamField(
         label=_("Số liệu tính đến ngày"), required=False, widget=_date_input()

@@ -33,7 +33,7 @@ from directives.models import (
     headline_rate,
 )
 from directives.models.assignment import end_of_day
-from directives.widgets import DateInput
+from directives.widgets import DateInput, LongSelect
 
 DUE_WITHIN_DAYS = 14
 STALE_AFTER_DAYS = 30
@@ -194,10 +194,15 @@ class ReportFilterForm(forms.Form):
     already read (one query each) and the form only checks values against them.
     """
 
-    doc = forms.TypedChoiceField(label=_("Văn bản"), coerce=params.to_int, required=False)
+    doc = forms.TypedChoiceField(
+        label=_("Văn bản"), coerce=params.to_int, required=False, widget=LongSelect
+    )
     directive = forms.TypedChoiceField(label=_("Nhiệm vụ"), coerce=params.to_int, required=False)
     unit = forms.TypedChoiceField(
-        label=_("Đơn vị (gồm cả đơn vị trực thuộc)"), coerce=params.to_int, required=False
+        label=_("Đơn vị (gồm cả đơn vị trực thuộc)"),
+        coerce=params.to_int,
+        required=False,
+        widget=LongSelect,
     )
     due_from = params.DateParamField(
         label=_("Thời hạn từ ngày"),

@@ -1,10 +1,12 @@
-"""Dates read the same in every browser: text fields in dd/mm/yyyy, never native date inputs."""
+"""Dates read the same in every browser: text fields in dd/mm/yyyy, never native date inputs;
+and the long select of thousands of units writes what Django's select writes."""
 
 from __future__ import annotations
 
 import json
 import re
 
+import pytest
 from django.urls import reverse
 from django.utils import translation
 
@@ -55,3 +57,27 @@ def test_calendar_month_field_is_mm_yyyy_text(client, demo):
     html = client.get(reverse("calendar_month"), {"month": "02/2021"}).content.decode()
     assert 'type="month"' not in html
     assert re.search(r'<input type="text" id="month-input"[^>]*value="02/2021"', html)
+
+
+@pytest.mark.parametrize("value", ["", "7", 7, None, "not-a-choice"])
+def test_a_long_select_writes_what_djangos_select_writes(value):
+    """The long select (thousands of units) is written in one pass: the same select, the same
+    options, the same one selected, labels escaped, whatever the value."""
+    from django import forms
+    from django.test.html import parse_html
+    from django.utils.translation import gettext_lazy
+
+    from directives.widgets import LongSelect
+
+    choices = [
+        ("", gettext_lazy("Tất cả đơn vị")),
+        (7, '— Sở Y tế <Cà Mau> & "Bạc Liêu"'),
+        *((n, f"Xã {n}") for n in range(8, 40)),
+    ]
+    attrs = {"id": "id_unit", "aria-describedby": "id_unit_error", "required": True}
+    django_select, long_select = forms.Select(choices=choices), LongSelect(choices=choices)
+    expected = django_select.render("unit", value, attrs=attrs)
+    written = long_select.render("unit", value, attrs=attrs)
+    assert parse_html(written) == parse_html(expected)
+    assert "&lt;Cà Mau&gt; &amp; &quot;Bạc Liêu&quot;" in written
+    assert written.count(" selected") == (0 if value == "not-a-choice" else 1)
