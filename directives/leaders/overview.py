@@ -468,6 +468,12 @@ class Overview:
                 qs = qs.filter(asof_deadline__lte=self.end)
         return qs.order_by()
 
+    def these(self, ids: list[int]) -> QuerySet:
+        """Rows already chosen from `assignments()`, as of the date, by their ids alone: with
+        the scope's tens of thousands of ids beside them the planner walked those instead (a
+        province's 25 first rows a year ago: 290 ms, then 10 ms)."""
+        return Assignment.objects.filter(AnyOf(F("pk"), ids)).as_of(self.on)
+
     def listed(self) -> QuerySet:
         """`assignments()` narrowed by what a number links to (group, list, document, lead)."""
         qs = self.assignments()
@@ -1029,15 +1035,18 @@ class OverviewBoard:
     def _past_rows(self) -> dict[str, list]:
         """The first rows of the lists `_past` worked out, read whole: two queries."""
         past = self._past
-        awaiting = self._rows(
-            self.qs.filter(AnyOf(F("pk"), past.awaiting)).order_by("asof_last_update", "pk")
-        )
         chosen = {kind: first.pks for kind, first in past.lists.items()}
+        # The awaiting list's order (the last report) is one more value of the history: read
+        # for those rows alone, ids only — the whole rows of thousands would each compute every
+        # value of the day before the sort (4.4 s for a province a year ago at a million).
+        chosen[Attention.AWAITING] = list(
+            self.overview.these(past.awaiting)
+            .order_by("asof_last_update", "pk")
+            .values_list("pk", flat=True)[:LIST_LIMIT]
+        )
         wanted = sorted({pk for pks in chosen.values() for pk in pks})
-        found = {a.pk: a for a in self._rows(self.qs.filter(AnyOf(F("pk"), wanted)), limit=None)}
-        rows = {kind: [found[pk] for pk in pks if pk in found] for kind, pks in chosen.items()}
-        rows[Attention.AWAITING] = awaiting
-        return rows
+        found = {a.pk: a for a in self._rows(self.overview.these(wanted), limit=None)}
+        return {kind: [found[pk] for pk in pks if pk in found] for kind, pks in chosen.items()}
 
     def _rows(self, rows: QuerySet, limit: int | None = LIST_LIMIT) -> list:
         """The first rows of a list, whole, each with how many coordinating units are silent."""

@@ -12,7 +12,7 @@ import io
 import xlsxwriter
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -31,7 +31,6 @@ from directives.leaders.overview import (
     trend_chart,
 )
 from directives.leaders.reporting import silent_coordinating_units
-from directives.lookups import AnyOf
 from directives.models import ReportGroup, Role
 from directives.text import rounded_percent
 
@@ -112,7 +111,7 @@ def overview_assignments(request: HttpRequest) -> TemplateResponse:
         # A past date: the ids listed in order from one read of the history; the page's rows
         # read whole.
         page = Paginator(ids, PAGE_SIZE).get_page(number)
-        rows = _shown(report.assignments().filter(AnyOf(F("pk"), list(page.object_list))), report)
+        rows = _shown(report.these(list(page.object_list)), report)
         found = {row.pk: row for row in rows}
         page.object_list = [found[pk] for pk in page.object_list if pk in found]
     return TemplateResponse(
