@@ -37,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -512,9 +513,19 @@ def measure(port: int, name: str, page: dict, probe: dict, env: dict[str, str], 
     # cached per session and CSRF cookie) and every GET variant; a POST would spend a version.
     fetch(port, baseline_path[0]["path"], cookies[0], csrf)
     if page["method"] == "GET":
-        for cookie in [""] if bearer else cookies:
-            for variant in page["variants"][:4]:
-                fetch(port, variant["path"], cookie, csrf, bearer)
+        try:
+            for cookie in [""] if bearer else cookies:
+                for variant in page["variants"][:4]:
+                    fetch(port, variant["path"], cookie, csrf, bearer)
+        except (urllib.error.URLError, TimeoutError) as error:
+            # A page that fails or outlasts the server's timeout (gunicorn's 30 s) is a failed
+            # row, as a user would see it — not the end of the run.
+            reason = getattr(error, "code", None) or type(error).__name__
+            row.update(available=True, failed=1, failed_statuses={str(reason): 1})
+            row["warm_up_failed"] = f"{reason} on {variant['path']}"
+            log(f"  {name:34} FAILED on warm-up: {reason} ({variant['path']})")
+            drain(port)
+            return
     drain(port)
     before = wrk(port, "GET", baseline_path, cookies, csrf, DURATION)
     variants = page["variants"]
@@ -758,7 +769,7 @@ def print_table(rows: list[dict]) -> None:
         small, large = sizes[0], sizes[-1]
         for page in sorted({p for b, _, p in by if b == backend}):
             a, z = by.get((backend, small, page)), by.get((backend, large, page))
-            if a and z and page.startswith("dashboard"):
+            if a and z and a.get("p50_ms") and z.get("p50_ms"):  # every page (issue 15)
                 slower = z["p50_ms"] / a["p50_ms"]
                 print(
                     f"{backend} {page}: p50 at {large:,} is {slower:.2f}× the p50 at {small:,} "
