@@ -801,7 +801,12 @@ def plot(rows: list[dict], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, len(BACKENDS), figsize=(7 * len(BACKENDS), 5), squeeze=False)
+    # A line per page × role (a hundred and more): the legend beside the axes, in columns.
+    most = max((len({r["page"] for r in rows if r["backend"] == b}) for b in BACKENDS), default=1)
+    columns = max(1, -(-most // 45))
+    fig, axes = plt.subplots(
+        1, len(BACKENDS), figsize=((7 + 4 * columns) * len(BACKENDS), 11), squeeze=False
+    )
     for ax, backend in zip(axes[0], BACKENDS, strict=True):
         pages = sorted({r["page"] for r in rows if r["backend"] == backend and "rps" in r})
         colours = plt.get_cmap("tab20").colors  # twenty distinct colours: no two pages alike
@@ -826,9 +831,10 @@ def plot(rows: list[dict], path: Path) -> None:
         ax.axhline(0.1, color="grey", linestyle=":", linewidth=1)
         ax.grid(True, which="both", alpha=0.3)
         if pages:
-            ax.legend(fontsize="small")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
+            ax.legend(
+                fontsize="x-small", ncol=columns, loc="upper left", bbox_to_anchor=(1.01, 1.0)
+            )
+    fig.savefig(path, dpi=110, bbox_inches="tight")
 
 
 def main() -> None:
