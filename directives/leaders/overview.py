@@ -474,17 +474,22 @@ class Overview:
         province's 25 first rows a year ago: 290 ms, then 10 ms)."""
         return Assignment.objects.filter(AnyOf(F("pk"), ids)).as_of(self.on)
 
-    def listed(self) -> QuerySet:
-        """`assignments()` narrowed by what a number links to (group, list, document, lead)."""
+    def _placed(self) -> QuerySet:
+        """`assignments()` narrowed to the document and lead unit a number links to."""
         qs = self.assignments()
-        if self.group:
-            qs = qs.filter(report_group_value=self.group)
-        if self.listed_kind:
-            qs = qs.filter(attention_condition(self.listed_kind, self.on))
         if self.doc is not None:
             qs = qs.filter(directive__document_id=self.doc)
         if self.lead is not None:
             qs = qs.filter(lead_unit=self.lead)
+        return qs
+
+    def listed(self) -> QuerySet:
+        """`assignments()` narrowed by what a number links to (group, list, document, lead)."""
+        qs = self._placed()
+        if self.group:
+            qs = qs.filter(report_group_value=self.group)
+        if self.listed_kind:
+            qs = qs.filter(attention_condition(self.listed_kind, self.on))
         return qs
 
     def past_listing(self) -> list[int] | None:
@@ -494,20 +499,18 @@ class Overview:
         stored columns make SQL cheap)."""
         if self.on >= self.today:
             return None
-        qs = self.assignments()
-        if self.doc is not None:
-            qs = qs.filter(directive__document_id=self.doc)
-        if self.lead is not None:
-            qs = qs.filter(lead_unit=self.lead)
         kind = self.listed_kind
         flags = (kind,) if kind in (Attention.SILENT, *NOT_OF_THE_DAY) else ()
         rows = [
             row
-            for row in read_then(qs, self.on, flags)
+            for row in read_then(self._placed(), self.on, flags)
             if (not self.group or row.group == self.group)
             and (not kind or row.is_listed(kind, self.on))
         ]
-        rows.sort(key=lambda r: (_deadline_key(r.deadline), r.document_id, r.path, r.pk))
+        nulls_last = connection.features.nulls_order_largest
+        rows.sort(
+            key=lambda r: (_deadline_key(r.deadline, nulls_last), r.document_id, r.path, r.pk)
+        )
         return [row.pk for row in rows]
 
     def list_title(self) -> str:
@@ -657,12 +660,13 @@ class _First:
         return [pk for _key, pk in self.items]
 
 
-def _deadline_key(deadline: dt.date | None) -> tuple:
-    """`ORDER BY deadline` as the database sorts it: a missing deadline last on PostgreSQL,
-    first on SQLite (the list page behind the number sorts in SQL)."""
+def _deadline_key(deadline: dt.date | None, nulls_last: bool) -> tuple:
+    """`ORDER BY deadline` as the database sorts it (`nulls_last`: the connection's
+    `nulls_order_largest`): a missing deadline last on PostgreSQL, first on SQLite (the list
+    page behind the number sorts in SQL)."""
     if deadline is None:
-        return (1 if connection.features.nulls_order_largest else 0, dt.date.min)
-    return (0 if connection.features.nulls_order_largest else 1, deadline)
+        return (1 if nulls_last else 0, dt.date.min)
+    return (0 if nulls_last else 1, deadline)
 
 
 @dataclass(slots=True)
@@ -829,14 +833,16 @@ class OverviewBoard:
         past = _Past()
         on = self.on
         begin = self._trend_months[0]
+        nulls_last = connection.features.nulls_order_largest
         for row in read_then(self.qs, on, flags=(Attention.SILENT,)):
             _add(past.per_document, row.document_id, row.group)
             _add(past.per_unit, row.unit_id, row.group)
             for kind, first in past.lists.items():
                 if row.is_listed(kind, on):
-                    key = _deadline_key(row.deadline) if kind == Attention.SILENT else row.deadline
+                    silent = kind == Attention.SILENT
+                    key = _deadline_key(row.deadline, nulls_last) if silent else row.deadline
                     first.offer(key, row.pk)
-            if row.status == Status.AWAITING_SIGNOFF:
+            if row.is_listed(Attention.AWAITING, on):
                 past.awaiting.append(row.pk)
             done_on = row.reported_on if row.status == Status.DONE else None
             if done_on is not None and begin <= done_on <= on:
