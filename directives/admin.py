@@ -5,11 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from directives import actions, calendar, params
+from directives.admin_filters import LatestDirectiveFilter, LatestDocumentFilter, TopUnitFilter
 from directives.admin_history import AuditHistoryAdmin
 from directives.admin_widgets import SafeAutocompleteMixin
 from directives.calendar import DeadlinePhraseError, ResolvedDeadline, resolve_deadline
@@ -81,9 +83,22 @@ class DirectiveInline(admin.StackedInline):
     show_change_link = True
 
 
+def assignments_of(lookup: str):
+    """A changelist column linking each row to its assignments (`lookup`: the filter's
+    parameter), which the assignment changelist's short sidebar filters cannot all list."""
+
+    @admin.display(description=_("phân công"))
+    def link(self, obj) -> str:
+        url = reverse("admin:directives_assignment_changelist") + f"?{lookup}={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Xem phân công"))
+
+    return link
+
+
 @admin.register(Document)
 class DocumentAdmin(AuditHistoryAdmin):
-    list_display = ["__str__", "number", "issue_date", "issuer", "signer"]
+    list_display = ["__str__", "number", "issue_date", "issuer", "signer", "assignments_link"]
+    assignments_link = assignments_of("directive__document__id__exact")
     date_hierarchy = "issue_date"
     search_fields = ["number", "subject", "issuer", "signer"]
     autocomplete_fields = ["issuing_unit"]
@@ -116,8 +131,9 @@ class AssignmentInline(SafeAutocompleteMixin, admin.TabularInline):
 
 @admin.register(Directive)
 class DirectiveAdmin(FoldedSearchMixin, AuditHistoryAdmin):
-    list_display = ["number", "title", "document"]
-    list_filter = ["document"]
+    list_display = ["number", "title", "document", "assignments_link"]
+    assignments_link = assignments_of("directive__id__exact")
+    list_filter = [("document", LatestDocumentFilter)]
     search_fields = ["title", "text"]
     folded_search_fields = ("search_text",)
     autocomplete_fields = ["parent"]
@@ -284,9 +300,9 @@ class AssignmentAdmin(FoldedSearchMixin, AuditHistoryAdmin):
         "percent",
     ]
     list_filter = [
-        "directive__document",
-        "directive",
-        ("lead_unit", admin.RelatedOnlyFieldListFilter),
+        ("directive__document", LatestDocumentFilter),
+        ("directive", LatestDirectiveFilter),
+        ("lead_unit", TopUnitFilter),
         "status",
         StandingFilter,
     ]
@@ -323,6 +339,11 @@ class AssignmentAdmin(FoldedSearchMixin, AuditHistoryAdmin):
     ]
     inlines = [DeadlineChangeInline, ProgressUpdateInline]
     list_per_page = 50
+    # "50 of 1,000,000" needs a second count of the whole table on every filtered page.
+    show_full_result_count = False
+    # Newest first, from the primary key: the document order made PostgreSQL walk the
+    # documents against a unit's thousand assignments (100 ms at a million, 27 ms so).
+    ordering = ["-pk"]
 
     class Media:
         css = {"all": ["css/admin-extra.css"]}

@@ -263,3 +263,66 @@ def test_calendar_feed_admin_hides_tokens_and_revokes(client, admin_user, staff_
     client.post(changelist, {"action": "revoke", "_selected_action": [feed.pk]})
     feed.refresh_from_db()
     assert feed.revoked_at is not None
+
+
+def _sidebar_choices(response, title: str) -> list[str]:
+    spec = next(f for f in response.context["cl"].filter_specs if str(f.title) == title)
+    return [c["display"] for c in spec.choices(response.context["cl"])]
+
+
+def test_assignment_sidebar_lists_a_few_documents_and_directives_however_many(client, admin_user):
+    """At a million assignments the sidebar listed 10,000 documents and 120,000 directives
+    (5.7 s of rendering); it offers the latest few, and the chosen one wherever it ranks."""
+    from directives.admin_filters import SHOWN
+    from tests.factories import DocumentFactory
+
+    client.force_login(admin_user)
+    oldest = AssignmentFactory(
+        directive__document=DocumentFactory(issue_date=dt.date(2019, 1, 2), subject="Cũ nhất"),
+        directive__title="Nhiệm vụ cũ nhất",
+    )
+    for day in range(1, SHOWN + 6):
+        AssignmentFactory(
+            directive__document=DocumentFactory(issue_date=dt.date(2021, 1, day)),
+        )
+    url = reverse("admin:directives_assignment_changelist")
+
+    plain = client.get(url)
+    documents = _sidebar_choices(plain, "văn bản")
+    assert len(documents) == SHOWN + 1  # "All" and the latest SHOWN
+    assert not any("Cũ nhất" in d for d in documents)
+    assert len(_sidebar_choices(plain, "nhiệm vụ")) == SHOWN + 1
+
+    chosen = client.get(url + f"?directive__document__id__exact={oldest.directive.document_id}")
+    assert chosen.status_code == 200
+    assert list(chosen.context["cl"].result_list) == [oldest]
+    spec = next(f for f in chosen.context["cl"].filter_specs if str(f.title) == "văn bản")
+    selected = [c["display"] for c in spec.choices(chosen.context["cl"]) if c["selected"]]
+    assert len(selected) == 1 and "Cũ nhất" in selected[0]
+
+    by_directive = client.get(url + f"?directive__id__exact={oldest.directive_id}")
+    assert list(by_directive.context["cl"].result_list) == [oldest]
+
+
+def test_assignment_sidebar_refuses_a_garbage_id_without_an_error_page(client, admin_user):
+    client.force_login(admin_user)
+    AssignmentFactory()
+    url = reverse("admin:directives_assignment_changelist")
+    for bad in ("abc", "-1", "9" * 30):
+        response = client.get(url + f"?directive__document__id__exact={bad}")
+        assert response.status_code in (200, 302), bad  # Django's "?e=1" redirect for bad values
+        assert response.status_code != 500
+
+
+def test_document_and_directive_lists_link_to_their_assignments(client, admin_user):
+    client.force_login(admin_user)
+    assignment = AssignmentFactory()
+    AssignmentFactory()  # of another document
+    for name, lookup, pk in (
+        ("document", "directive__document__id__exact", assignment.directive.document_id),
+        ("directive", "directive__id__exact", assignment.directive_id),
+    ):
+        page = client.get(reverse(f"admin:directives_{name}_changelist")).content.decode()
+        link = reverse("admin:directives_assignment_changelist") + f"?{lookup}={pk}"
+        assert f'href="{link}"' in page
+        assert list(client.get(link).context["cl"].result_list) == [assignment]
