@@ -413,10 +413,12 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
     """Read-only: the history is written by the application's actions, never edited."""
 
     list_display = ["created_at", "assignment", "author", "percent", "status_after", "is_sample"]
-    list_filter = ["is_sample", "status_after"]
+    # A date filter, not a date hierarchy: the hierarchy's years are a DISTINCT over the whole
+    # history (1.7 s over five million reports), the filter's ranges cost nothing to offer.
+    list_filter = ["created_at", "is_sample", "status_after"]
     search_fields = ["note", "difficulties", "proposals"]
     list_select_related = ["assignment__directive", "assignment__lead_unit", "author"]
-    date_hierarchy = "created_at"
+    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False
@@ -431,10 +433,9 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
 @admin.register(DeadlineChange)
 class DeadlineChangeAdmin(ProgressUpdateAdmin):
     list_display = ["changed_at", "assignment", "kind", "old_deadline", "new_deadline"]
-    list_filter = ["kind"]
+    list_filter = ["changed_at", "kind"]
     search_fields = ["new_basis", "reason"]
     list_select_related = ["assignment__directive", "assignment__lead_unit"]
-    date_hierarchy = "changed_at"
 
 
 @admin.register(Event)

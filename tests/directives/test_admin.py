@@ -326,3 +326,25 @@ def test_document_and_directive_lists_link_to_their_assignments(client, admin_us
         link = reverse("admin:directives_assignment_changelist") + f"?{lookup}={pk}"
         assert f'href="{link}"' in page
         assert list(client.get(link).context["cl"].result_list) == [assignment]
+
+
+def test_progress_history_filters_by_date_range(client, admin_user, assignment):
+    """The history's changelists offer date ranges (today, the past 7 days, this month…) in
+    place of a year list, which read the whole history to offer its years."""
+    from django.utils import timezone
+
+    from directives.models import ProgressUpdate
+
+    client.force_login(admin_user)
+    now = timezone.now()
+    recent = ProgressUpdate.objects.create(assignment=assignment, percent=40, note="Mới báo cáo")
+    ProgressUpdate.objects.create(
+        assignment=assignment, percent=10, note="Báo cáo cũ", created_at=now - dt.timedelta(days=40)
+    )
+    url = reverse("admin:directives_progressupdate_changelist")
+    page = client.get(url)
+    assert page.context["cl"].date_hierarchy is None
+    spec = page.context["cl"].filter_specs[0]
+    week = next(c for c in spec.choices(page.context["cl"]) if "7" in str(c["display"]))
+    filtered = client.get(url + week["query_string"])
+    assert list(filtered.context["cl"].result_list) == [recent]
