@@ -143,3 +143,41 @@ def test_home_shows_deadline_date_and_short_basis_with_the_explanation_folded(cl
         '<details class="deadline-more"><summary>Khẩn trương</summary>'
         '<span class="small">Khẩn trương (văn bản không nêu ngày) — 31/12/2020' in html
     )
+
+
+def test_home_shows_the_most_pressing_work_and_sends_to_the_list_for_the_rest(
+    client, staff_user, assignment
+):
+    """A unit with more work than the home page holds sees the most pressing first, a notice
+    that there is more, and a link to the full list; no section claims to be empty."""
+    import datetime as dt
+
+    from directives.views.home import LIMIT
+    from tests.factories import AssignmentFactory
+
+    client.force_login(staff_user)
+    unit = assignment.lead_unit
+    # All overdue but one, due far away: that one is last in the standing order.
+    AssignmentFactory.create_batch(
+        LIMIT, lead_unit=unit, directive=assignment.directive, deadline=dt.date(2021, 1, 5)
+    )
+    AssignmentFactory(
+        lead_unit=unit,
+        directive=assignment.directive,
+        deadline=dt.date(2099, 1, 1),
+        expected_result="Việc còn xa hạn nhất",
+    )
+    response = client.get(reverse("home"))
+    content = response.content.decode()
+    assert len(response.context["assignments"]) == LIMIT
+    assert "Việc còn xa hạn nhất" not in content
+    assert f"Trang chủ hiện {LIMIT} việc cần chú ý nhất" in content
+    assert f'href="{reverse("assignment_list")}"' in content
+    assert "Không có việc nào khác." not in content  # "the rest" is beyond the first rows
+    assert "Không có trong các việc đầu tiên" in content
+
+
+def test_home_without_more_work_than_it_holds_has_no_notice(client, staff_user, assignment):
+    client.force_login(staff_user)
+    content = client.get(reverse("home")).content.decode()
+    assert "việc cần chú ý nhất" not in content
