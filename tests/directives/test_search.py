@@ -306,8 +306,9 @@ def test_search_query_count_does_not_grow_with_the_data(staff_user, lead_unit, d
     small = run()
     grow(20)
     # The user's scope (membership, led and coordinated assignments), then at most two runs per
-    # kind (title matches, body matches) and the units an assignment may answer to.
-    assert run() <= small <= 3 + 2 * len(Kind) + 1
+    # kind (title matches, body matches), each tried first on the newest documents for
+    # documents and directives, and the units an assignment may answer to.
+    assert run() <= small <= 3 + 2 * len(Kind) + 2 * 2 + 1
 
 
 # Search columns -----------------------------------------------------------------------------
@@ -534,3 +535,67 @@ def test_search_of_a_single_letter_asks_for_more(staff_user, tet, django_assert_
         found = search(staff_user, "t")
     assert not found and found.too_short
     assert hits(search(staff_user, "te"), Kind.DIRECTIVE) == [tet]
+
+
+# The newest documents first (a common word, at scale) ------------------------------------------
+
+
+@pytest.fixture
+def dated_documents(db):
+    """Five documents, newest last in creation order, each with three directives about "kế
+    hoạch" in title and body; the oldest alone also holds "biên giới" (a rare word)."""
+    documents = []
+    for day in range(5):
+        document = DocumentFactory(
+            issue_date=dt.date(2021, 1, 1) + dt.timedelta(days=day * 30),
+            subject=f"Văn bản kế hoạch số {day}",
+            source_text="Kế hoạch triển khai." + (" Vùng biên giới." if day == 0 else ""),
+        )
+        for position in range(3):
+            directive = DirectiveFactory(
+                document=document,
+                position=position + 1,
+                title=f"Kế hoạch {day}.{position}"
+                + (" vùng biên giới" if day == 0 and position == 2 else ""),
+            )
+            AssignmentFactory(directive=directive)
+        documents.append(document)
+    return documents
+
+
+def _in_order(kind: str, rows: list) -> list:
+    if kind == Kind.DOCUMENT:
+        return sorted(rows, key=lambda d: (d.issue_date, d.pk), reverse=True)
+    return sorted(
+        rows, key=lambda d: (-d.document.issue_date.toordinal(), -d.document_id, d.position, d.pk)
+    )
+
+
+@pytest.mark.parametrize("newest", [1, 2, 200])
+@pytest.mark.parametrize("kind", [Kind.DOCUMENT, Kind.DIRECTIVE])
+def test_search_pages_are_the_same_whether_the_newest_documents_hold_them_or_not(
+    inspector_user, dated_documents, monkeypatch, newest, kind
+):
+    """The search looks through the newest documents first: every page equals the first rows
+    of all the matches in the search's order, whether those documents hold the page or not."""
+    from directives import search as search_module
+    from directives.models import Directive, Document
+
+    monkeypatch.setattr(search_module, "NEWEST_DOCUMENTS", newest)
+    model = Document if kind == Kind.DOCUMENT else Directive
+    everything = _in_order(kind, list(model.objects.all()))
+    for page in (1, 2, 3):
+        found = hits(search(inspector_user, "ke hoach", kinds=[kind], limit=2, page=page), kind)
+        assert found == everything[(page - 1) * 2 : page * 2], (newest, page)
+    # A rare word, only in the oldest document: not among the newest, found all the same.
+    rare = hits(search(inspector_user, "bien gioi", kinds=[kind], limit=2), kind)
+    oldest = dated_documents[0]
+    assert rare == ([oldest] if kind == Kind.DOCUMENT else [oldest.directives.get(position=3)]), (
+        newest
+    )
+    if kind == Kind.DOCUMENT:  # words in the body alone: the body run, newest first too
+        for page in (1, 2, 3):
+            body = hits(
+                search(inspector_user, "trien khai", kinds=[kind], limit=2, page=page), kind
+            )
+            assert body == everything[(page - 1) * 2 : page * 2], (newest, page)
