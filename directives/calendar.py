@@ -155,6 +155,7 @@ def last_working_day_before_new_year(year: int) -> dt.date:
     return day
 
 
+@lru_cache(maxsize=8192)  # a pure function, asked again for every deadline of a calendar month
 def to_lunar(d: dt.date) -> LunarDate:
     """Convert the solar date ``d`` to the Vietnamese lunar calendar (1900–2100)."""
     lunar = lunar_vn.solar_to_lunar(d)

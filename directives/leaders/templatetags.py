@@ -62,7 +62,10 @@ def days_left(assignment, on: dt.date) -> int:
 
 @register.filter
 def status_label(value: str) -> str:
-    return Status(value).label if value in Status.values else ""
+    try:
+        return Status(value).label
+    except ValueError:
+        return ""
 
 
 @register.simple_tag(takes_context=True)

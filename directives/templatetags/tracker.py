@@ -96,7 +96,12 @@ def days_note(assignment: Assignment, on: dt.date) -> str:
 
 @register.filter
 def standing_label(value: str) -> str:
-    return Standing(value).label if value in Standing.values else ""
+    # Not `value in Standing.values`: that builds the choices list again on every call (a
+    # calendar month of a national scope calls this some 600 times).
+    try:
+        return Standing(value).label
+    except ValueError:
+        return ""
 
 
 @register.filter
