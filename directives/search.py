@@ -189,6 +189,10 @@ class _Source:
         """
         if self.newest is None or scope.document is not None:
             return None
+        if scope.listed is not None:
+            # What the user sees is listed (staff, a province's directives): that list drives
+            # the full query already, and the newest documents' rows would be read besides.
+            return None
         found = list(rows.filter(self.newest())[start : start + count])
         return found if len(found) == count else None
 
