@@ -151,7 +151,12 @@ def test_start_and_report_completion(page, demo_live):
 
     page.get_by_text("Báo cáo hoàn thành", exact=True).click()
     page.get_by_role("button", name="Gửi báo cáo hoàn thành").click()
-    # The note is required: the browser holds the empty form back (the server checks it too).
+    # The note is required: the field says so, and the server refuses the empty report in words.
+    # Wait for that answer before typing — it replaces the form, and what was typed before it
+    # arrived would go with the old one.
+    expect(page.locator("#workflow-panel")).to_contain_text(
+        "Hãy nêu kết quả đã hoàn thành trước khi báo cáo."
+    )
     note = page.get_by_label("Kết quả đã hoàn thành")
     assert note.evaluate("el => el.validity.valueMissing") is True
     expect(page.locator(".status-card")).to_contain_text("Đang thực hiện")
