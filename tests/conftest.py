@@ -102,10 +102,10 @@ def demo_once(django_db_setup, django_db_blocker):
     writes is rolled back after it."""
     from django.core.management import call_command
 
-    from directives.demo import seed
+    from tests import demo_snapshot
 
     with django_db_blocker.unblock():
-        seed()
+        demo_snapshot.seed()
         yield
         call_command("flush", interactive=False, verbosity=0)
 
@@ -118,13 +118,12 @@ def demo(demo_once, db):
 
 
 @pytest.fixture
-def fresh_demo(db, settings):
-    """The demo seeded for this test alone, by seed_demo with debug on (as `make run` does)."""
-    from django.core.management import call_command
+def fresh_demo(db):
+    """The demo seeded for this test alone, by seed_demo with debug on (as `make run` does) — or
+    the rows it made the first time, written back (tests/demo_snapshot.py)."""
+    from tests import demo_snapshot
 
-    settings.DEBUG = True
-    call_command("seed_demo", founding_only=True)
-    settings.DEBUG = False
+    demo_snapshot.seed()
 
 
 def pytest_configure(config):

@@ -56,12 +56,10 @@ def page(browser):
 
 
 @pytest.fixture
-def demo_live(transactional_db, live_server, settings):
-    from django.core.management import call_command
+def demo_live(transactional_db, live_server):
+    from tests import demo_snapshot
 
-    settings.DEBUG = True
-    call_command("seed_demo", founding_only=True)
-    settings.DEBUG = False
+    demo_snapshot.seed()
     return live_server
 
 

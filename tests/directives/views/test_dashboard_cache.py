@@ -25,9 +25,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(db):
-    from directives.demo import seed
+    from tests import demo_snapshot
 
-    seed()
+    demo_snapshot.seed()
 
 
 def _get(client: Client, **params):
