@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directives import params
 from directives.fields import DeadlineField
+from directives.forms import PostedFormsFormSet
 from directives.importers.conclusion import (
     MAX_TEXT_BYTES,
     DocumentParseError,
@@ -116,7 +117,7 @@ class DirectiveForm(forms.Form):
     text = forms.CharField(label=_("Toàn văn nhiệm vụ"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class BaseDirectiveFormSet(forms.BaseFormSet):
+class BaseDirectiveFormSet(PostedFormsFormSet):
     def clean(self):
         if any(self.errors):
             return
@@ -273,7 +274,7 @@ class AssignmentForm(forms.Form):
         return resolved.date, resolved.basis
 
 
-AssignmentFormSet = forms.formset_factory(AssignmentForm, extra=0)
+AssignmentFormSet = forms.formset_factory(AssignmentForm, formset=PostedFormsFormSet, extra=0)
 
 
 class UnknownUnitForm(forms.Form):
@@ -351,9 +352,11 @@ class UnknownUnitForm(forms.Form):
         return str(LEVEL.get(self["level"].value() or "", ""))
 
 
-# At most the 500 names the view lists (views/intake.py): a forged TOTAL_FORMS made the confirm
-# page build and render Django's ceiling of 2,000 forms.
-UnknownUnitFormSet = forms.formset_factory(UnknownUnitForm, extra=0, max_num=500, absolute_max=500)
+# At most the 500 names the view lists (views/intake.py), and only the forms posted: a forged
+# TOTAL_FORMS made the confirm page build and render Django's ceiling of 2,000 forms.
+UnknownUnitFormSet = forms.formset_factory(
+    UnknownUnitForm, formset=PostedFormsFormSet, extra=0, max_num=500, absolute_max=500
+)
 
 
 def initial_data(proposal: DocumentProposal, units: list[Unit], index: UnitIndex) -> dict:

@@ -150,9 +150,11 @@ PARAMS: dict[str, Row] = {
     "admin:view_on_site": Row(),
     "admin:app_list": Row(),
     "admin:directives_document_import": Row(
-        # What the confirm step parses itself (formset counts are Django's, bounded by it).
+        # What the confirm step parses itself, and every formset's count (forms.PostedFormsFormSet).
         post=(
             "payload",
+            "dir-TOTAL_FORMS",
+            "asg-TOTAL_FORMS",
             "unk-TOTAL_FORMS",
             "doc-issue_date",
             "asg-0-directive",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from directives import params
+from directives.forms import PostedFormsFormSet
 from directives.models import Unit
 from directives.models.reporting import Frequency
 from directives.periodic import intake
@@ -68,8 +69,10 @@ class ObligationForm(forms.Form):
         return cleaned
 
 
-# absolute_max: a forged TOTAL_FORMS builds no more than the 200 forms allowed (not 1,200).
-ObligationFormSet = forms.formset_factory(ObligationForm, extra=0, max_num=200, absolute_max=200)
+# A forged TOTAL_FORMS builds only the forms posted, never more than the 200 allowed.
+ObligationFormSet = forms.formset_factory(
+    ObligationForm, formset=PostedFormsFormSet, extra=0, max_num=200, absolute_max=200
+)
 
 
 def initial(proposal, index) -> list[dict]:

@@ -253,22 +253,43 @@ def test_unknown_name_needs_a_decision(admin_client):
     assert Document.objects.count() == 0
 
 
-@pytest.mark.parametrize("field", ["unk-TOTAL_FORMS", "obl-TOTAL_FORMS"])
-def test_a_forged_form_count_is_refused_without_building_thousands_of_forms(admin_client, field):
+# Each formset of the review page: its prefix, its name in the context, a field each form posts.
+FORMSETS = {
+    "dir": ("directive_formset", "title"),
+    "asg": ("assignment_formset", "directive"),
+    "unk": ("unknown_formset", "name"),
+    "obl": ("obligation_formset", "title"),
+}
+
+
+@pytest.mark.parametrize("prefix", list(FORMSETS))
+def test_a_forged_form_count_is_refused_without_building_thousands_of_forms(admin_client, prefix):
+    name, shown = FORMSETS[prefix]
+    field = f"{prefix}-TOTAL_FORMS"
     review = _parse(admin_client, _text("04-vptu-muc-chu-cai.txt"))
+    sent = review.context[name].total_form_count()
+    home_affairs = Unit.objects.create(name="Sở Nội vụ tỉnh Cà Mau", kind=UnitKind.DEPARTMENT)
     data = _form_data(review)
-    data["unk-0-action"] = "ignore"
+    data.update({"unk-0-action": "map", "unk-0-unit": str(home_affairs.pk)})
+    data.setdefault("obl-INITIAL_FORMS", "0")
     data[field] = str(10**30)
     before = _counts()
     response = admin_client.post(reverse(URL), data)
     assert response.status_code == 400
-    formset = response.context[
-        "unknown_formset" if field.startswith("unk") else "obligation_formset"
+    formset = response.context[name]
+    # Only the forms sent are built and shown again, with what they held, and the page says why.
+    assert len(formset.forms) == sent
+    assert [str(f[shown].value()) for f in formset] == [
+        str(data[f"{prefix}-{i}-{shown}"]) for i in range(sent)
     ]
-    assert len(formset.forms) <= 500
-    assert formset.non_form_errors()
-    assert str(formset.non_form_errors()[0]) in response.content.decode()  # said on the page
+    page = response.content.decode()
+    assert "Trang gửi lên ít dòng hơn số dòng đã khai" in page
     assert _counts() == before
+    # The page now carries the true count: sending it again creates the document.
+    assert f'name="{field}" value="{sent}"' in page
+    data[field] = str(sent)
+    assert admin_client.post(reverse(URL), data).status_code == 302
+    assert _counts() != before
 
 
 def test_unknown_name_mapped_and_saved_as_alias_matches_next_time(admin_client):
