@@ -15,6 +15,10 @@ writes per second: a province leader's dashboard fell from 0.35 to 0.185 of the 
   assignment led, coordinated or issued (as the document's issuing body) in the unit's subtree —
   a write renews the unit of each of those and every unit above it;
 - ``all``: everything (admins, inspectors);
+- ``reach``: which assignments exist and who leads or coordinates them — what a user may see
+  (`permissions.visible_ids` keeps a large subtree's list under it): renewed when an assignment
+  is created, deleted, moved to another lead unit or directive, or its coordinating units
+  change; not by progress, deadlines or status, which leave it as it was;
 - ``epoch``: part of every key — renewed by writes whose reach is not worth working out (a unit
   moved or renamed, a membership, a document's text, the scorecard formula, bulk queryset
   writes), which expire every page.
@@ -44,6 +48,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 PREFIX = "tracker:data-version:"
 EPOCH = "epoch"
 ALL = "all"
+REACH = "reach"
 logger = logging.getLogger(__name__)
 WARN_EVERY = 60  # seconds: an outage is logged once a minute per process, not once per write
 _warned_at = 0.0
@@ -201,11 +206,13 @@ def _on_assignment_write(sender, instance, created=False, **kwargs) -> None:
     if not created and placed == (instance.lead_unit_id, instance.directive_id):
         return  # where it was is where it is: renewed before the write
     instance._data_scopes = assignment_changed(instance.pk)
+    data_changed(REACH)  # new, or moved: who may see it changed
 
 
 def _on_assignment_deleted(sender, instance, **kwargs) -> None:
     # pre_delete: the row (and its coordinations) can still be read for its scopes.
     assignment_changed(instance.pk)
+    data_changed(REACH)
 
 
 def _on_record_write(sender, instance, **kwargs) -> None:
@@ -223,6 +230,7 @@ def _on_coordination(sender, instance, action, reverse, pk_set, **kwargs) -> Non
 
     if not action.startswith("pre_"):
         return
+    data_changed(REACH)
     if reverse or not isinstance(instance, Assignment):
         data_changed()  # from the unit's side: whatever it coordinates
         return

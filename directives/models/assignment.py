@@ -269,6 +269,9 @@ class AssignmentQuerySet(SearchColumnsQuerySet):
 
         if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
             raise ValueError("bulk_create with conflicts would leave the assignment tally wrong.")
+        from directives.freshness import data_changed
+
+        data_changed()  # queryset writes send no signals
         with transaction.atomic():
             created = super().bulk_create(objs, *args, **kwargs)
             aggregates.apply(aggregates.new_objects(created))

@@ -530,6 +530,55 @@ def test_a_large_scope_leader_finds_the_same_with_and_without_the_listing(
         monkeypatch.undo()
 
 
+def test_a_large_subtrees_listing_is_kept_until_who_sees_what_changes(
+    lead_unit, other_unit, monkeypatch, settings
+):
+    """A province's leader's listing is kept between searches while progress, deadlines and
+    status change, and is read afresh as soon as an assignment appears, moves, is deleted or
+    gains a coordinating unit in the subtree."""
+    from directives import actions, permissions
+    from directives.models import Role
+    from tests.factories import member
+
+    monkeypatch.setattr(permissions, "LARGE_SCOPE_SHARE", 0.0)
+    reads = []
+    original = permissions._visible_directives_listed
+    monkeypatch.setattr(
+        permissions,
+        "_visible_directives_listed",
+        lambda units: reads.append(1) or original(units),
+    )
+    leader = member(other_unit, Role.LEADER)
+    staff = member(other_unit, Role.STAFF)
+
+    def directives() -> set[int]:
+        user = type(leader).objects.get(pk=leader.pk)  # a new request: nothing remembered on it
+        return set(permissions.visible_ids(user, at_most=100).directives)
+
+    first = AssignmentFactory(lead_unit=other_unit)
+    assert directives() == {first.directive_id}
+    actions.record_progress(first, user=staff, note="Đã triển khai", percent=40)
+    assert directives() == {first.directive_id}
+    assert len(reads) == 1  # the progress report left the listing as it was
+
+    second = AssignmentFactory(lead_unit=other_unit)
+    elsewhere = AssignmentFactory(lead_unit=lead_unit)
+    assert directives() == {first.directive_id, second.directive_id}
+    elsewhere.coordinating_units.add(other_unit)
+    assert directives() == {first.directive_id, second.directive_id, elsewhere.directive_id}
+    second.lead_unit = lead_unit
+    second.save()
+    assert directives() == {first.directive_id, elsewhere.directive_id}
+    elsewhere.delete()
+    assert directives() == {first.directive_id}
+
+    settings.DASHBOARD_REGION_CACHE = False  # the caches of computed data off: read each time
+    before = len(reads)
+    directives()
+    directives()
+    assert len(reads) == before + 2
+
+
 def test_search_of_a_single_letter_asks_for_more(staff_user, tet, django_assert_num_queries):
     with django_assert_num_queries(0):
         found = search(staff_user, "t")
