@@ -15,10 +15,10 @@ writes per second: a province leader's dashboard fell from 0.35 to 0.185 of the 
   assignment led, coordinated or issued (as the document's issuing body) in the unit's subtree —
   a write renews the unit of each of those and every unit above it;
 - ``all``: everything (admins, inspectors);
-- ``reach``: which assignments exist and who leads or coordinates them — what a user may see
-  (`permissions.visible_ids` keeps a large subtree's list under it): renewed when an assignment
-  is created, deleted, moved to another lead unit or directive, or its coordinating units
-  change; not by progress, deadlines or status, which leave it as it was;
+- ``reach``: which assignments exist, who leads, coordinates and handed them down — what a user
+  may see (`permissions.visible_ids` keeps its lists under it): renewed when an assignment is
+  created, deleted, moved to another lead unit or directive, handed down by another unit, or its
+  coordinating units change; not by progress, deadlines or status, which leave it as it was;
 - ``epoch``: part of every key — renewed by writes whose reach is not worth working out (a unit
   moved or renamed, a membership, a document's text, the scorecard formula, bulk queryset
   writes), which expire every page.
@@ -142,14 +142,15 @@ def assignment_scopes(assignment_ids: Iterable[int], placed: dict | None = None)
         "pk",
         "lead_unit_id",
         "directive_id",
+        "assigned_by_unit_id",
         "directive__document_id",
         "lead_unit__path",
         "directive__document__issuing_unit__path",
     )
     paths: set[str] = set()
-    for pk, lead_unit_id, directive_id, document_id, lead_path, issuing_path in rows:
+    for pk, lead_unit_id, directive_id, assigned_by, document_id, lead_path, issuing_path in rows:
         if placed is not None:
-            placed[pk] = (lead_unit_id, directive_id)
+            placed[pk] = (lead_unit_id, directive_id, assigned_by)
         scopes.add(document_scope(document_id))
         paths.update(p for p in (lead_path, issuing_path) if p)
     paths.update(
@@ -203,10 +204,11 @@ def _on_assignment_write(sender, instance, created=False, **kwargs) -> None:
     # Kept on the instance: the progress update or deadline change saved with it next (which
     # holds this same object) reuses them instead of reading them again.
     placed = getattr(instance, "_data_placed", None)
-    if not created and placed == (instance.lead_unit_id, instance.directive_id):
+    where = (instance.lead_unit_id, instance.directive_id, instance.assigned_by_unit_id)
+    if not created and placed == where:
         return  # where it was is where it is: renewed before the write
     instance._data_scopes = assignment_changed(instance.pk)
-    data_changed(REACH)  # new, or moved: who may see it changed
+    data_changed(REACH)  # new, moved or handed down by another unit: who may see it changed
 
 
 def _on_assignment_deleted(sender, instance, **kwargs) -> None:

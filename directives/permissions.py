@@ -327,10 +327,49 @@ def _visible_ids(user, at_most: int) -> VisibleIds | None:
     membership = membership_of(user)
     if membership is None:
         return VisibleIds([], [], [])
+    return _remembered(membership, at_most)
+
+
+# How long a list is kept at most (a renewed data version drops it sooner).
+VISIBLE_SECONDS = 3600
+
+
+def _remembered(membership: Membership, at_most: int) -> VisibleIds | None:
+    """`_listed(membership, at_most)`, kept in the shared cache under the data version of what
+    decides it (`freshness.REACH`: assignments created, deleted, moved, handed down by another
+    unit, coordinators changed; the epoch: units, directives, documents, memberships).
+
+    Why: a province leader's list (some 10,000 directives at a million assignments) took 170 ms
+    to read and a district's three look-ups ~35 ms, for each search typed; progress, deadlines
+    and status — most writes — leave it valid. Off with the other caches of computed data
+    (DJANGO_DASHBOARD_CACHE=0), and read as before when the cache cannot be reached.
+    """
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from directives import freshness
+
+    version = freshness.data_version(freshness.REACH) if settings.DASHBOARD_REGION_CACHE else None
+    if version is None:
+        return _listed(membership, at_most)
+    shape = "large" if membership.role == Role.LEADER and _large_scope(membership) else "rows"
+    key = f"tracker:visible:{membership.role}:{membership.unit_id}:{shape}:{at_most}:{version}"
+    try:
+        found = cache.get(key)
+    except Exception:  # noqa: BLE001 - without the cache it is read, as on a miss
+        found = None
+    if found is None:
+        found = (_listed(membership, at_most),)  # a tuple: None (too many to list) is an answer
+        with contextlib.suppress(Exception):  # without the cache the next search reads it
+            cache.set(key, found, VISIBLE_SECONDS)
+    return found[0]
+
+
+def _listed(membership: Membership, at_most: int) -> VisibleIds | None:
     if membership.role == Role.LEADER:
         units = subtree_ids(membership)
         if _large_scope(membership):
-            return _remembered_directives_listed(membership.unit_id, units)
+            return _visible_directives_listed(units)
     else:
         units = [membership.unit_id]
     rows = set(
@@ -367,37 +406,6 @@ def _visible_ids(user, at_most: int) -> VisibleIds | None:
         directives=sorted({row[1] for row in rows}),
         documents=sorted({row[2] for row in rows}),
     )
-
-
-# How long a large subtree's listing is kept at most (a renewed data version drops it sooner).
-VISIBLE_SECONDS = 3600
-
-
-def _remembered_directives_listed(unit_id: int, units: list[int]) -> VisibleIds:
-    """`_visible_directives_listed(units)`, kept in the shared cache under the data version of
-    what decides it (`freshness.REACH`: assignments created, deleted, moved, coordinators
-    changed; the epoch: units, directives, documents). A province's listing read some 10,000
-    directives in 170 ms at a million assignments, for each search its leader typed; progress,
-    deadlines and status — most writes — leave it valid. Off with the other caches of computed
-    data (DJANGO_DASHBOARD_CACHE=0), and computed as before when the cache cannot be reached."""
-    from django.conf import settings
-    from django.core.cache import cache
-
-    from directives import freshness
-
-    version = freshness.data_version(freshness.REACH) if settings.DASHBOARD_REGION_CACHE else None
-    if version is None:
-        return _visible_directives_listed(units)
-    key = f"tracker:visible:{unit_id}:{version}"
-    try:
-        found = cache.get(key)
-    except Exception:  # noqa: BLE001 - without the cache it is computed, as on a miss
-        found = None
-    if found is None:
-        found = _visible_directives_listed(units)
-        with contextlib.suppress(Exception):  # without the cache the next search computes it
-            cache.set(key, found, VISIBLE_SECONDS)
-    return found
 
 
 def _visible_directives_listed(units: list[int]) -> VisibleIds:

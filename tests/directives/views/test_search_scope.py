@@ -91,6 +91,7 @@ def test_scope_check_costs_one_query_whatever_is_hidden(
     for _ in range(5):
         directive = DirectiveFactory(document=document, title="Lễ hội Kỳ Yên nữa")
         AssignmentFactory(directive=directive, lead_unit=other_unit)
+    client.get(URL, {"q": "ky yen"})  # the first search after writes makes the data versions anew
     with CaptureQueriesContext(connection) as many:
         client.get(URL, {"q": "ky yen"})
     assert len(many) == len(few)
