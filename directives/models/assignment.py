@@ -693,7 +693,8 @@ class Assignment(SearchColumnsMixin, models.Model):
     depth = models.PositiveSmallIntegerField(_("cấp giao"), default=0, editable=False)
     contact_person = models.CharField(_("đầu mối"), max_length=200, blank=True)
     expected_result = models.TextField(_("sản phẩm, kết quả đầu ra"), blank=True)
-    deadline = models.DateField(_("thời hạn"), null=True, blank=True, db_index=True)
+    # Indexed first in assignment_deadline_directive (Meta), which serves every range of dates.
+    deadline = models.DateField(_("thời hạn"), null=True, blank=True)
     deadline_basis = models.CharField(_("căn cứ thời hạn"), max_length=300, blank=True)
     original_deadline = models.DateField(_("thời hạn ban đầu"), null=True, blank=True)
     extension_count = models.PositiveSmallIntegerField(_("số lần gia hạn"), default=0)
@@ -749,6 +750,11 @@ class Assignment(SearchColumnsMixin, models.Model):
             # alone (permissions.visible_ids), and those of what they coordinate by the second.
             models.Index(fields=["lead_unit", "directive"], name="assignment_lead_directive"),
             models.Index(fields=["id", "directive"], name="assignment_id_directive"),
+            # A month of deadlines, each day's first few by directive and its total, read from
+            # the index alone (the calendar); any range of deadlines uses its first column.
+            models.Index(
+                fields=["deadline", "directive", "id"], name="assignment_deadline_directive"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -156,25 +156,29 @@ def month_days(user, first: dt.date, today: dt.date) -> list[Day]:
     }
     in_grid = Q(deadline__range=(start, end))
     due = Assignment.objects.filter(in_grid).visible_to(user, within=in_grid)
-    for day, total in due.order_by().values_list("deadline").annotate(n=Count("pk")):
-        days[day].total = total
-    # The first PER_DAY of each day, numbered within their day by the database on the narrowest
-    # rows (id, day, position), then read whole: numbering whole rows sorted a central leader's
-    # month (some 42,000 deadlines at a million) on disk.
-    order = [F("directive__position").asc(), F("pk").asc()]
-    # The LIMIT (a full grid's worth, never reached) tells the database how few ids these are,
-    # so it reads them by key instead of hashing them against every assignment.
-    first_of_day = (
-        due.annotate(day_rank=Window(RowNumber(), partition_by=F("deadline"), order_by=order))
+    # One pass over the narrowest rows gives each day's total and its first PER_DAY, by directive
+    # (in the order directives were entered) then id: the index (deadline, directive, id) holds
+    # all three, so a central leader's month (some 44,000 deadlines at a million) is read from it
+    # alone, in order, with no join and no sort, and a leader's visible ids are collected once.
+    by_directive = [F("directive_id").asc(), F("pk").asc()]
+    ranked = (
+        due.annotate(
+            day_rank=Window(RowNumber(), partition_by=F("deadline"), order_by=by_directive),
+            day_total=Window(Count("pk"), partition_by=F("deadline")),
+        )
         .filter(day_rank__lte=PER_DAY)
         .order_by()  # the model's ordering would join and sort by document too
-        .values("pk")[: PER_DAY * len(dates)]
+        .values_list("pk", "deadline", "day_total")
     )
+    first_of_day = []
+    for pk, day, total in ranked:
+        days[day].total = total
+        first_of_day.append(pk)
     deadlines = (
         Assignment.objects.filter(pk__in=first_of_day)
         .select_related("directive", "lead_unit")
         .with_standing(on=today)
-        .order_by("deadline", "directive__position", "pk")
+        .order_by("deadline", "directive_id", "pk")
     )
     for assignment in deadlines:
         days[assignment.deadline].deadlines.append(assignment)

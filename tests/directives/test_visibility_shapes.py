@@ -39,6 +39,8 @@ def expected(user) -> set[int]:
         or inside & {u.pk for u in a.coordinating_units.all()}
         # Leaders of the assigning body see every assignment of its documents.
         or (assigner and a.directive.document.issuing_unit_id in inside)
+        # Staff follow the parts their unit handed down.
+        or (not assigner and a.assigned_by_unit_id == unit.pk)
     }
 
 
@@ -55,6 +57,16 @@ def tree(db):
             directive=directive,
             lead_unit=rng.choice(units),
             coordinating=rng.sample(units, rng.randrange(0, 3)),
+        )
+    # Parts a district handed down to its communes (sub-assignments): its staff follow them.
+    parent = AssignmentFactory(directive=directive, lead_unit=districts[1])
+    below = [c for c in communes if c.parent_id == districts[1].pk] or communes
+    for _ in range(6):
+        AssignmentFactory(
+            directive=directive,
+            lead_unit=rng.choice(below),
+            parent=parent,
+            assigned_by_unit=districts[1],
         )
     # A district's own document, given to units anywhere: its leaders see all of it.
     own = DirectiveFactory(document=DocumentFactory(issuing_unit=districts[0]))
@@ -81,12 +93,17 @@ def test_both_shapes_select_the_same_assignments(tree, monkeypatch, share):
             assert len(pks) == len(set(pks)), "no row twice"
             assert set(pks) == expected(user)
         # `within`: the ids collected branch by branch, each already narrowed (the calendar).
-        half = sorted(Assignment.objects.values_list("pk", flat=True))[30]
-        within = Q(pk__lte=half)
+        # Every other row, so the range holds some of each kind (handed-down parts included).
+        chosen = set(sorted(Assignment.objects.values_list("pk", flat=True))[::2])
+        within = Q(pk__in=chosen)
         visible = Assignment.objects.filter(within).visible_to(user, within=within)
         pks = list(visible.values_list("pk", flat=True))
         assert len(pks) == len(set(pks)), "no row twice"
-        assert set(pks) == {pk for pk in expected(user) if pk <= half}
+        assert set(pks) == expected(user) & chosen
+        if user.membership.unit == districts[1]:
+            parts = Assignment.objects.filter(assigned_by_unit=districts[1])
+            handed_down = set(parts.values_list("pk", flat=True))
+            assert set(pks) & handed_down, "the range holds parts the unit handed down"
 
 
 def test_scope_size_decides_the_shape(tree):
