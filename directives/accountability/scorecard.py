@@ -255,7 +255,8 @@ def count_period(
         co = co.filter(unit__in=unit_ids)
     # The coordinated assignment's group, as recorded then, read per through row.
     group_then = Subquery(
-        fell_due.filter(pk=OuterRef("assignment_id")).values("report_group_value")[:1]
+        # No ordering: the model's would join the document and sort, once per through row.
+        fell_due.filter(pk=OuterRef("assignment_id")).order_by().values("report_group_value")[:1]
     )
     co_rows = (
         co.annotate(group_then=group_then)
