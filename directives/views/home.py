@@ -76,10 +76,15 @@ def _sections(assignments, unit) -> tuple[list[Section], list]:
 def home(request: HttpRequest) -> TemplateResponse:
     today = timezone.localdate()
     membership = permissions.membership_of(request.user)
+    # The page's ids first, in standing order from the assignment rows alone, then those rows
+    # with their directive, document and unit: joining those for every visible row before the
+    # LIMIT cost a district's leader (4,656 rows at a million) 37 of its 42 ms of SQL.
+    ordered = Assignment.objects.visible_to(request.user).standing_order(on=today)
+    ids = list(ordered.values_list("pk", flat=True)[: LIMIT + 1])
     assignments = list(
-        Assignment.objects.visible_to(request.user)
+        Assignment.objects.filter(pk__in=ids)
         .select_related("directive__document", "lead_unit")
-        .standing_order(on=today)[: LIMIT + 1]
+        .standing_order(on=today)  # the same order, now of a page of rows
     )
     more = len(assignments) > LIMIT
     del assignments[LIMIT:]
