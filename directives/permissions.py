@@ -167,6 +167,19 @@ def _whole_tree(membership: Membership) -> bool:
     return membership._whole_tree
 
 
+def collects_visible_ids(user) -> bool:
+    """Whether `visible_assignments_filter(user)` gathers the user's ids first (`pk IN (…)`: staff,
+    a leader of a small subtree) rather than checking rows as an ordered walk meets them (the
+    large scopes) or not checking at all. A page of the first kind is best ordered from the
+    assignment rows alone and joined afterwards: every collected row is sorted, not a page."""
+    if sees_everything(user):
+        return False
+    membership = membership_of(user)
+    if membership is None:
+        return False
+    return membership.role != Role.LEADER or not _large_scope(membership)
+
+
 def sees_all_assignments(user) -> bool:
     """Whether `user` sees every assignment: admins and inspectors, and the leaders of a unit
     whose subtree holds every unit (the central body), whose scope checks then cost nothing."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -98,7 +99,7 @@ class Day:
     def more(self) -> int:
         return self.total - len(self.deadlines)
 
-    @property
+    @cached_property  # read again by each of the day's rows in the month's table
     def label(self) -> str:
         return vndate_weekday(self.date)
 
@@ -110,7 +111,7 @@ class Day:
     def deadline_groups(self) -> list[DeadlineGroup]:
         groups: dict[int, DeadlineGroup] = {}
         for assignment in self.deadlines:
-            label = deadline_label(assignment)
+            label = assignment.deadline_text
             group = groups.setdefault(
                 assignment.directive_id, DeadlineGroup(assignment.directive, label)
             )
@@ -181,7 +182,11 @@ def month_days(user, first: dt.date, today: dt.date) -> list[Day]:
         .order_by("deadline", "directive_id", "pk")
     )
     for assignment in deadlines:
-        days[assignment.deadline].deadlines.append(assignment)
+        day = days[assignment.deadline]
+        # Worked out once for the grid and the month's table (a national month shows 350).
+        assignment.deadline_text = deadline_label(assignment)
+        assignment.day = day
+        day.deadlines.append(assignment)
     events = Event.objects.filter(date__lte=end).filter(
         Q(end_date__gte=start) | Q(end_date__isnull=True, date__gte=start)
     )

@@ -158,3 +158,38 @@ def test_standing_order_is_overdue_then_due_soon_then_by_deadline(db):
 
     ordered = list(Assignment.objects.standing_order(on=on))
     assert [a.pk for a in ordered] == [a.pk for a in sorted(ordered, key=key)]
+
+
+@pytest.mark.parametrize("share", [0.0, 1.01])  # every scope large / every scope small
+def test_home_lists_the_first_visible_rows_in_standing_order_whatever_the_shape(
+    client, tree, monkeypatch, share
+):
+    """A small scope's home page orders the collected ids alone, then joins a page of them; a
+    large one walks the order: both show the same first rows as the plain query."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from directives.views.home import LIMIT
+
+    monkeypatch.setattr(permissions, "LARGE_SCOPE_SHARE", share)
+    root, districts, communes = tree
+    rng = random.Random(11)
+    today = timezone.localdate()
+    for a in Assignment.objects.all():  # deadlines spread around today, some missing
+        a.deadline = None if rng.random() < 0.2 else today + dt.timedelta(rng.randrange(-30, 30))
+        a.save(update_fields=["deadline"])
+    users = [
+        member(root, Role.LEADER),
+        member(districts[0], Role.LEADER),
+        member(districts[1], Role.STAFF),
+    ]
+    for user in users:
+        assert permissions.collects_visible_ids(user) == (
+            user.membership.role == Role.STAFF or share > 1
+        )
+        client.force_login(user)
+        shown = [a.pk for a in client.get(reverse("home")).context["assignments"]]
+        expected_rows = Assignment.objects.visible_to(user).standing_order(on=today)
+        assert shown == list(expected_rows.values_list("pk", flat=True)[:LIMIT])
+        assert shown, "the page lists something"
