@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from directives.lookups import AnyOf
 from directives.models import (
     Assignment,
     DeadlineChange,
@@ -311,12 +312,12 @@ def stored_counts(period: Period, units: QuerySet | None = None) -> dict[int, Un
     rows = UnitPeriodScore.objects.filter(period=stored)
     if units is not None:
         rows = rows.filter(unit__in=units.values("pk"))
-    scores = {}
-    for row in rows:
-        scores[row.unit_id] = UnitScore(
-            unit=None, **{name: getattr(row, name) for name in STORED_FIELDS}
-        )
-    return scores
+    # Plain values: a country's period holds some 4,000 rows, and a model object for each
+    # cost more than the page's SQL.
+    return {
+        unit_id: UnitScore(unit=None, **dict(zip(STORED_FIELDS, values, strict=True)))
+        for unit_id, *values in rows.values_list("unit_id", *STORED_FIELDS)
+    }
 
 
 # The counts a finished period keeps per unit (UnitScore's fields that are not derived).
@@ -360,7 +361,13 @@ def store_period(period: Period, *, recount: bool = False) -> ScoredPeriod:
 def rank(period: Period, scores: dict[int, UnitScore]) -> Scorecard:
     """Scores by the admins' current formula, ranked (see `build_scorecard`)."""
     formula = ScorecardFormula.current()
-    names = Unit.objects.in_bulk(list(scores))
+    # Only what the page and the exports show of a unit: its name (some 4,000 units for the
+    # country, each id sent to the database once).
+    names = (
+        {unit.pk: unit for unit in Unit.objects.only("name").filter(AnyOf(F("pk"), list(scores)))}
+        if scores
+        else {}
+    )
     rows = []
     for unit_id, score in scores.items():
         score.unit = names[unit_id]
