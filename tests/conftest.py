@@ -6,6 +6,8 @@ import datetime as dt
 import sys
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from directives.models import Role, UnitKind
 from tests.factories import (
@@ -18,6 +20,16 @@ from tests.factories import (
 )
 
 PASSWORD = "mat-khau-dai-12345"
+
+
+@pytest.fixture(autouse=True)
+def _interface_language_is_the_default():
+    """Each test starts in the site's language (Vietnamese): a request in English leaves English
+    active in the thread afterwards (LocaleMiddleware activates, nothing deactivates), which made
+    tests that read a label without a request depend on which test ran before them."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
