@@ -29,8 +29,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import Exists, F, OrderBy, Q, QuerySet
+from django.db.models import Exists, F, OrderBy, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import Contains
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -82,6 +83,12 @@ def _has_all(column: str, terms: Iterable[str]) -> Q:
     for term in terms:
         condition &= _has(column, term)
     return condition
+
+
+def _scanned(column: str, term: str) -> Q:
+    """`_has`, written so that no trigram index serves it: the rows come from another index (a
+    short list of ids) and the text is tested on those alone."""
+    return Q(Contains(Coalesce(F(column), Value(""), output_field=models.TextField()), term))
 
 
 def _text_terms(terms: list[str]) -> Callable[[str], Q]:
@@ -177,6 +184,12 @@ class _Source:
     # (`_first_of`). None: no such prefix (assignments, progress and units are served by
     # their own indexes).
     newest: Callable[[], Q] | None = None
+    # With the user's assignments listed (`_Scope.listed`: staff, a district), their ids drive
+    # the query and the text is tested on those rows only: a common word's trigram bitmap read
+    # 13,184 directives to keep the 296 of a district's 2,665 (30 ms; from the ids, 5 ms). A
+    # rare word's bitmap is cheaper still (1 ms against 4), but the common words are the slow
+    # searches. A province's ~10,000 listed directives are too many: its bitmap stays.
+    listed_drive: bool = False
 
     def _first_of(self, scope: _Scope, rows: QuerySet, start: int, count: int) -> list | None:
         """rows[start:start + count] when the newest documents hold them all, else None.
@@ -202,16 +215,21 @@ class _Source:
         """One page of hits: title matches, then body-only matches; and whether more follow."""
         rows = self.rows(scope).order_by(*self.order)
         patterns = terms(words)
+        # A short scope's ids drive the query (a large scope's ~10,000 directives do not pay).
+        short = scope.listed is not None and scope.listed.assignments is not None
+        has = _scanned if self.listed_drive and short else _has
+
+        def has_all(column: str) -> Q:
+            return functools.reduce(operator.and_, (has(column, p) for p in patterns), Q())
+
         if not words or self.title_column is None:
-            found = list(
-                rows.filter(_has_all("search_text", patterns))[offset : offset + limit + 1]
-            )
+            found = list(rows.filter(has_all("search_text"))[offset : offset + limit + 1])
             return self._hits(found[:limit], in_title=bool(words)), len(found) > limit
 
         # A title match holds every term in its own folded text, so the title run needs only
         # the indexed column; the body run adds what else may match (a lead unit's name).
-        in_title = _has_all(self.title_column, patterns)
-        titled = rows.filter(_has_all("search_text", patterns) & in_title)
+        in_title = has_all(self.title_column)
+        titled = rows.filter(has_all("search_text") & in_title)
         first = self._first_of(scope, titled, offset, limit + 1)
         if first is not None:
             return self._hits(first[:limit], in_title=True), True
@@ -221,7 +239,9 @@ class _Source:
         # Where the body-only run starts for this page: past every title match. Counted only
         # for a page that lies wholly beyond them; otherwise this page saw where they end.
         title_total = offset + len(first) if first or offset == 0 else titled.count()
-        term_filter = self.term_filters(patterns)
+        term_filter = (
+            self.term_filters(patterns) if has is _has else (lambda t: has("search_text", t))
+        )
         matching = rows
         for pattern in patterns:
             matching = matching.filter(term_filter(pattern))
@@ -281,6 +301,7 @@ SOURCES: list[_Source] = [
         order=("-document__issue_date", "-document_id", "position", "pk"),
         title_column="search_title",
         newest=lambda: Q(document_id__in=_newest_documents()),
+        listed_drive=True,
     ),
     _Source(
         Kind.ASSIGNMENT,
