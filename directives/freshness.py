@@ -133,7 +133,8 @@ def data_changed(*scopes: str) -> None:
 def assignment_scopes(assignment_ids: Iterable[int], placed: dict | None = None) -> set[str]:
     """The scopes a change to these assignments can show in, as stored: their documents, the
     units that lead, coordinate or issued them and every unit above those, and `all`. Two
-    queries. `placed`, if given, receives each one's stored (lead unit, directive)."""
+    queries. `placed`, if given, receives each one's stored (lead unit, directive, assigning
+    unit)."""
     from directives.models import Assignment, Unit
 
     ids = list(assignment_ids)

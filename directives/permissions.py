@@ -14,6 +14,8 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q
 
 from directives.lookups import AnyOf
@@ -369,9 +371,6 @@ def _remembered(membership: Membership, at_most: int) -> VisibleIds | None:
     and status — most writes — leave it valid. Off with the other caches of computed data
     (DJANGO_DASHBOARD_CACHE=0), and read as before when the cache cannot be reached.
     """
-    from django.conf import settings
-    from django.core.cache import cache
-
     from directives import freshness
 
     version = freshness.data_version(freshness.REACH) if settings.DASHBOARD_REGION_CACHE else None

@@ -78,10 +78,10 @@ def _has(column: str, term: str) -> Q:
     return Q(**{f"{column}__contains": term})
 
 
-def _has_all(column: str, terms: Iterable[str]) -> Q:
+def _has_all(column: str, terms: Iterable[str], has: Callable[[str, str], Q] = _has) -> Q:
     condition = Q()
     for term in terms:
-        condition &= _has(column, term)
+        condition &= has(column, term)
     return condition
 
 
@@ -218,18 +218,16 @@ class _Source:
         # A short scope's ids drive the query (a large scope's ~10,000 directives do not pay).
         short = scope.listed is not None and scope.listed.assignments is not None
         has = _scanned if self.listed_drive and short else _has
-
-        def has_all(column: str) -> Q:
-            return functools.reduce(operator.and_, (has(column, p) for p in patterns), Q())
-
         if not words or self.title_column is None:
-            found = list(rows.filter(has_all("search_text"))[offset : offset + limit + 1])
+            found = list(
+                rows.filter(_has_all("search_text", patterns, has))[offset : offset + limit + 1]
+            )
             return self._hits(found[:limit], in_title=bool(words)), len(found) > limit
 
         # A title match holds every term in its own folded text, so the title run needs only
         # the indexed column; the body run adds what else may match (a lead unit's name).
-        in_title = has_all(self.title_column)
-        titled = rows.filter(has_all("search_text") & in_title)
+        in_title = _has_all(self.title_column, patterns, has)
+        titled = rows.filter(_has_all("search_text", patterns, has) & in_title)
         first = self._first_of(scope, titled, offset, limit + 1)
         if first is not None:
             return self._hits(first[:limit], in_title=True), True
@@ -240,7 +238,7 @@ class _Source:
         # for a page that lies wholly beyond them; otherwise this page saw where they end.
         title_total = offset + len(first) if first or offset == 0 else titled.count()
         term_filter = (
-            self.term_filters(patterns) if has is _has else (lambda t: has("search_text", t))
+            self.term_filters(patterns) if has is _has else functools.partial(has, "search_text")
         )
         matching = rows
         for pattern in patterns:

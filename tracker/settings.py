@@ -364,8 +364,8 @@ TRACKER_METRICS_ALLOWED = parse_networks(
 # which must then be a shared path (or object storage through django-storages).
 # Django's database sessions, asking an unreachable database once per request, not twice.
 SESSION_ENGINE = "directives.operations.sessions"
-# The dashboard's rendered region is cached per session and data version, and a large subtree's
-# visible directives per data version (permissions.visible_ids); DJANGO_DASHBOARD_CACHE=0 turns
+# The dashboard's rendered region is cached per session and data version, and each user's list of
+# what they may see per data version (permissions.visible_ids); DJANGO_DASHBOARD_CACHE=0 turns
 # both off (the benchmark measures both).
 DASHBOARD_REGION_CACHE = env_bool("DJANGO_DASHBOARD_CACHE", default=True)
 CACHE_URL = os.environ.get("DJANGO_CACHE_URL") or os.environ.get("REDIS_URL", "")

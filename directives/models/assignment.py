@@ -238,9 +238,13 @@ class AssignmentQuerySet(SearchColumnsQuerySet):
         from directives import aggregates
         from directives.freshness import data_changed
 
-        data_changed()  # queryset writes send no signals
+        # Queryset writes send no signals: every page's version is renewed after the write (at
+        # once in autocommit, once more at commit inside a transaction), never only before it,
+        # when a page read in between would be kept under the new version.
         if not aggregates.TALLY_FIELDS.intersection(kwargs):
-            return super().update(**kwargs)
+            rows = super().update(**kwargs)
+            data_changed()
+            return rows
         with transaction.atomic():
             # Lock the rows through a plain query: FOR UPDATE refuses DISTINCT and aggregates.
             rows = Assignment.objects.filter(pk__in=self.values("pk")).select_for_update()
@@ -249,17 +253,18 @@ class AssignmentQuerySet(SearchColumnsQuerySet):
             rows = super().update(**kwargs)
             deltas.update(aggregates.grouped(Assignment.objects.filter(pk__in=pks), +1))
             aggregates.apply(deltas)
+            data_changed()
         return rows
 
     def delete(self):
         from directives import aggregates
         from directives.freshness import data_changed
 
-        data_changed()
         with transaction.atomic():
             deltas = aggregates.grouped(self, -1)
             result = super().delete()
             aggregates.apply(deltas)
+            data_changed()  # after the write, as in update()
         return result
 
     delete.queryset_only = True
@@ -271,10 +276,10 @@ class AssignmentQuerySet(SearchColumnsQuerySet):
             raise ValueError("bulk_create with conflicts would leave the assignment tally wrong.")
         from directives.freshness import data_changed
 
-        data_changed()  # queryset writes send no signals
         with transaction.atomic():
             created = super().bulk_create(objs, *args, **kwargs)
             aggregates.apply(aggregates.new_objects(created))
+            data_changed()  # after the write, as in update()
         return created
 
     def visible_to(
