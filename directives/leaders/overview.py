@@ -452,9 +452,15 @@ class Overview:
             ids.extend(self.scoped(part).order_by().values_list("pk", flat=True))
         return ids
 
+    @cached_property
+    def ids_listed(self) -> bool:
+        """Whether the scope is read as a list of ids (`scoped_ids`): every scope but the whole
+        tree's, whose conditions are cheaper than a million ids."""
+        return not permissions.sees_all_assignments(self.user)
+
     def assignments(self) -> QuerySet:
         """Every filter applied, as of the chosen date."""
-        if permissions.sees_all_assignments(self.user):
+        if not self.ids_listed:
             # Everything in the tree: the scope is a condition on the rows read anyway, and
             # listing a million ids would cost more than it saves.
             qs = self.scoped().as_of(self.on)
@@ -671,7 +677,7 @@ def _deadline_key(deadline: dt.date | None, nulls_last: bool) -> tuple:
 
 @dataclass(slots=True)
 class Then:
-    """One assignment as recorded at the end of a past day, from one read of its history."""
+    """One assignment as recorded at the end of a day, from one read of its values then."""
 
     pk: int
     document_id: int
@@ -711,9 +717,9 @@ def _flag(kind: str, on: dt.date):
 
 
 def read_then(qs: QuerySet, on: dt.date, flags: tuple[str, ...] = ()) -> Iterator[Then]:
-    """Every row of `qs` (an `as_of(on)` queryset of a past day) as recorded then: its values
-    read from the history ONCE and its group worked out here (`standing_for`, the Python twin
-    of the SQL rule). Streamed, a chunk at a time.
+    """Every row of `qs` (an `as_of(on)` queryset) as recorded on `on`: its values read ONCE
+    (from the history for a past day, the stored columns today) and its group worked out here
+    (`standing_for`, the Python twin of the SQL rule). Streamed, a chunk at a time.
 
     Why: each value as recorded then is a correlated subquery on the history, and SQL writes an
     annotation out wherever it is used — the group's CASE alone repeated the status and deadline
@@ -759,9 +765,9 @@ def read_then(qs: QuerySet, on: dt.date, flags: tuple[str, ...] = ()) -> Iterato
 
 
 @dataclass
-class _Past:
-    """What the overview shows of a past date, worked out from one read of the rows in scope
-    (`OverviewBoard._past`)."""
+class _OnePass:
+    """What the overview shows, worked out from one read of the rows in scope
+    (`OverviewBoard._one_pass`)."""
 
     per_document: dict[int, Counts] = field(default_factory=lambda: defaultdict(Counts))
     per_unit: dict[int, Counts] = field(default_factory=lambda: defaultdict(Counts))
@@ -771,6 +777,8 @@ class _Past:
         }
     )
     awaiting: list[int] = field(default_factory=list)
+    # The rows on a list that is a record of its own (NOT_OF_THE_DAY): few, read again whole.
+    flagged: dict[str, list[int]] = field(default_factory=lambda: {k: [] for k in NOT_OF_THE_DAY})
     completed: dict[tuple[int, int], int] = field(default_factory=lambda: defaultdict(int))
     fallen_due: dict[tuple[int, int], int] = field(default_factory=lambda: defaultdict(int))
 
@@ -782,9 +790,14 @@ class OverviewBoard:
         self.overview = overview
         self.on = overview.on
         self.qs = overview.assignments()
-        # A past date: every section from one read of the history (`_past`); `one_pass=False`
-        # asks SQL section by section, as for today (the tests compare both).
-        self.one_pass = one_pass and self.on < overview.today
+        # Every section from one read of the rows in scope (`_one_pass`): for a past date, where
+        # each value is a subquery on the history, and today where the scope's ids are listed
+        # (a leader below the central body): a dozen queries each reading those ids cost more
+        # than reading them once (a province at a million: ~30,000 ids; 0.9 -> 0.5 s). The
+        # whole tree today keeps SQL's sections: grouping a million rows in SQL beats turning
+        # them into Python rows. `one_pass=False` asks SQL section by section (the tests
+        # compare both).
+        self.one_pass = one_pass and (self.on < overview.today or overview.ids_listed)
 
     def _cells(self, line: Line) -> Line:
         line.cells = [
@@ -806,10 +819,11 @@ class OverviewBoard:
         Today (the stored columns: each row's group is cheap) by one GROUP BY per breakdown, not
         one by document × lead unit: for a national scope that product is most of the rows
         (651,000 at a million assignments), each turned into a Python row only to be added up
-        again. A past date: from `_past`, or (`one_pass=False`) by the product.
+        again. Where the board reads its rows once: from `_one_pass`; a past date with
+        `one_pass=False` by the product.
         """
         if self.one_pass:
-            return self._past.per_document, self._past.per_unit
+            return self._one_pass.per_document, self._one_pass.per_unit
         per_document: dict[int, Counts] = defaultdict(Counts)
         per_unit: dict[int, Counts] = defaultdict(Counts)
         document, unit = "directive__document_id", "lead_unit_id"
@@ -826,30 +840,36 @@ class OverviewBoard:
         return per_document, per_unit
 
     @cached_property
-    def _past(self) -> _Past:
-        """A past date's groups, lists and trend from ONE read of the rows in scope
-        (`read_then`): the lists' counts and first rows and the monthly buckets worked out as
-        the rows go by; only the first rows of each list are read again, whole."""
-        past = _Past()
+    def _one_pass(self) -> _OnePass:
+        """The groups, lists and trend from ONE read of the rows in scope (`read_then`: a past
+        date's values from the history, today's from the stored columns): the lists' counts
+        and first rows and the monthly buckets worked out as the rows go by; only the first
+        rows of each list are read again, whole."""
+        seen = _OnePass()
         on = self.on
         begin = self._trend_months[0]
         nulls_last = connection.features.nulls_order_largest
-        for row in read_then(self.qs, on, flags=(Attention.SILENT,)):
-            _add(past.per_document, row.document_id, row.group)
-            _add(past.per_unit, row.unit_id, row.group)
-            for kind, first in past.lists.items():
-                if row.is_listed(kind, on):
-                    silent = kind == Attention.SILENT
-                    key = _deadline_key(row.deadline, nulls_last) if silent else row.deadline
-                    first.offer(key, row.pk)
-            if row.is_listed(Attention.AWAITING, on):
-                past.awaiting.append(row.pk)
-            done_on = row.reported_on if row.status == Status.DONE else None
-            if done_on is not None and begin <= done_on <= on:
-                past.completed[(done_on.year, done_on.month)] += 1
+        for row in read_then(self.qs, on, flags=(Attention.SILENT, *NOT_OF_THE_DAY)):
+            _add(seen.per_document, row.document_id, row.group)
+            _add(seen.per_unit, row.unit_id, row.group)
+            if row.status == Status.DONE:  # on none of the lists (`Then.is_listed`)
+                done_on = row.reported_on
+                if done_on is not None and begin <= done_on <= on:
+                    seen.completed[(done_on.year, done_on.month)] += 1
+            else:
+                for kind, first in seen.lists.items():
+                    if row.is_listed(kind, on):
+                        silent = kind == Attention.SILENT
+                        key = _deadline_key(row.deadline, nulls_last) if silent else row.deadline
+                        first.offer(key, row.pk)
+                if row.is_listed(Attention.AWAITING, on):
+                    seen.awaiting.append(row.pk)
+            for kind, pks in seen.flagged.items():
+                if row.flags[kind]:
+                    pks.append(row.pk)
             if row.deadline is not None and begin <= row.deadline < on:
-                past.fallen_due[(row.deadline.year, row.deadline.month)] += 1
-        return past
+                seen.fallen_due[(row.deadline.year, row.deadline.month)] += 1
+        return seen
 
     @cached_property
     def totals(self) -> Counts:
@@ -1029,8 +1049,9 @@ class OverviewBoard:
         return {"card": card, "top": card.ranked[:SCORECARD_TOP]}
 
     # --- "cần chú ý" ------------------------------------------------------------------
-    def _list(self, kind: str, order: list[str]) -> QuerySet:
-        qs = self.qs
+    def _list(self, kind: str, order: list[str], qs: QuerySet | None = None) -> QuerySet:
+        """One list of `qs` (the board's rows by default), in its order."""
+        qs = self.qs if qs is None else qs
         if kind == Attention.EXPLANATION:
             qs = qs.annotate(explanation_reply_by=explanation_reply_by(self.on))
         return qs.filter(attention_condition(kind, self.on)).order_by(*order)
@@ -1038,15 +1059,15 @@ class OverviewBoard:
     def _first(self, kind: str, order: list[str]) -> list:
         return self._rows(self._list(kind, order))
 
-    def _past_rows(self) -> dict[str, list]:
-        """The first rows of the lists `_past` worked out, read whole: two queries."""
-        past = self._past
-        chosen = {kind: first.pks for kind, first in past.lists.items()}
+    def _one_pass_rows(self) -> dict[str, list]:
+        """The first rows of the lists `_one_pass` worked out, read whole: two queries."""
+        seen = self._one_pass
+        chosen = {kind: first.pks for kind, first in seen.lists.items()}
         # The awaiting list's order (the last report) is one more value of the history: read
         # for those rows alone, ids only — the whole rows of thousands would each compute every
         # value of the day before the sort (4.4 s for a province a year ago at a million).
         chosen[Attention.AWAITING] = list(
-            self.overview.these(past.awaiting)
+            self.overview.these(seen.awaiting)
             .order_by("asof_last_update", "pk")
             .values_list("pk", flat=True)[:LIST_LIMIT]
         )
@@ -1081,24 +1102,34 @@ class OverviewBoard:
             Attention.SILENT: ["asof_deadline", "pk"],
             Attention.EXPLANATION: ["explanation_reply_by", "pk"],
         }
-        past_rows = self._past_rows() if self.one_pass else {}
+        past_rows = self._one_pass_rows() if self.one_pass else {}
         lists = []
         for kind, label in Attention.choices():
+            # Read in one pass, the lists that are records of their own are known by their rows'
+            # ids (a few): their first rows come from those alone, not from the scope again.
+            flagged = self._one_pass.flagged.get(kind) if self.one_pass else None
             if kind == Attention.EXTENSION:
                 requests = (
                     pending_extensions_on(self.on)
-                    .filter(assignment__in=self.qs.values("pk"))
+                    .filter(
+                        Q(assignment__in=self.qs.values("pk"))
+                        if flagged is None
+                        else AnyOf(F("assignment_id"), flagged)
+                    )
                     .select_related("assignment__directive__document", "assignment__lead_unit")
                     .order_by("requested_at", "pk")
                 )
                 rows = list(requests[:LIST_LIMIT])
-                count = self._list(kind, ["pk"]).count()
+                count = self._list(kind, ["pk"]).count() if flagged is None else len(flagged)
+            elif flagged is not None:  # the explanations
+                rows = self._rows(self._list(kind, orders[kind], self.overview.these(flagged)))
+                count = len(flagged)
             elif kind in past_rows:
                 rows = past_rows[kind]
                 count = (
-                    len(self._past.awaiting)
+                    len(self._one_pass.awaiting)
                     if kind == Attention.AWAITING
-                    else self._past.lists[kind].count
+                    else self._one_pass.lists[kind].count
                 )
             else:
                 rows = self._first(kind, orders[kind])
@@ -1140,8 +1171,8 @@ class OverviewBoard:
             return [
                 Month(
                     start,
-                    self._past.completed.get((start.year, start.month), 0),
-                    self._past.fallen_due.get((start.year, start.month), 0),
+                    self._one_pass.completed.get((start.year, start.month), 0),
+                    self._one_pass.fallen_due.get((start.year, start.month), 0),
                 )
                 for start in starts
             ]

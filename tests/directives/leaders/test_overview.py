@@ -150,9 +150,11 @@ def _board(board: OverviewBoard) -> dict:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("role", list(ROLES))
-def test_a_past_date_read_in_one_pass_shows_what_sql_counts_section_by_section(demo, role):
+def test_a_date_read_in_one_pass_shows_what_sql_counts_section_by_section(demo, role):
     """A past date's overview reads each row's history once and works out groups, lists and
-    trend in Python: the same as SQL gives section by section, on each database."""
+    trend in Python: the same as SQL gives section by section, on each database. Today too,
+    where the scope is a list of ids (a leader below the whole tree's body): its rows read once
+    from the stored columns."""
     user = ROLES[role]()
     shown = set()
     # Each date with two of the four filters, shifted by the role: every role meets every date
@@ -160,7 +162,8 @@ def test_a_past_date_read_in_one_pass_shows_what_sql_counts_section_by_section(d
     # for each role took ten seconds a role on SQLite, whose plan of the history's subqueries
     # is the slow reference here.
     shift = list(ROLES).index(role)
-    dates = (*PAST_DATES, timezone.localdate() - dt.timedelta(days=1))
+    today = timezone.localdate()
+    dates = (*PAST_DATES, today - dt.timedelta(days=1), today)
     for index, on in enumerate(dates):
         for raw in (FILTERS[(index + shift) % 4], FILTERS[(index + shift + 2) % 4]):
             filters = dict(raw)
@@ -168,7 +171,8 @@ def test_a_past_date_read_in_one_pass_shows_what_sql_counts_section_by_section(d
                 filters["unit"] = Unit.objects.get(name=filters["unit"]).pk
             overview = build_overview(user, _query(**filters, on=on))
             one_pass = OverviewBoard(overview)
-            assert one_pass.one_pass
+            assert one_pass.one_pass == (on < today or overview.ids_listed)
+            assert overview.ids_listed == (role in ("UBND tỉnh leader", "district leader"))
             expected = _board(OverviewBoard(overview, one_pass=False))
             assert _board(one_pass) == expected, (role, on, raw)
             shown.update((kind, count > 0) for kind, count, _rows in expected["lists"])
@@ -477,3 +481,41 @@ def test_overview_list_groups_rows_under_their_directive_and_document(demo, clie
     document = next(row.directive.document for row in rows if row.directive.document.number)
     assert f'<span class="group-document">{document.number}</span>' in html
     assert "deadline-short" in html
+
+
+@pytest.mark.parametrize("role", ["UBND tỉnh leader", "district leader"])
+def test_todays_lists_of_records_read_in_one_pass_are_the_lists_sql_gives(demo, role):
+    """Today, where the scope's rows are read once, the pending extensions and the unanswered
+    explanations are known by their rows: the same counts and first rows as SQL's lists, and
+    nothing of another scope."""
+    from directives.models import ExplanationRequest, ExtensionRequest
+
+    user = ROLES[role]()
+    overview = build_overview(user, _query())
+    in_scope = sorted(overview.scoped_ids)[:3]
+    outside = Assignment.objects.exclude(pk__in=overview.scoped_ids).first()
+    assert len(in_scope) == 3 and outside is not None
+    leader = _user("lanhdao")
+    for pk in [*in_scope[:2], outside.pk]:
+        ExtensionRequest.objects.create(
+            assignment_id=pk, new_deadline=D(2030, 1, 1), reason="Chờ kinh phí"
+        )
+    for pk in [in_scope[2], in_scope[0], outside.pk]:
+        ExplanationRequest.objects.create(
+            assignment_id=pk,
+            asked_by=leader,
+            question="Vì sao chậm?",
+            reply_by=timezone.localdate() + dt.timedelta(days=pk % 5),
+        )
+    overview = build_overview(user, _query())
+    one_pass = OverviewBoard(overview)
+    assert one_pass.one_pass
+    shown = _board(one_pass)
+    assert shown == _board(OverviewBoard(overview, one_pass=False))
+    lists = {a["kind"]: a for a in one_pass.attention}
+    extensions = lists[Attention.EXTENSION]
+    assert extensions["count"] == 2
+    assert sorted(request.assignment_id for request in extensions["rows"]) == in_scope[:2]
+    explanations = lists[Attention.EXPLANATION]
+    assert explanations["count"] == 2
+    assert sorted(row.pk for row in explanations["rows"]) == sorted([in_scope[2], in_scope[0]])
