@@ -1102,7 +1102,7 @@ class OverviewBoard:
             Attention.SILENT: ["asof_deadline", "pk"],
             Attention.EXPLANATION: ["explanation_reply_by", "pk"],
         }
-        past_rows = self._one_pass_rows() if self.one_pass else {}
+        first_rows = self._one_pass_rows() if self.one_pass else {}
         lists = []
         for kind, label in Attention.choices():
             # Read in one pass, the lists that are records of their own are known by their rows'
@@ -1124,8 +1124,8 @@ class OverviewBoard:
             elif flagged is not None:  # the explanations
                 rows = self._rows(self._list(kind, orders[kind], self.overview.these(flagged)))
                 count = len(flagged)
-            elif kind in past_rows:
-                rows = past_rows[kind]
+            elif kind in first_rows:
+                rows = first_rows[kind]
                 count = (
                     len(self._one_pass.awaiting)
                     if kind == Attention.AWAITING
