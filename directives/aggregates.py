@@ -1,15 +1,16 @@
-"""Maintained assignment counts (`AssignmentTally`): keeping them exact, recounting, reading.
+"""Maintained assignment counts (`AssignmentTally`, `DocumentTally`): exact, recounted, read.
 
 Why: a leader's dashboard counts assignments by reporting group for a whole province. Counting the
 assignment rows costs time in proportion to the data; reading the tally rows of one unit costs the
 same at ten thousand assignments and at a million.
 
 How they stay exact: an assignment's tally key is (status, current deadline, late — done after
-the deadline, or awaiting sign-off and reported after it) and it is
-counted for its lead unit and every unit above it (the ids are the segments of the lead unit's
-materialised path). Every ORM write that can change a key — `Assignment.save()`/`delete()`, the
-queryset's `update()`, `delete()`, `bulk_create()`/`bulk_update()` and moving a unit — applies the
-difference here, inside the write's own transaction, so a rolled-back write leaves no trace.
+the deadline, or awaiting sign-off and reported after it) and it is counted for its lead unit and
+every unit above it (the ids are the segments of the lead unit's materialised path), and once
+more for its document (`DocumentTally`). Every ORM write that can change a key —
+`Assignment.save()`/`delete()`, the queryset's `update()`, `delete()`,
+`bulk_create()`/`bulk_update()`, moving a unit, moving a directive to another document — applies
+the difference here, inside the write's own transaction, so a rolled-back write leaves no trace.
 Writes that bypass the ORM (the load generator's COPY, `loaddata`) call `rebuild()` afterwards.
 `python manage.py check_aggregates` recounts from scratch and lists any difference.
 
@@ -29,7 +30,14 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 
-from directives.models import Assignment, AssignmentTally, Status, Unit
+from directives.models import (
+    Assignment,
+    AssignmentTally,
+    Directive,
+    DocumentTally,
+    Status,
+    Unit,
+)
 from directives.models.assignment import awaiting_on_time, due_soon_days, headline_rate
 
 # The fields of Assignment that decide its tally key.
@@ -41,13 +49,17 @@ TALLY_FIELDS = frozenset(
         "reported_done_on",
         "lead_unit",
         "lead_unit_id",
+        "directive",
+        "directive_id",
         "parent",
         "parent_id",
     }
 )
 
 Key = tuple[str, "dt.date | None", bool]  # status, deadline, late (done late / reported late)
-Row = tuple[int, str, "dt.date | None", bool]  # unit id + Key
+# The two tallies: per unit (its whole subtree) and per document.
+UNIT, DOCUMENT = "unit", "document"
+Row = tuple[str, int, str, "dt.date | None", bool]  # UNIT or DOCUMENT, its id, then the Key
 
 
 def key_for(
@@ -79,11 +91,14 @@ def units_of_path(path: str) -> list[int]:
 
 @dataclass(frozen=True)
 class State:
-    """What the tally knows of one assignment: its key and where it sits in the unit tree."""
+    """What the tallies know of one assignment: its key, where it sits in the unit tree and
+    its document."""
 
     key: Key
     lead_unit_id: int
     path: str
+    directive_id: int
+    document_id: int
 
 
 def state_of(pk: int | None) -> State | None:
@@ -101,14 +116,16 @@ def state_of(pk: int | None) -> State | None:
             "reported_done_on",
             "lead_unit_id",
             "lead_unit__path",
+            "directive_id",
+            "directive__document_id",
             "parent_id",
         )
         .first()
     )
     if row is None or row[-1] is not None:  # absent, or a sub-assignment (never counted)
         return None
-    status, deadline, completed_on, reported_done_on, lead_unit_id, path, _parent = row
-    return State(key_for(status, deadline, completed_on, reported_done_on), lead_unit_id, path)
+    status, deadline, completed_on, reported_done_on, *place, _parent = row
+    return State(key_for(status, deadline, completed_on, reported_done_on), *place)
 
 
 def state_from_instance(instance: Assignment, before: State | None) -> State | None:
@@ -118,15 +135,22 @@ def state_from_instance(instance: Assignment, before: State | None) -> State | N
         path = before.path
     else:
         path = Unit.objects.values_list("path", flat=True).get(pk=instance.lead_unit_id)
+    if before is not None and before.directive_id == instance.directive_id:
+        document_id = before.document_id
+    else:
+        document_id = Directive.objects.values_list("document_id", flat=True).get(
+            pk=instance.directive_id
+        )
     key = key_for(
         instance.status, instance.deadline, instance.completed_on, instance.reported_done_on
     )
-    return State(key, instance.lead_unit_id, path)
+    return State(key, instance.lead_unit_id, path, instance.directive_id, document_id)
 
 
-def _spread(deltas: Counter, path: str, key: Key, n: int) -> None:
+def _spread(deltas: Counter, path: str, document_id: int, key: Key, n: int) -> None:
     for unit_id in units_of_path(path):
-        deltas[(unit_id, *key)] += n
+        deltas[(UNIT, unit_id, *key)] += n
+    deltas[(DOCUMENT, document_id, *key)] += n
 
 
 def assignment_changed(before: State | None, after: State | None) -> None:
@@ -135,9 +159,9 @@ def assignment_changed(before: State | None, after: State | None) -> None:
         return
     deltas: Counter = Counter()
     if before is not None:
-        _spread(deltas, before.path, before.key, -1)
+        _spread(deltas, before.path, before.document_id, before.key, -1)
     if after is not None:
-        _spread(deltas, after.path, after.key, +1)
+        _spread(deltas, after.path, after.document_id, after.key, +1)
     apply(deltas)
 
 
@@ -146,13 +170,20 @@ def grouped(queryset, sign: int) -> Counter:
     rows = (
         Assignment.objects.filter(pk__in=queryset.values("pk"), parent__isnull=True)
         .order_by()
-        .values_list("lead_unit__path", "status", "deadline", "completed_on", "reported_done_on")
+        .values_list(
+            "lead_unit__path",
+            "directive__document_id",
+            "status",
+            "deadline",
+            "completed_on",
+            "reported_done_on",
+        )
         .annotate(n=Count("pk"))
     )
     deltas: Counter = Counter()
-    for path, status, deadline, completed_on, reported_done_on, n in rows:
+    for path, document_id, status, deadline, completed_on, reported_done_on, n in rows:
         key = key_for(status, deadline, completed_on, reported_done_on)
-        _spread(deltas, path, key, sign * n)
+        _spread(deltas, path, document_id, key, sign * n)
     return deltas
 
 
@@ -161,12 +192,14 @@ def new_objects(objs: Iterable[Assignment]) -> Counter:
     objs = list(objs)
     counted = {o.lead_unit_id for o in objs if o.parent_id is None}
     paths = dict(Unit.objects.filter(pk__in=counted).values_list("pk", "path"))
+    directives = {o.directive_id for o in objs if o.parent_id is None}
+    documents = dict(Directive.objects.filter(pk__in=directives).values_list("pk", "document_id"))
     deltas: Counter = Counter()
     for o in objs:
         if o.parent_id is not None:
             continue
         key = key_for(o.status, o.deadline, o.completed_on, o.reported_done_on)
-        _spread(deltas, paths[o.lead_unit_id], key, 1)
+        _spread(deltas, paths[o.lead_unit_id], documents[o.directive_id], key, 1)
     return deltas
 
 
@@ -187,42 +220,68 @@ def unit_moved(unit: Unit, old_path: str, new_path: str) -> None:
     for status, deadline, completed_on, reported_done_on, n in subtree:
         key = key_for(status, deadline, completed_on, reported_done_on)
         for unit_id in old_above - new_above:
-            deltas[(unit_id, *key)] -= n
+            deltas[(UNIT, unit_id, *key)] -= n
         for unit_id in new_above - old_above:
-            deltas[(unit_id, *key)] += n
+            deltas[(UNIT, unit_id, *key)] += n
     apply(deltas)
 
 
+def directive_moved(directive_id: int, old_document_id: int, new_document_id: int) -> None:
+    """A directive (with every assignment of it) moved to another document."""
+    if old_document_id == new_document_id:
+        return
+    rows = (
+        Assignment.objects.filter(directive_id=directive_id, parent__isnull=True)
+        .order_by()
+        .values_list("status", "deadline", "completed_on", "reported_done_on")
+        .annotate(n=Count("pk"))
+    )
+    deltas: Counter = Counter()
+    for status, deadline, completed_on, reported_done_on, n in rows:
+        key = key_for(status, deadline, completed_on, reported_done_on)
+        deltas[(DOCUMENT, old_document_id, *key)] -= n
+        deltas[(DOCUMENT, new_document_id, *key)] += n
+    apply(deltas)
+
+
+TABLES = {UNIT: (AssignmentTally, "unit_id"), DOCUMENT: (DocumentTally, "document_id")}
+
+
 def apply(deltas: Counter) -> None:
-    """Add `deltas` ({(unit, status, deadline, late): n}) to the tally rows, in three queries.
+    """Add `deltas` ({(UNIT or DOCUMENT, id, status, deadline, late): n}) to the tallies' rows,
+    in at most three queries per tally.
 
     Rows are found by key and updated with `count = count + n`, so concurrent writers add up
     instead of overwriting each other; keys not yet present are inserted. (Two writers inserting
     the same new key at once leave two rows for it; every reader sums, so counts stay exact.)
     """
-    deltas = {row: n for row, n in deltas.items() if n}
-    if not deltas:
-        return
+    for table, (model, column) in TABLES.items():
+        rows = {row[1:]: n for row, n in deltas.items() if n and row[0] == table}
+        if rows:
+            _apply(model, column, rows)
+
+
+def _apply(model, column: str, deltas: dict[tuple, int]) -> None:
     deadlines = {row[2] for row in deltas}
     dated = {d for d in deadlines if d is not None}
     deadline_filter = Q(deadline__in=dated) if dated else Q(pk__in=[])
     if None in deadlines:
         deadline_filter |= Q(deadline__isnull=True)
-    existing: dict[Row, int] = {}
+    existing: dict[tuple, int] = {}
     candidates = (
-        AssignmentTally.objects.filter(
+        model.objects.filter(
             deadline_filter,
-            unit_id__in={row[0] for row in deltas},
+            **{f"{column}__in": {row[0] for row in deltas}},
             status__in={row[1] for row in deltas},
         )
         .order_by("pk")
-        .values_list("pk", "unit_id", "status", "deadline", "late")
+        .values_list("pk", column, "status", "deadline", "late")
     )
     for pk, *row in candidates:
         existing.setdefault(tuple(row), pk)
     updates = {existing[row]: n for row, n in deltas.items() if row in existing}
     if updates:
-        AssignmentTally.objects.filter(pk__in=updates).update(
+        model.objects.filter(pk__in=updates).update(
             count=F("count")
             + Case(
                 *[When(pk=pk, then=Value(n)) for pk, n in updates.items()],
@@ -230,8 +289,8 @@ def apply(deltas: Counter) -> None:
                 output_field=IntegerField(),
             )
         )
-    AssignmentTally.objects.bulk_create(
-        AssignmentTally(unit_id=row[0], status=row[1], deadline=row[2], late=row[3], count=n)
+    model.objects.bulk_create(
+        model(**{column: row[0]}, status=row[1], deadline=row[2], late=row[3], count=n)
         for row, n in deltas.items()
         if row not in existing
     )
@@ -250,13 +309,18 @@ _LATE_SQL = (
 )
 
 
-def _counting_sql() -> str:
-    a = Assignment._meta.db_table
+def _counting_sql(table: str) -> str:
+    """A fresh count of the UNIT or DOCUMENT tally: (id, status, deadline, late, n) rows."""
+    a, d = Assignment._meta.db_table, Directive._meta.db_table
+    if table == UNIT:
+        owner, join = "p.ancestor_id", "JOIN tally_ancestor p ON p.unit_id = a.lead_unit_id"
+    else:
+        owner, join = "d.document_id", f"JOIN {d} d ON d.id = a.directive_id"
     return (
-        f"SELECT p.ancestor_id, a.status, a.deadline, {_LATE_SQL}, COUNT(*) "  # noqa: S608
-        f"FROM {a} a JOIN tally_ancestor p ON p.unit_id = a.lead_unit_id "
+        f"SELECT {owner}, a.status, a.deadline, {_LATE_SQL}, COUNT(*) "  # noqa: S608
+        f"FROM {a} a {join} "
         "WHERE a.parent_id IS NULL "
-        f"GROUP BY p.ancestor_id, a.status, a.deadline, {_LATE_SQL}"
+        f"GROUP BY {owner}, a.status, a.deadline, {_LATE_SQL}"
     )
 
 
@@ -284,28 +348,35 @@ class _Ancestors:
         self.cursor.close()
 
 
-def _normalise(row) -> Row:
-    unit_id, status, deadline, late = row
+def _normalise(table: str, row) -> Row:
+    owner, status, deadline, late = row
     if isinstance(deadline, str):  # SQLite hands raw dates back as text
         deadline = dt.date.fromisoformat(deadline)
-    return (int(unit_id), status, deadline, bool(late))
+    return (table, int(owner), status, deadline, bool(late))
 
 
 def recount() -> dict[Row, int]:
-    """Count every assignment afresh: {(unit, status, deadline, late): n}, no zero entries."""
+    """Count every assignment afresh, for both tallies: {(UNIT or DOCUMENT, id, status,
+    deadline, late): n}, no zero entries."""
+    counted: dict[Row, int] = {}
     with transaction.atomic(), _Ancestors() as cursor:
-        cursor.execute(_counting_sql())
-        return {_normalise(row[:4]): row[4] for row in cursor.fetchall()}
+        for table in TABLES:
+            cursor.execute(_counting_sql(table))
+            counted.update((_normalise(table, row[:4]), row[4]) for row in cursor.fetchall())
+    return counted
 
 
 def stored() -> dict[Row, int]:
-    """What the tally holds, summed per key, without zero entries."""
-    rows = (
-        AssignmentTally.objects.order_by()
-        .values_list("unit_id", "status", "deadline", "late")
-        .annotate(n=Sum("count"))
-    )
-    return {(u, s, d, bool(late)): n for u, s, d, late, n in rows if n}
+    """What the tallies hold, summed per key, without zero entries."""
+    held: dict[Row, int] = {}
+    for table, (model, column) in TABLES.items():
+        rows = (
+            model.objects.order_by()
+            .values_list(column, "status", "deadline", "late")
+            .annotate(n=Sum("count"))
+        )
+        held.update(((table, o, s, d, bool(late)), n) for o, s, d, late, n in rows if n)
+    return held
 
 
 def differences() -> list[tuple[Row, int, int]]:
@@ -314,7 +385,7 @@ def differences() -> list[tuple[Row, int, int]]:
         counted = recount()
         held = stored()
     keys = sorted(
-        held.keys() | counted.keys(), key=lambda r: (r[0], r[1], r[2] or dt.date.max, r[3])
+        held.keys() | counted.keys(), key=lambda r: (r[0], r[1], r[2], r[3] or dt.date.max, r[4])
     )
     return [
         (row, held.get(row, 0), counted.get(row, 0))
@@ -324,17 +395,20 @@ def differences() -> list[tuple[Row, int, int]]:
 
 
 def rebuild() -> int:
-    """Replace the whole tally by a fresh count, in SQL; returns the number of rows written."""
-    table = AssignmentTally._meta.db_table
+    """Replace both tallies by a fresh count, in SQL; returns the number of rows written."""
+    written = 0
     with transaction.atomic(), _Ancestors() as cursor:
-        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
-        # Ordered by unit so one unit's rows sit together on disk: a dashboard reads a few pages.
-        cursor.execute(
-            f"INSERT INTO {table} (unit_id, status, deadline, late, count) "  # noqa: S608
-            + _counting_sql()
-            + " ORDER BY 1, 2, 3"
-        )
-        return cursor.rowcount
+        for table, (model, column) in TABLES.items():
+            name = model._meta.db_table
+            cursor.execute(f"DELETE FROM {name}")  # noqa: S608
+            # Ordered by owner so one unit's (document's) rows sit together on disk.
+            cursor.execute(
+                f"INSERT INTO {name} ({column}, status, deadline, late, count) "  # noqa: S608
+                + _counting_sql(table)
+                + " ORDER BY 1, 2, 3"
+            )
+            written += cursor.rowcount
+    return written
 
 
 # ----------------------------------------------------------------------------------------------

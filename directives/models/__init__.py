@@ -38,7 +38,7 @@ from .reporting import (
     SubmissionState,
 )
 from .scorecard import ScorecardFormula, ScoredPeriod, UnitPeriodScore
-from .tally import AssignmentTally
+from .tally import AssignmentTally, DocumentTally
 from .unit import Unit, UnitKind
 from .webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -59,6 +59,7 @@ __all__ = [
     "AssignmentQuerySet",
     "CalendarFeed",
     "AssignmentTally",
+    "DocumentTally",
     "DeadlineChange",
     "Directive",
     "Document",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from directives.text import search_key
@@ -50,6 +50,28 @@ class Directive(SearchColumnsMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        """Save; a directive moved to another document takes its assignments' counts along
+        (`DocumentTally`), in the same transaction."""
+        update_fields = kwargs.get("update_fields")
+        if self.pk is None or (
+            update_fields is not None and not {"document", "document_id"} & set(update_fields)
+        ):
+            super().save(*args, **kwargs)
+            return
+        from directives import aggregates
+
+        with transaction.atomic():
+            before = (
+                Directive.objects.select_for_update()
+                .filter(pk=self.pk)
+                .values_list("document_id", flat=True)
+                .first()
+            )
+            super().save(*args, **kwargs)
+            if before is not None:
+                aggregates.directive_moved(self.pk, before, self.document_id)
 
     def search_columns(self) -> dict[str, str]:
         return {

@@ -41,3 +41,38 @@ class AssignmentTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.status} {self.deadline} {self.late}: {self.count}"
+
+
+class DocumentTally(models.Model):
+    """The same counts per document: top-level assignments of one document by status, current
+    deadline and "done late" flag (the key of `AssignmentTally`).
+
+    Why a table of its own: the leaders' overview adds up every document of a scope by
+    document (its per-document and per-issuing-body rows, its headline), and the issuing body,
+    kind and issue date that filter it are the document's. Keyed by document and lead unit
+    together the rows would be as many as the assignments (651,000 pairs at a million), so the
+    lead unit stays in `AssignmentTally` and the two are read side by side
+    (`directives.leaders.overview`). Kept by `directives.aggregates` in the same writes.
+    """
+
+    document = models.ForeignKey(
+        "directives.Document",
+        verbose_name=_("văn bản"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the composite index below starts with it
+    )
+    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices)
+    deadline = models.DateField(_("thời hạn"), null=True, blank=True)
+    late = models.BooleanField(_("hoàn thành quá hạn"), default=False)
+    count = models.IntegerField(_("số phân công"), default=0)
+
+    class Meta:
+        verbose_name = _("bảng đếm phân công theo văn bản")
+        verbose_name_plural = _("bảng đếm phân công theo văn bản")
+        indexes = [
+            models.Index(fields=["document", "status", "deadline"], name="doctally_doc_status_dl")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} {self.status} {self.deadline} {self.late}: {self.count}"

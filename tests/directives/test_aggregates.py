@@ -9,7 +9,7 @@ import random
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import F, ProtectedError
+from django.db.models import F, ProtectedError, Sum
 
 from directives import actions, aggregates
 from directives.models import (
@@ -17,6 +17,7 @@ from directives.models import (
     Assignment,
     AssignmentTally,
     DeadlineChange,
+    DocumentTally,
     ExtensionRequest,
     ProgressClosed,
     ReportGroup,
@@ -50,8 +51,8 @@ class Story:
     def __init__(self, rng: random.Random):
         self.rng = rng
         self.units = build_tree()
-        document = DocumentFactory(issuing_unit=self.units[0])
-        self.directives = [DirectiveFactory(document=document) for _ in range(3)]
+        self.documents = [DocumentFactory(issuing_unit=self.units[0]) for _ in range(2)]
+        self.directives = [DirectiveFactory(document=self.documents[i % 2]) for i in range(3)]
         self.clock = START
 
     def tick(self) -> dt.datetime:
@@ -117,6 +118,17 @@ class Story:
             request, user=None, approve=approve, note="" if approve else "Không", trusted=True
         )
 
+    def move_directive(self, a: Assignment):
+        directive = a.directive
+        others = [d for d in self.documents if d.pk != directive.document_id]
+        directive.document = self.rng.choice(others)
+        directive.number = f"m{self.rng.randrange(10**6)}"  # unique within the document
+        directive.save()
+
+    def change_directive(self, a: Assignment):
+        a.directive = self.rng.choice(self.directives)
+        a.save()
+
     def change_lead_unit(self, a: Assignment):
         a.lead_unit = self.rng.choice(self.units)
         a.save()
@@ -163,6 +175,8 @@ class Story:
         "deadline",
         "extension",
         "change_lead_unit",
+        "move_directive",
+        "change_directive",
         "queryset_update",
         "bulk_update",
         "move_unit",
@@ -189,13 +203,41 @@ def test_tally_equals_a_fresh_count_after_random_actions(db, seed):
         assert aggregates.differences() == [], done
     assert Assignment.objects.count() > 0
     assert AssignmentTally.objects.filter(count__lt=0).count() == 0
+    assert DocumentTally.objects.filter(count__lt=0).count() == 0
+    assert {"move_directive", "change_directive"} & set(done)
+
+
+def test_document_tally_counts_each_top_level_assignment_once_under_its_document(db):
+    root, board, *_ = build_tree()
+    first, second = DocumentFactory(issuing_unit=root), DocumentFactory(issuing_unit=root)
+    parent = AssignmentFactory(
+        directive=DirectiveFactory(document=first), lead_unit=board, deadline=dt.date(2021, 2, 9)
+    )
+    AssignmentFactory(directive=parent.directive, lead_unit=root, parent=parent)  # a part of it
+    AssignmentFactory(directive=DirectiveFactory(document=second), lead_unit=board, deadline=None)
+    held = {
+        (row[1], row[2], row[3]): n
+        for row, n in aggregates.stored().items()
+        if row[0] == aggregates.DOCUMENT
+    }
+    assert held == {
+        (first.pk, Status.NOT_STARTED, dt.date(2021, 2, 9)): 1,
+        (second.pk, Status.NOT_STARTED, None): 1,
+    }
+    # The directive moves to the other document, its assignment's count with it.
+    directive = parent.directive
+    directive.document = second
+    directive.save()
+    assert DocumentTally.objects.filter(document=first).aggregate(n=Sum("count"))["n"] == 0
+    assert DocumentTally.objects.filter(document=second).aggregate(n=Sum("count"))["n"] == 2
+    assert aggregates.differences() == []
 
 
 def test_tally_counts_each_assignment_under_every_unit_above_it(db):
     root, board, *_ = build_tree()
     commune = Unit.objects.get(name="Xã 1")
     AssignmentFactory(lead_unit=commune, deadline=dt.date(2021, 2, 9))
-    counted = {row[0] for row in aggregates.stored()}
+    counted = {row[1] for row in aggregates.stored() if row[0] == aggregates.UNIT}
     assert counted == set(aggregates.units_of_path(commune.path))
     assert root.pk in counted and board.pk not in counted
 
@@ -263,8 +305,34 @@ def test_check_aggregates_reports_a_difference_and_exits_1(assignment, capsys):
     assert "lưu 2, đếm lại 1" in out
 
 
+def test_check_aggregates_reports_a_document_count_that_is_off(assignment, capsys):
+    DocumentTally.objects.update(count=F("count") - 1)
+    with pytest.raises(CommandError):
+        call_command("check_aggregates")
+    assert f"văn bản {assignment.directive.document_id}" in capsys.readouterr().out
+    call_command("check_aggregates", "--rebuild")
+    assert aggregates.differences() == []
+
+
 def test_check_aggregates_rebuild_repairs_the_counts(assignment, capsys):
     AssignmentTally.objects.all().delete()
     call_command("check_aggregates", "--rebuild")
     assert "khớp" in capsys.readouterr().out
+    assert aggregates.differences() == []
+
+
+def test_the_migration_fills_the_document_tally_from_a_fresh_count(db):
+    import importlib
+    import types
+
+    from django.apps import apps
+    from django.db import connection
+
+    story = Story(random.Random(7))
+    for _ in range(30):
+        story.step()
+    DocumentTally.objects.all().delete()
+    migration = importlib.import_module("directives.migrations.0023_document_tally")
+    migration.count_per_document(apps, types.SimpleNamespace(connection=connection))
+    assert DocumentTally.objects.exists()
     assert aggregates.differences() == []

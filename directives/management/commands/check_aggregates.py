@@ -1,4 +1,5 @@
-"""python manage.py check_aggregates — recount the maintained assignment counts from scratch.
+"""python manage.py check_aggregates — recount the maintained assignment counts from scratch
+(per unit subtree and per document).
 
 Exit status 0 when every stored count equals a fresh count, 1 (with the differences listed) when
 not. `--rebuild` replaces the stored counts by a fresh count (after `loaddata` or a raw import).
@@ -34,9 +35,10 @@ class Command(BaseCommand):
         if not diffs:
             self.stdout.write(f"Bảng đếm phân công khớp với số đếm lại ({elapsed:.1f} s).")
             return
-        for (unit_id, status, deadline, late), held, counted in diffs[:limit]:
+        for (table, owner, status, deadline, late), held, counted in diffs[:limit]:
+            where = "đơn vị" if table == aggregates.UNIT else "văn bản"
             self.stdout.write(
-                f"đơn vị {unit_id} · {status} · hạn {deadline or 'không hạn'} · "
+                f"{where} {owner} · {status} · hạn {deadline or 'không hạn'} · "
                 f"{'trễ' if late else 'đúng hạn/chưa xong'}: lưu {held}, đếm lại {counted}"
             )
         if len(diffs) > limit:
