@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 
 from directives.models import (
     Assignment,
@@ -415,6 +415,40 @@ def rebuild() -> int:
 # Reading
 
 
+# Awaiting sign-off reported on time is not yet due (or without a deadline) whatever the date.
+_WAITING = Q(status=Status.AWAITING_SIGNOFF, late=False)
+# Not done and not waiting on time: what falls overdue once its deadline passes.
+OPEN = ~Q(status=Status.DONE) & ~_WAITING
+
+
+def group_sums(on: dt.date) -> dict[str, Sum]:
+    """The reporting groups as of `on` (and the total), as sums over tally rows: the SQL twin of
+    `standing_for` + `group_for` on the key (status, deadline, late)."""
+    return {
+        "total": Sum("count"),
+        "done_on_time": Sum("count", filter=Q(status=Status.DONE, late=False)),
+        "done_late": Sum("count", filter=Q(status=Status.DONE, late=True)),
+        "overdue_unfinished": Sum("count", filter=OPEN & Q(deadline__lt=on)),
+        "not_yet_due": Sum(
+            "count",
+            filter=(OPEN & Q(deadline__gte=on)) | (_WAITING & Q(deadline__isnull=False)),
+        ),
+        "no_deadline": Sum("count", filter=~Q(status=Status.DONE) & Q(deadline__isnull=True)),
+    }
+
+
+def groups_by(tally: QuerySet, column: str, *, on: dt.date) -> dict[int, dict[str, int]]:
+    """{owner: {"total" and each reporting group: n}} for the rows of `tally` (a queryset of
+    AssignmentTally or DocumentTally, already filtered) grouped by `column` (its owner): one
+    query, as many rows as owners."""
+    rows = tally.order_by().values(column).annotate(**group_sums(on))
+    return {
+        row.pop(column): {name: value or 0 for name, value in row.items()}
+        for row in rows
+        if row["total"]
+    }
+
+
 def report_counts(unit: Unit, *, on: dt.date) -> dict[str, object]:
     """Counts for the assignments led within `unit`'s subtree, judged on the date `on`.
 
@@ -424,19 +458,9 @@ def report_counts(unit: Unit, *, on: dt.date) -> dict[str, object]:
     date, but a past date gives today's statuses judged against that date, not history.
     """
     soon = on + dt.timedelta(days=due_soon_days())
-    # Awaiting sign-off reported on time is not yet due (or without a deadline) whatever `on`.
-    waiting = Q(status=Status.AWAITING_SIGNOFF, late=False)
-    open_ = ~Q(status=Status.DONE) & ~waiting
     sums = {
-        "total": Sum("count"),
-        "done_on_time": Sum("count", filter=Q(status=Status.DONE, late=False)),
-        "done_late": Sum("count", filter=Q(status=Status.DONE, late=True)),
-        "overdue_unfinished": Sum("count", filter=open_ & Q(deadline__lt=on)),
-        "not_yet_due": Sum(
-            "count", filter=(open_ & Q(deadline__gte=on)) | (waiting & Q(deadline__isnull=False))
-        ),
-        "due_soon": Sum("count", filter=open_ & Q(deadline__gte=on, deadline__lte=soon)),
-        "no_deadline": Sum("count", filter=~Q(status=Status.DONE) & Q(deadline__isnull=True)),
+        **group_sums(on),
+        "due_soon": Sum("count", filter=OPEN & Q(deadline__gte=on, deadline__lte=soon)),
         **{f"status_{s}": Sum("count", filter=Q(status=s)) for s in Status.values},
     }
     counts: dict[str, object] = {

@@ -26,14 +26,14 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from directives import params, permissions
+from directives import aggregates, params, permissions
 from directives.leaders.dashboard import GROUP_ORDER, Cell
 from directives.leaders.reporting import (
     Counts,
@@ -43,7 +43,17 @@ from directives.leaders.reporting import (
     silent_coordinations,
 )
 from directives.lookups import AnyOf
-from directives.models import Assignment, Document, ReportGroup, Role, Standing, Status, Unit
+from directives.models import (
+    Assignment,
+    AssignmentTally,
+    Document,
+    DocumentTally,
+    ReportGroup,
+    Role,
+    Standing,
+    Status,
+    Unit,
+)
 from directives.models.assignment import group_for, standing_for
 from directives.widgets import DateInput, LongSelect
 
@@ -783,10 +793,148 @@ class _OnePass:
     fallen_due: dict[tuple[int, int], int] = field(default_factory=lambda: defaultdict(int))
 
 
+def _counts(values: dict[str, int]) -> Counts:
+    counts = Counts()
+    counts.values.update(values)
+    return counts
+
+
+class _UnitTree:
+    """Counts per unit: each unit's whole subtree, and what it leads itself (`direct`); the
+    units that have any, by parent. Built from the counts per lead unit (`_RolledUp`) or read
+    from the maintained counts for the units shown (`_Tallied`)."""
+
+    def subtree(self, pk: int) -> Counts:
+        raise NotImplementedError
+
+    def direct(self, pk: int) -> Counts:
+        raise NotImplementedError
+
+    def children(self, parent: Unit | None) -> list[Unit]:
+        """The units under `parent` (the top of the scope for None) that count anything."""
+        raise NotImplementedError
+
+    def branching(self, units: list[Unit]) -> set[int]:
+        """Those of `units` with a unit under them that counts anything (they open)."""
+        raise NotImplementedError
+
+    def unit(self, pk: int) -> Unit:
+        raise NotImplementedError
+
+
+class _RolledUp(_UnitTree):
+    """From the counts per lead unit: every unit above a lead unit adds its counts."""
+
+    def __init__(self, direct: dict[int, Counts]):
+        self._direct = direct
+        leads = dict(Unit.objects.filter(pk__in=list(direct)).values_list("pk", "path"))
+        self._subtree: dict[int, Counts] = defaultdict(Counts)
+        for unit_id, counts in direct.items():
+            for ancestor in [int(p) for p in leads.get(unit_id, "").split("/") if p]:
+                self._subtree[ancestor].add(counts)
+        self._units = {
+            u.pk: u for u in Unit.objects.filter(pk__in=list(self._subtree)).order_by("path")
+        }
+        self._children: dict[int | None, list[Unit]] = defaultdict(list)
+        for unit in self._units.values():
+            parent = unit.parent_id if unit.parent_id in self._units else None
+            self._children[parent].append(unit)
+
+    def subtree(self, pk: int) -> Counts:
+        return self._subtree[pk]
+
+    def direct(self, pk: int) -> Counts:
+        return self._direct.get(pk, Counts())
+
+    def children(self, parent: Unit | None) -> list[Unit]:
+        return self._children.get(parent.pk if parent else None, [])
+
+    def branching(self, units: list[Unit]) -> set[int]:
+        return {u.pk for u in units if self._children.get(u.pk)}
+
+    def unit(self, pk: int) -> Unit:
+        return self._units[pk]
+
+
+class _Tallied(_UnitTree):
+    """From `AssignmentTally` (each unit's subtree, maintained): the rows of the units shown
+    and of their children only, read a level at a time as the ranking opens — bounded by the
+    units on the page, never by the assignments."""
+
+    def __init__(self, board: OverviewBoard):
+        overview = board.overview
+        self._on = board.on
+        self._overview = overview
+        self._units = {u.pk: u for u in overview.units}
+        self._kids: dict[int | None, list[Unit]] = defaultdict(list)
+        for unit in overview.units:
+            parent = unit.parent_id if unit.parent_id in self._units else None
+            self._kids[parent].append(unit)
+        if overview.unit is not None:  # the chosen unit is the top of what is counted
+            self._kids[None] = [overview.unit]
+        self._read: dict[int, Counts] = {}
+        self._fetch([None, *overview.expand])
+
+    def _fetch(self, parents: list[int | None], also: tuple[int, ...] = ()) -> None:
+        """Read the counts of these units' children and of the units themselves (None: the
+        top of the scope), with `also`, in one query; each unit is read once."""
+        wanted = {unit.pk for parent in parents for unit in self._kids.get(parent, [])}
+        wanted |= {pk for pk in [*parents, *also] if pk is not None}
+        wanted -= set(self._read)
+        if not wanted:
+            return
+        tally = self._counted().filter(AnyOf(F("unit_id"), sorted(wanted)))
+        found = aggregates.groups_by(tally, "unit_id", on=self._on)
+        for pk in wanted:
+            self._read[pk] = _counts(found[pk]) if pk in found else Counts()
+
+    def subtree(self, pk: int) -> Counts:
+        self._fetch([], also=(pk,))
+        return self._read[pk]
+
+    def direct(self, pk: int) -> Counts:
+        self._fetch([pk])
+        own = Counts()
+        own.add(self._read[pk])
+        for kid in self._kids.get(pk, []):
+            for key in own.values:
+                own.values[key] -= self._read[kid.pk].values[key]
+        return own
+
+    def children(self, parent: Unit | None) -> list[Unit]:
+        key = parent.pk if parent else None
+        self._fetch([key])
+        return [u for u in self._kids.get(key, []) if self._read[u.pk].total]
+
+    def _counted(self) -> QuerySet:
+        tally = AssignmentTally.objects.filter(count__gt=0)
+        if self._overview.start:
+            tally = tally.filter(deadline__gte=self._overview.start)
+        if self._overview.end:
+            tally = tally.filter(deadline__lte=self._overview.end)
+        return tally
+
+    def branching(self, units: list[Unit]) -> set[int]:
+        """One query for a level: whether any row counts under a child of each unit (an
+        EXISTS that stops at the first), not the children's counts."""
+        parents = [u.pk for u in units if self._kids.get(u.pk)]
+        if not parents:
+            return set()
+        below = self._counted().filter(unit__parent_id=OuterRef("pk"))
+        return set(
+            Unit.objects.filter(AnyOf(F("pk"), parents))
+            .filter(Exists(below))
+            .values_list("pk", flat=True)
+        )
+
+    def unit(self, pk: int) -> Unit:
+        return self._units[pk]
+
+
 class OverviewBoard:
     """The overview's sections, each computed once (a fixed number of queries in all)."""
 
-    def __init__(self, overview: Overview, *, one_pass: bool = True):
+    def __init__(self, overview: Overview, *, one_pass: bool = True, tallies: bool = True):
         self.overview = overview
         self.on = overview.on
         self.qs = overview.assignments()
@@ -798,6 +946,11 @@ class OverviewBoard:
         # them into Python rows. `one_pass=False` asks SQL section by section (the tests
         # compare both).
         self.one_pass = one_pass and (self.on < overview.today or overview.ids_listed)
+        # The whole tree's board today reads the breakdowns from the maintained counts
+        # (`DocumentTally`, `AssignmentTally`): their key (status, deadline, late) gives every
+        # group as of today or later, and their owners are the breakdowns' own. Grouping the
+        # million rows in SQL took 1.6 s. `tallies=False` counts the rows (the tests compare).
+        self.tallies = tallies and self.on >= overview.today and not overview.ids_listed
 
     def _cells(self, line: Line) -> Line:
         line.cells = [
@@ -814,30 +967,128 @@ class OverviewBoard:
 
     @cached_property
     def _breakdowns(self) -> tuple[dict[int, Counts], dict[int, Counts]]:
-        """Counts by reporting group per document and per lead unit, added up in SQL.
+        """Counts by reporting group per document and per lead unit.
 
-        Today (the stored columns: each row's group is cheap) by one GROUP BY per breakdown, not
-        one by document × lead unit: for a national scope that product is most of the rows
-        (651,000 at a million assignments), each turned into a Python row only to be added up
-        again. Where the board reads its rows once: from `_one_pass`; a past date with
+        Where the board reads its rows once: from `_one_pass`. The whole tree today: per
+        document from `DocumentTally` (`_tallied_documents`); per lead unit the ranking reads
+        `AssignmentTally` itself (`_unit_tree`), so none is counted here unless a document's
+        filter (issuing body, kind, issue date) asks for the rows. Otherwise in SQL: today by
+        one GROUP BY per breakdown, not one by document × lead unit (for a national scope that
+        product is most of the rows: 651,000 at a million assignments); a past date with
         `one_pass=False` by the product.
         """
         if self.one_pass:
             return self._one_pass.per_document, self._one_pass.per_unit
+        document, unit = "directive__document_id", "lead_unit_id"
+        if self.tallies:
+            per_unit = {} if self._units_tallied else self._grouped(unit, self.qs)
+            return self._tallied_documents(), per_unit
         per_document: dict[int, Counts] = defaultdict(Counts)
         per_unit: dict[int, Counts] = defaultdict(Counts)
-        document, unit = "directive__document_id", "lead_unit_id"
         if self.on >= self.overview.today:
-            for column, per in ((document, per_document), (unit, per_unit)):
-                rows = self.qs.values_list(column, "report_group_value").annotate(n=Count("pk"))
-                for key, group, n in rows:
-                    _add(per, key, group, n)
-        else:
-            rows = self.qs.values_list(document, unit, "report_group_value").annotate(n=Count("pk"))
-            for document_id, unit_id, group, n in rows:
-                _add(per_document, document_id, group, n)
-                _add(per_unit, unit_id, group, n)
+            return self._grouped(document, self.qs), self._grouped(unit, self.qs)
+        rows = self.qs.values_list(document, unit, "report_group_value").annotate(n=Count("pk"))
+        for document_id, unit_id, group, n in rows:
+            _add(per_document, document_id, group, n)
+            _add(per_unit, unit_id, group, n)
         return per_document, per_unit
+
+    @staticmethod
+    def _grouped(column: str, qs: QuerySet) -> dict[int, Counts]:
+        """Today's counts of `qs` by reporting group per `column`: one GROUP BY."""
+        per: dict[int, Counts] = defaultdict(Counts)
+        for key, group, n in qs.values_list(column, "report_group_value").annotate(n=Count("pk")):
+            _add(per, key, group, n)
+        return per
+
+    @cached_property
+    def _unissued_apart(self) -> bool:
+        """Whether documents without an issuing body are counted apart from the tallies: the
+        central leaders' scope takes their sub-assignments as the assigning body
+        (`scope_parts`), where the tallies count top-level work only (`counted_filter(None)`,
+        the scope of admins and inspectors)."""
+        if permissions.sees_everything(self.overview.user):
+            return False
+        return Document.objects.filter(issuing_unit__isnull=True).exists()
+
+    @cached_property
+    def _units_tallied(self) -> bool:
+        """Whether the ranking of lead units reads `AssignmentTally`: it has no document, so
+        not with a filter on documents, nor where some are counted apart."""
+        o = self.overview
+        by_issue = o.by == PeriodBasis.ISSUED and (o.start or o.end)
+        return not (o.issuer or o.kind or by_issue or self._unissued_apart)
+
+    @cached_property
+    def _tally(self) -> QuerySet | None:
+        """The maintained counts' rows that count exactly this board's scope (with its deadline
+        period), less the documents counted apart (`_unissued`); None where no tally can.
+
+        `DocumentTally` without a unit filter (the filters on documents are a join), the
+        chosen unit's `AssignmentTally` rows with one (and no filter on documents)."""
+        if not self.tallies:
+            return None
+        o = self.overview
+        if o.unit is None:
+            tally = DocumentTally.objects.all()
+            if o.issuer is not None:
+                tally = tally.filter(document__issuing_unit=o.issuer)
+            if o.kind:
+                tally = tally.filter(kind_filter(o.kind, "document__"))
+            if o.by == PeriodBasis.ISSUED:
+                if o.start:
+                    tally = tally.filter(document__issue_date__gte=o.start)
+                if o.end:
+                    tally = tally.filter(document__issue_date__lte=o.end)
+            if self._unissued_apart:
+                tally = tally.filter(document__issuing_unit__isnull=False)
+        elif self._units_tallied:
+            tally = AssignmentTally.objects.filter(unit=o.unit)
+        else:
+            return None
+        if o.by == PeriodBasis.DEADLINE:
+            if o.start:
+                tally = tally.filter(deadline__gte=o.start)
+            if o.end:
+                tally = tally.filter(deadline__lte=o.end)
+        return tally
+
+    @cached_property
+    def _unissued(self) -> QuerySet:
+        """The board's rows the tallies leave out (`_unissued_apart`), counted as rows."""
+        if not self._unissued_apart:
+            return self.qs.none()
+        return self.qs.filter(directive__document__issuing_unit__isnull=True)
+
+    def _tallied_documents(self) -> dict[int, Counts]:
+        """Per document from `DocumentTally`: each document's rows (a few per deadline)."""
+        if self._tally is None or self.overview.unit is not None:
+            return self._grouped("directive__document_id", self.qs)
+        per = self._grouped("directive__document_id", self._unissued)
+        for pk, values in aggregates.groups_by(self._tally, "document_id", on=self.on).items():
+            per[pk] = _counts(values)
+        return per
+
+    def _tallied_count(self, kind: str) -> int | None:
+        """How many are on a list that the tallies' key decides (due within 7 days, awaiting
+        sign-off); None where they cannot tell."""
+        if self._tally is None or kind not in (Attention.DUE, Attention.AWAITING):
+            return None
+        if kind == Attention.DUE:
+            soon = self.on + dt.timedelta(days=DUE_WITHIN_DAYS)
+            rows = self._tally.filter(aggregates.OPEN, deadline__gte=self.on, deadline__lte=soon)
+        else:
+            rows = self._tally.filter(status=Status.AWAITING_SIGNOFF)
+        held = rows.aggregate(n=Sum("count"))["n"] or 0
+        if self._unissued_apart:
+            held += self._list(kind, ["pk"], self._unissued).count()
+        return held
+
+    @cached_property
+    def _unit_tree(self) -> _UnitTree:
+        if self.tallies and self._units_tallied:
+            return _Tallied(self)
+        return _RolledUp(self._breakdowns[1])
 
     @cached_property
     def _one_pass(self) -> _OnePass:
@@ -965,24 +1216,12 @@ class OverviewBoard:
     # --- per lead unit, the tree rolled up -----------------------------------------------
     @cached_property
     def unit_lines(self) -> list[Line]:
-        direct = self._breakdowns[1]
-        if not direct:
-            return []
-        leads = dict(Unit.objects.filter(pk__in=list(direct)).values_list("pk", "path"))
-        subtree: dict[int, Counts] = defaultdict(Counts)
-        for unit_id, counts in direct.items():
-            for ancestor in [int(p) for p in leads.get(unit_id, "").split("/") if p]:
-                subtree[ancestor].add(counts)
-        units = {u.pk: u for u in Unit.objects.filter(pk__in=list(subtree)).order_by("path")}
-        children: dict[int | None, list[Unit]] = defaultdict(list)
-        for unit in units.values():
-            children[unit.parent_id if unit.parent_id in units else None].append(unit)
-
+        tree = self._unit_tree
         # Start at the chosen unit or the top; step down while one branch holds everything.
-        top = self.overview.unit if self.overview.unit and self.overview.unit.pk in units else None
+        top = None
         while True:
-            kids = children.get(top.pk if top else None, [])
-            own = direct.get(top.pk, Counts()).total if top else 0
+            kids = tree.children(top)
+            own = tree.direct(top.pk).total if top else 0
             if len(kids) == 1 and own == 0:
                 top = kids[0]
                 continue
@@ -995,7 +1234,7 @@ class OverviewBoard:
             return self._cells(
                 Line(
                     label=str(_("%(unit)s (tự chủ trì)") % {"unit": unit.name}),
-                    counts=direct[unit.pk],
+                    counts=tree.direct(unit.pk),
                     link={"lead": unit.pk},
                     key=unit.pk,
                     depth=depth,
@@ -1005,8 +1244,10 @@ class OverviewBoard:
 
         def walk(parent: Unit | None, depth: int) -> None:
             level = []
-            for unit in children.get(parent.pk if parent else None, []):
-                expandable = bool(children.get(unit.pk))
+            units = tree.children(parent)
+            branching = tree.branching(units)
+            for unit in units:
+                expandable = unit.pk in branching
                 expanded = expandable and unit.pk in expand
                 toggled = [pk for pk in self.overview.expand if pk != unit.pk]
                 if not expanded:
@@ -1015,7 +1256,7 @@ class OverviewBoard:
                     self._cells(
                         Line(
                             label=unit.name,
-                            counts=subtree[unit.pk],
+                            counts=tree.subtree(unit.pk),
                             link={"unit": unit.pk},
                             key=unit.pk,
                             depth=depth,
@@ -1028,11 +1269,11 @@ class OverviewBoard:
             for line in sorted(level, key=_rank):
                 lines.append(line)
                 if line.expanded:
-                    if direct.get(line.key, Counts()).total:
-                        lines.append(direct_line(units[line.key], depth + 1))
-                    walk(units[line.key], depth + 1)
+                    if tree.direct(line.key).total:
+                        lines.append(direct_line(tree.unit(line.key), depth + 1))
+                    walk(tree.unit(line.key), depth + 1)
 
-        if top is not None and direct.get(top.pk, Counts()).total:
+        if top is not None and tree.direct(top.pk).total:
             lines.append(direct_line(top, 0))
         walk(top, 0)
         return lines
@@ -1133,11 +1374,11 @@ class OverviewBoard:
                 )
             else:
                 rows = self._first(kind, orders[kind])
-                count = (
-                    self.totals.overdue
-                    if kind == Attention.OVERDUE
-                    else self._list(kind, ["pk"]).count()
-                )
+                count = self._tallied_count(kind)
+                if kind == Attention.OVERDUE:
+                    count = self.totals.overdue
+                elif count is None:
+                    count = self._list(kind, ["pk"]).count()
             lists.append(
                 {
                     "kind": kind,
@@ -1195,12 +1436,23 @@ class OverviewBoard:
             .annotate(n=Count("pk"))
             .values_list("asof_completed_on", "n")
         )
+        fallen = self.qs if self._tally is None else self._unissued
         due = bucket(
-            self.qs.filter(asof_deadline__gte=begin, asof_deadline__lt=self.on)
+            fallen.filter(asof_deadline__gte=begin, asof_deadline__lt=self.on)
             .values_list("asof_deadline")
             .annotate(n=Count("pk"))
             .values_list("asof_deadline", "n")
         )
+        if self._tally is not None:  # the rest from the tally's deadlines
+            tallied = bucket(
+                self._tally.filter(deadline__gte=begin, deadline__lt=self.on)
+                .order_by()
+                .values_list("deadline")
+                .annotate(n=Sum("count"))
+                .values_list("deadline", "n")
+            )
+            for month, n in tallied.items():
+                due[month] += n
         return [
             Month(
                 start, done.get((start.year, start.month), 0), due.get((start.year, start.month), 0)

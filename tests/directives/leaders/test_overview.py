@@ -143,6 +143,10 @@ def _board(board: OverviewBoard) -> dict:
     return {
         "documents": {pk: c.values for pk, c in board._breakdowns[0].items()},
         "units": {pk: c.values for pk, c in board._breakdowns[1].items()},
+        "ranking": [
+            (line.key, line.depth, line.direct, line.expandable, line.expanded, line.counts.values)
+            for line in board.unit_lines
+        ],
         "lists": [(a["kind"], a["count"], [row.pk for row in a["rows"]]) for a in board.attention],
         "trend": [(m.start, m.completed, m.fallen_due) for m in board.months],
     }
@@ -519,3 +523,96 @@ def test_todays_lists_of_records_read_in_one_pass_are_the_lists_sql_gives(demo, 
     explanations = lists[Attention.EXPLANATION]
     assert explanations["count"] == 2
     assert sorted(row.pk for row in explanations["rows"]) == sorted([in_scope[2], in_scope[0]])
+
+
+def _every_unit_open(user, filters: dict, on: dt.date) -> QueryDict:
+    """The overview's query with every unit of the ranking opened (`expand`)."""
+    query = _query(**filters, on=on)
+    query.setlist("expand", [str(pk) for pk in Unit.objects.values_list("pk", flat=True)])
+    return query
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("role", ["admin", "inspector", "province leader"])
+def test_the_whole_trees_board_today_from_the_maintained_counts_is_what_its_rows_count(demo, role):
+    """The whole tree's board today and later reads its breakdowns from the maintained counts
+    (`DocumentTally` per document, `AssignmentTally` for the ranking of lead units): the same
+    numbers per document, per issuing body and per unit at every level of the ranking (every
+    unit opened) as counting the rows, with every filter."""
+    from tests.factories import AssignmentFactory
+
+    user = ROLES[role]()
+    today = timezone.localdate()
+    # Work falling due within the week (and just after it), so that list counts something.
+    directive = Assignment.objects.filter(parent__isnull=True).first().directive
+    district = Unit.objects.get(name="Huyện ủy Năm Căn")
+    for days in (0, 3, 7, 8):
+        AssignmentFactory(
+            directive=directive, lead_unit=district, deadline=today + dt.timedelta(days=days)
+        )
+    ranked = []
+    for on in (today, today + dt.timedelta(days=400)):
+        for raw in FILTERS:
+            filters = dict(raw)
+            for key in ("unit", "issuer"):
+                if key in filters:
+                    filters[key] = Unit.objects.get(name=filters[key]).pk
+            overview = build_overview(user, _every_unit_open(user, filters, on))
+            tallied = OverviewBoard(overview)
+            assert tallied.tallies and not tallied.one_pass
+            counted = OverviewBoard(overview, tallies=False)
+            shown, expected = _board(tallied), _board(counted)
+            shown.pop("units"), expected.pop("units")
+            assert shown == expected, (role, on, raw)
+            assert tallied.totals.values == counted.totals.values
+            issuers = [(line.key, line.counts.values) for line in tallied.issuer_lines]
+            assert issuers == [(line.key, line.counts.values) for line in counted.issuer_lines]
+            ranked.append(len(expected["ranking"]))
+    # Not a comparison of empty pages: most filters rank units, at several levels.
+    assert sum(n > 1 for n in ranked) >= 8, ranked
+    lists = {a["kind"]: a["count"] for a in OverviewBoard(build_overview(user, _query())).attention}
+    assert lists[Attention.DUE] == 3 and lists[Attention.AWAITING] > 0
+    board = OverviewBoard(build_overview(user, _every_unit_open(user, {}, today)))
+    assert any(line.expanded for line in board.unit_lines)
+    assert max(line.depth for line in board.unit_lines) >= 1
+
+
+@pytest.mark.parametrize("role", ["admin", "province leader"])
+def test_a_document_without_an_issuing_body_is_counted_as_each_role_counts_it(demo, role):
+    """The central leader counts the parts of an unissued document's work their body handed
+    down (and not what it split), where the tallies count top-level work: those documents
+    are counted from their rows, the rest from the tallies — the same board either way."""
+    from directives.models import Directive
+    from tests.factories import AssignmentFactory
+
+    leader = _user("lanhdao")
+    body = leader.membership.unit
+    district = Unit.objects.get(name="Huyện ủy Năm Căn")
+    document = Document.objects.create(
+        number="15/TB-VP", subject="Thông báo không rõ cơ quan", issue_date=D(2021, 1, 5)
+    )
+    directive = Directive.objects.create(document=document, number="1", title="Việc", text="x")
+    split = AssignmentFactory(directive=directive, lead_unit=body, deadline=D(2021, 3, 1))
+    for deadline in (D(2021, 2, 1), None):
+        AssignmentFactory(
+            directive=directive,
+            lead_unit=district,
+            parent=split,
+            assigned_by_unit=body,
+            deadline=deadline,
+        )
+    AssignmentFactory(directive=directive, lead_unit=district, deadline=D(2021, 1, 20))
+    user = ROLES[role]()
+    today = timezone.localdate()
+    for raw in ({}, {"period": "term2020"}, {"kind": "TB"}):
+        overview = build_overview(user, _every_unit_open(user, raw, today))
+        tallied, counted = OverviewBoard(overview), OverviewBoard(overview, tallies=False)
+        assert tallied.tallies
+        assert tallied._unissued_apart == (role == "province leader")
+        shown, expected = _board(tallied), _board(counted)
+        shown.pop("units"), expected.pop("units")
+        assert shown == expected, (role, raw)
+    # The central leader counts the two parts and the other top-level work; admins the two
+    # top-level assignments.
+    counts = OverviewBoard(build_overview(user, _query()))._breakdowns[0][document.pk]
+    assert counts.total == (3 if role == "province leader" else 2)
