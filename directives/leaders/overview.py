@@ -59,6 +59,7 @@ from directives.widgets import DateInput, LongSelect
 
 LIST_LIMIT = 10
 DUE_WITHIN_DAYS = 7
+SQLITE_IDS = 100_000  # the most ids a query sends SQLite (`OverviewBoard.since`)
 DOCUMENT_ROWS = 100  # documents listed (most overdue first); the totals count every one
 
 
@@ -787,6 +788,7 @@ class _OnePass:
         }
     )
     awaiting: list[int] = field(default_factory=list)
+    awaiting_count: int | None = None  # len(awaiting) unless only some of them are listed
     # The rows on a list that is a record of its own (NOT_OF_THE_DAY): few, read again whole.
     flagged: dict[str, list[int]] = field(default_factory=lambda: {k: [] for k in NOT_OF_THE_DAY})
     completed: dict[tuple[int, int], int] = field(default_factory=lambda: defaultdict(int))
@@ -797,6 +799,20 @@ def _counts(values: dict[str, int]) -> Counts:
     counts = Counts()
     counts.values.update(values)
     return counts
+
+
+def _moved(into: dict, less: dict, more: dict) -> None:
+    """`into` (counts per key) less `less`'s and plus `more`'s: the rows that moved since a
+    date, counted as they are now (`less`) and as they were then (`more`)."""
+    for sign, per in ((-1, less), (1, more)):
+        for key, counts in per.items():
+            if isinstance(counts, Counts):
+                if key not in into:
+                    into[key] = Counts()
+                for name, n in counts.values.items():
+                    into[key].values[name] += sign * n
+            else:
+                into[key] = into.get(key, 0) + sign * counts
 
 
 class _UnitTree:
@@ -873,6 +889,16 @@ class _Tallied(_UnitTree):
         if overview.unit is not None:  # the chosen unit is the top of what is counted
             self._kids[None] = [overview.unit]
         self._read: dict[int, Counts] = {}
+        # A past date (`OverviewBoard.since`): today's counts less the rows that moved since,
+        # plus those rows as they were then — per lead unit, added to every unit above it.
+        self._moved: dict[int, Counts] = defaultdict(Counts)
+        if board.since:
+            seen, now = board._since_passes
+            change: dict[int, Counts] = {}
+            _moved(change, now.per_unit, seen.per_unit)
+            for lead, counts in change.items():
+                for ancestor in aggregates.units_of_path(self._units[lead].path):
+                    _moved(self._moved, {}, {ancestor: counts})
         self._fetch([None, *overview.expand])
 
     def _fetch(self, parents: list[int | None], also: tuple[int, ...] = ()) -> None:
@@ -887,6 +913,8 @@ class _Tallied(_UnitTree):
         found = aggregates.groups_by(tally, "unit_id", on=self._on)
         for pk in wanted:
             self._read[pk] = _counts(found[pk]) if pk in found else Counts()
+            if pk in self._moved:
+                _moved(self._read, {}, {pk: self._moved[pk]})
 
     def subtree(self, pk: int) -> Counts:
         self._fetch([], also=(pk,))
@@ -916,10 +944,14 @@ class _Tallied(_UnitTree):
 
     def branching(self, units: list[Unit]) -> set[int]:
         """One query for a level: whether any row counts under a child of each unit (an
-        EXISTS that stops at the first), not the children's counts."""
+        EXISTS that stops at the first), not the children's counts — except for a past date,
+        where what moved since may empty a child: its counts are read."""
         parents = [u.pk for u in units if self._kids.get(u.pk)]
         if not parents:
             return set()
+        if self._moved:
+            self._fetch(parents)
+            return {pk for pk in parents if any(self._read[k.pk].total for k in self._kids[pk])}
         below = self._counted().filter(unit__parent_id=OuterRef("pk"))
         return set(
             Unit.objects.filter(AnyOf(F("pk"), parents))
@@ -951,6 +983,10 @@ class OverviewBoard:
         # group as of today or later, and their owners are the breakdowns' own. Grouping the
         # million rows in SQL took 1.6 s. `tallies=False` counts the rows (the tests compare).
         self.tallies = tallies and self.on >= overview.today and not overview.ids_listed
+        # A past date of that board: today's tallies corrected by what moved since (`since`).
+        self._may_since = (
+            one_pass and tallies and self.on < overview.today and not overview.ids_listed
+        )
 
     def _cells(self, line: Line) -> Line:
         line.cells = [
@@ -1026,7 +1062,7 @@ class OverviewBoard:
 
         `DocumentTally` without a unit filter (the filters on documents are a join), the
         chosen unit's `AssignmentTally` rows with one (and no filter on documents)."""
-        if not self.tallies:
+        if not (self.tallies or self._may_since):
             return None
         o = self.overview
         if o.unit is None:
@@ -1072,7 +1108,11 @@ class OverviewBoard:
     def _tallied_count(self, kind: str) -> int | None:
         """How many are on a list that the tallies' key decides (due within 7 days, awaiting
         sign-off); None where they cannot tell."""
-        if self._tally is None or kind not in (Attention.DUE, Attention.AWAITING):
+        if (
+            not self.tallies
+            or self._tally is None
+            or kind not in (Attention.DUE, Attention.AWAITING)
+        ):
             return None
         if kind == Attention.DUE:
             soon = self.on + dt.timedelta(days=DUE_WITHIN_DAYS)
@@ -1086,7 +1126,7 @@ class OverviewBoard:
 
     @cached_property
     def _unit_tree(self) -> _UnitTree:
-        if self.tallies and self._units_tallied:
+        if (self.tallies and self._units_tallied) or self.since:
             return _Tallied(self)
         return _RolledUp(self._breakdowns[1])
 
@@ -1095,12 +1135,18 @@ class OverviewBoard:
         """The groups, lists and trend from ONE read of the rows in scope (`read_then`: a past
         date's values from the history, today's from the stored columns): the lists' counts
         and first rows and the monthly buckets worked out as the rows go by; only the first
-        rows of each list are read again, whole."""
+        rows of each list are read again, whole. The whole tree's past: `_since_pass`."""
+        if self.since:
+            return self._since_pass()
+        return self._pass(self.qs)
+
+    def _pass(self, qs: QuerySet) -> _OnePass:
+        """`_one_pass` over the rows of `qs` (an `as_of` queryset), judged on the board's date."""
         seen = _OnePass()
         on = self.on
         begin = self._trend_months[0]
         nulls_last = connection.features.nulls_order_largest
-        for row in read_then(self.qs, on, flags=(Attention.SILENT, *NOT_OF_THE_DAY)):
+        for row in read_then(qs, on, flags=(Attention.SILENT, *NOT_OF_THE_DAY)):
             _add(seen.per_document, row.document_id, row.group)
             _add(seen.per_unit, row.unit_id, row.group)
             if row.status == Status.DONE:  # on none of the lists (`Then.is_listed`)
@@ -1121,6 +1167,167 @@ class OverviewBoard:
             if row.deadline is not None and begin <= row.deadline < on:
                 seen.fallen_due[(row.deadline.year, row.deadline.month)] += 1
         return seen
+
+    # --- a past date of the whole tree: today's tallies and what moved since -------------
+    @cached_property
+    def since(self) -> bool:
+        """Whether this past date of the whole tree's board is read as today's maintained
+        counts corrected by the rows that moved since (`_since_pass`) rather than by reading
+        every row's history: without a unit filter or a filter on documents (the tallies hold
+        the lead unit or the document, not both) and with no document counted apart."""
+        if not (self._may_since and self.overview.unit is None and self._units_tallied):
+            return False
+        # SQLite takes the ids as one parameter each (at most 250,000 in a statement).
+        return connection.vendor != "sqlite" or len(self._moved_ids) <= SQLITE_IDS
+
+    @cached_property
+    def _moved_ids(self) -> list[int]:
+        """The rows in scope that may look different on the as-of day than today: created
+        after it, or with an update or a deadline change recorded after it. Every other row
+        has nothing recorded since, so it looked then as it does now (`as_of`): the stored
+        columns are the history's latest values. Read from the history's date indexes, then
+        kept to the scope (a subquery under OR was planned row by row: minutes at a million)."""
+        from directives.models import DeadlineChange, ProgressUpdate
+        from directives.models.assignment import end_of_day
+
+        end = end_of_day(self.on)
+        touched = set(
+            ProgressUpdate.objects.filter(created_at__gte=end)
+            .order_by()
+            .values_list("assignment_id", flat=True)
+            .distinct()
+        )
+        touched.update(
+            DeadlineChange.objects.filter(changed_at__gte=end)
+            .order_by()
+            .values_list("assignment_id", flat=True)
+            .distinct()
+        )
+        scoped = self.overview.scoped().order_by()
+        moved = set(scoped.filter(created_at__gte=end).values_list("pk", flat=True))
+        touched = sorted(touched - moved)
+        step = len(touched) if connection.vendor == "postgresql" else 20_000  # SQLite: variables
+        for i in range(0, len(touched), max(step, 1)):
+            chunk = touched[i : i + step]
+            moved.update(scoped.filter(AnyOf(F("pk"), chunk)).values_list("pk", flat=True))
+        return sorted(moved)
+
+    def _in_period(self, qs: QuerySet) -> QuerySet:
+        """`qs` (an `as_of` queryset) within the deadline period, if one is chosen."""
+        o = self.overview
+        if o.by == PeriodBasis.DEADLINE:
+            if o.start:
+                qs = qs.filter(asof_deadline__gte=o.start)
+            if o.end:
+                qs = qs.filter(asof_deadline__lte=o.end)
+        return qs.order_by()
+
+    @cached_property
+    def _stored(self) -> QuerySet:
+        """Every row in scope with today's values judged on the as-of day, the deadline period
+        on today's deadline (the tallies' terms)."""
+        return self._in_period(self.overview.scoped().as_of(self.on, from_stored=True))
+
+    @cached_property
+    def _since_passes(self) -> tuple[_OnePass, _OnePass]:
+        """The rows that moved, as they were on the day (from the history; those created
+        after it are not there) and as they are now judged on that day."""
+        # By their ids alone: they are in scope, and its conditions cost more than the ids.
+        moved = Assignment.objects.filter(AnyOf(F("pk"), self._moved_ids))
+        then = self._pass(self._in_period(moved.as_of(self.on)))
+        now = self._pass(self._in_period(moved.as_of(self.on, from_stored=True)))
+        return then, now
+
+    def _since_pass(self) -> _OnePass:
+        """`_one_pass` for a past date of the whole tree: each number is today's (from the
+        tallies, or SQL over the stored columns judged on that day) less the rows that moved
+        since as they are now, plus the same rows as they were then. Only those rows' history
+        is read — a year ago at a million a third of the rows, a month ago a few thousand."""
+        then, now = self._since_passes
+        moved = set(self._moved_ids)
+        on, begin = self.on, self._trend_months[0]
+        tally = self._tally
+        seen = _OnePass()
+        for pk, values in aggregates.groups_by(tally, "document_id", on=on).items():
+            seen.per_document[pk] = _counts(values)
+        _moved(seen.per_document, now.per_document, then.per_document)
+        seen.per_document = defaultdict(
+            Counts, {pk: c for pk, c in seen.per_document.items() if c.total}
+        )
+        # The trend: completions from the stored dates, the deadlines from the tally.
+        done = (
+            self._stored.filter(asof_status=Status.DONE, asof_completed_on__gte=begin)
+            .filter(asof_completed_on__lte=on)
+            .values_list("asof_completed_on")
+            .annotate(n=Count("pk"))
+            .values_list("asof_completed_on", "n")
+        )
+        due = (
+            tally.filter(deadline__gte=begin, deadline__lt=on)
+            .order_by()
+            .values_list("deadline")
+            .annotate(n=Sum("count"))
+            .values_list("deadline", "n")
+        )
+        for into, rows in ((seen.completed, done), (seen.fallen_due, due)):
+            for day, n in rows:
+                day = _date(day)
+                into[(day.year, day.month)] += n
+        _moved(seen.completed, now.completed, then.completed)
+        _moved(seen.fallen_due, now.fallen_due, then.fallen_due)
+        # The lists: counts as the numbers above; first rows from the stored order, skipping
+        # the rows that moved, merged with those rows as they were.
+        overdue = sum(c.overdue for c in seen.per_document.values())
+        soon = on + dt.timedelta(days=DUE_WITHIN_DAYS)
+        counts = {
+            Attention.OVERDUE: overdue,
+            Attention.DUE: self._tally_sum(
+                tally.filter(aggregates.OPEN, deadline__gte=on, deadline__lte=soon)
+            )
+            - now.lists[Attention.DUE].count
+            + then.lists[Attention.DUE].count,
+            Attention.SILENT: self._stored.filter(attention_condition(Attention.SILENT, on)).count()
+            - now.lists[Attention.SILENT].count
+            + then.lists[Attention.SILENT].count,
+        }
+        nulls_last = connection.features.nulls_order_largest
+        for kind, first in seen.lists.items():
+            for key, pk in then.lists[kind].items:
+                first.offer(key, pk)
+            for deadline, pk in self._unmoved(kind, ["asof_deadline", "pk"]):
+                silent = kind == Attention.SILENT
+                first.offer(_deadline_key(deadline, nulls_last) if silent else deadline, pk)
+            first.count = counts[kind]
+        awaiting = [
+            pk for _key, pk in self._unmoved(Attention.AWAITING, ["asof_last_update", "pk"])
+        ]
+        seen.awaiting = then.awaiting + awaiting
+        seen.awaiting_count = (
+            self._tally_sum(tally.filter(status=Status.AWAITING_SIGNOFF))
+            - len(now.awaiting)
+            + len(then.awaiting)
+        )
+        for kind in NOT_OF_THE_DAY:
+            flagged = self._stored.filter(attention_condition(kind, on)).values_list(
+                "pk", flat=True
+            )
+            seen.flagged[kind] = sorted(
+                {pk for pk in flagged if pk not in moved} | set(then.flagged[kind])
+            )
+        return seen
+
+    @staticmethod
+    def _tally_sum(rows: QuerySet) -> int:
+        return rows.aggregate(n=Sum("count"))["n"] or 0
+
+    def _unmoved(self, kind: str, order: list[str]) -> list[tuple]:
+        """The first LIST_LIMIT rows of a list among those that did not move since the day
+        (their values now are those of then), as (first ordering value, pk)."""
+        qs = self._stored.filter(attention_condition(kind, self.on))
+        if self._moved_ids:
+            qs = qs.exclude(AnyOf(F("pk"), self._moved_ids))
+        rows = qs.order_by(*order).values_list(order[0], "pk")[:LIST_LIMIT]
+        return [(_date(key), pk) for key, pk in rows]
 
     @cached_property
     def totals(self) -> Counts:
@@ -1367,11 +1574,13 @@ class OverviewBoard:
                 count = len(flagged)
             elif kind in first_rows:
                 rows = first_rows[kind]
-                count = (
-                    len(self._one_pass.awaiting)
-                    if kind == Attention.AWAITING
-                    else self._one_pass.lists[kind].count
-                )
+                seen = self._one_pass
+                if kind != Attention.AWAITING:
+                    count = seen.lists[kind].count
+                elif seen.awaiting_count is not None:
+                    count = seen.awaiting_count
+                else:
+                    count = len(seen.awaiting)
             else:
                 rows = self._first(kind, orders[kind])
                 count = self._tallied_count(kind)
@@ -1436,16 +1645,17 @@ class OverviewBoard:
             .annotate(n=Count("pk"))
             .values_list("asof_completed_on", "n")
         )
-        fallen = self.qs if self._tally is None else self._unissued
+        tally = self._tally if self.tallies else None  # today's (a past date: `_since_pass`)
+        fallen = self.qs if tally is None else self._unissued
         due = bucket(
             fallen.filter(asof_deadline__gte=begin, asof_deadline__lt=self.on)
             .values_list("asof_deadline")
             .annotate(n=Count("pk"))
             .values_list("asof_deadline", "n")
         )
-        if self._tally is not None:  # the rest from the tally's deadlines
+        if tally is not None:  # the rest from the tally's deadlines
             tallied = bucket(
-                self._tally.filter(deadline__gte=begin, deadline__lt=self.on)
+                tally.filter(deadline__gte=begin, deadline__lt=self.on)
                 .order_by()
                 .values_list("deadline")
                 .annotate(n=Sum("count"))

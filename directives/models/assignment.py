@@ -390,7 +390,9 @@ class AssignmentQuerySet(SearchColumnsQuerySet):
             .order_by(STANDING_GROUP, "deadline", "pk")
         )
 
-    def as_of(self, on: dt.date, *, from_history: bool = False) -> AssignmentQuerySet:
+    def as_of(
+        self, on: dt.date, *, from_history: bool = False, from_stored: bool = False
+    ) -> AssignmentQuerySet:
         """The picture recorded at the end of the day `on`, computed from the history in SQL.
 
         Annotates, as they stood then: `asof_status`, `asof_redo`, `asof_percent`,
@@ -412,9 +414,11 @@ class AssignmentQuerySet(SearchColumnsQuerySet):
         leader's overview spent 40 of its 45 s in these subqueries). The last update, the note
         and `asof_since` stay subqueries: they are the lead unit's own reports, which the stored
         "last update" (any write) is not; they cost only where a page shows or sorts by them.
-        `from_history=True` reads the history whatever the day (tests compare both).
+        `from_history=True` reads the history whatever the day (tests compare both);
+        `from_stored=True` judges today's values on the day `on`, whatever the day (what did not
+        move since that day looked then as it does now: the overview's past from the tallies).
         """
-        stored = on >= timezone.localdate() and not from_history
+        stored = (on >= timezone.localdate() or from_stored) and not from_history
         qs = self._as_of_stored(on) if stored else self._as_of_history(on)
         return qs.annotate(
             # The completion counts from the day the unit reported it (apply_transition).

@@ -110,6 +110,9 @@ class ProgressUpdate(SearchColumnsMixin, models.Model):
                 condition=models.Q(coordinating=True),
                 name="progress_coordinating",
             ),
+            # What moved after a date (the whole tree's overview of a past date reads only the
+            # assignments recorded since): a range of this index, its ids read from it alone.
+            models.Index(fields=["created_at", "assignment"], name="progress_created_assignment"),
         ]
         constraints = [
             models.CheckConstraint(
