@@ -1242,7 +1242,8 @@ class OverviewBoard:
         """`_one_pass` for a past date of the whole tree: each number is today's (from the
         tallies, or SQL over the stored columns judged on that day) less the rows that moved
         since as they are now, plus the same rows as they were then. Only those rows' history
-        is read — a year ago at a million a third of the rows, a month ago a few thousand."""
+        is read: its cost follows the changes since the day (at a million in the load data,
+        a month back 112,676 rows of 990,913, a year back 350,718)."""
         then, now = self._since_passes
         moved = set(self._moved_ids)
         on, begin = self.on, self._trend_months[0]
