@@ -210,28 +210,30 @@ def unit_moved(unit: Unit, old_path: str, new_path: str) -> None:
     new_above = set(units_of_path(new_path)) - {unit.pk}
     if old_above == new_above:
         return
-    subtree = (
-        Assignment.objects.filter(lead_unit__path__startswith=new_path, parent__isnull=True)
-        .order_by()
-        .values_list("status", "deadline", "completed_on", "reported_done_on")
-        .annotate(n=Count("pk"))
+    leave, join = old_above - new_above, new_above - old_above
+    _move(
+        Assignment.objects.filter(lead_unit__path__startswith=new_path),
+        leave=[(UNIT, unit_id) for unit_id in leave],
+        join=[(UNIT, unit_id) for unit_id in join],
     )
-    deltas: Counter = Counter()
-    for status, deadline, completed_on, reported_done_on, n in subtree:
-        key = key_for(status, deadline, completed_on, reported_done_on)
-        for unit_id in old_above - new_above:
-            deltas[(UNIT, unit_id, *key)] -= n
-        for unit_id in new_above - old_above:
-            deltas[(UNIT, unit_id, *key)] += n
-    apply(deltas)
 
 
 def directive_moved(directive_id: int, old_document_id: int, new_document_id: int) -> None:
     """A directive (with every assignment of it) moved to another document."""
     if old_document_id == new_document_id:
         return
+    _move(
+        Assignment.objects.filter(directive_id=directive_id),
+        leave=[(DOCUMENT, old_document_id)],
+        join=[(DOCUMENT, new_document_id)],
+    )
+
+
+def _move(assignments, *, leave: list[tuple[str, int]], join: list[tuple[str, int]]) -> None:
+    """Move the counts of the top-level `assignments` from the tally owners `leave` to
+    `join` ((UNIT or DOCUMENT, id) pairs), key by key."""
     rows = (
-        Assignment.objects.filter(directive_id=directive_id, parent__isnull=True)
+        assignments.filter(parent__isnull=True)
         .order_by()
         .values_list("status", "deadline", "completed_on", "reported_done_on")
         .annotate(n=Count("pk"))
@@ -239,8 +241,10 @@ def directive_moved(directive_id: int, old_document_id: int, new_document_id: in
     deltas: Counter = Counter()
     for status, deadline, completed_on, reported_done_on, n in rows:
         key = key_for(status, deadline, completed_on, reported_done_on)
-        deltas[(DOCUMENT, old_document_id, *key)] -= n
-        deltas[(DOCUMENT, new_document_id, *key)] += n
+        for owner in leave:
+            deltas[(*owner, *key)] -= n
+        for owner in join:
+            deltas[(*owner, *key)] += n
     apply(deltas)
 
 

@@ -437,16 +437,32 @@ class Overview:
         qs = Assignment.objects.filter(scope_filter(self.user) if scope is None else scope)
         if self.unit is not None:
             qs = qs.filter(lead_unit__path__startswith=self.unit.path)
+        return qs.filter(self.document_filter("directive__document__"))
+
+    def document_filter(self, prefix: str) -> Q:
+        """The filters on documents (issuing body, kind, issue date), on the document that
+        `prefix` leads to."""
+        q = Q()
         if self.issuer is not None:
-            qs = qs.filter(directive__document__issuing_unit=self.issuer)
+            q &= Q(**{f"{prefix}issuing_unit": self.issuer})
         if self.kind:
-            qs = qs.filter(kind_filter(self.kind, "directive__document__"))
+            q &= kind_filter(self.kind, prefix)
         if self.by == PeriodBasis.ISSUED:
             if self.start:
-                qs = qs.filter(directive__document__issue_date__gte=self.start)
+                q &= Q(**{f"{prefix}issue_date__gte": self.start})
             if self.end:
-                qs = qs.filter(directive__document__issue_date__lte=self.end)
-        return qs
+                q &= Q(**{f"{prefix}issue_date__lte": self.end})
+        return q
+
+    def deadline_filter(self, name: str) -> Q:
+        """The deadline period, if one is chosen, on the date field `name`."""
+        q = Q()
+        if self.by == PeriodBasis.DEADLINE:
+            if self.start:
+                q &= Q(**{f"{name}__gte": self.start})
+            if self.end:
+                q &= Q(**{f"{name}__lte": self.end})
+        return q
 
     @cached_property
     def scoped_ids(self) -> list[int]:
@@ -478,12 +494,7 @@ class Overview:
         else:
             # One array parameter on PostgreSQL, not one placeholder per id (tens of thousands).
             qs = Assignment.objects.filter(AnyOf(F("pk"), self.scoped_ids)).as_of(self.on)
-        if self.by == PeriodBasis.DEADLINE:
-            if self.start:
-                qs = qs.filter(asof_deadline__gte=self.start)
-            if self.end:
-                qs = qs.filter(asof_deadline__lte=self.end)
-        return qs.order_by()
+        return qs.filter(self.deadline_filter("asof_deadline")).order_by()
 
     def these(self, ids: list[int]) -> QuerySet:
         """Rows already chosen from `assignments()`, as of the date, by their ids alone: with
@@ -801,7 +812,7 @@ def _counts(values: dict[str, int]) -> Counts:
     return counts
 
 
-def _moved(into: dict, less: dict, more: dict) -> None:
+def _corrected(into: dict, less: dict, more: dict) -> None:
     """`into` (counts per key) less `less`'s and plus `more`'s: the rows that moved since a
     date, counted as they are now (`less`) and as they were then (`more`)."""
     for sign, per in ((-1, less), (1, more)):
@@ -895,10 +906,10 @@ class _Tallied(_UnitTree):
         if board.since:
             seen, now = board._since_passes
             change: dict[int, Counts] = {}
-            _moved(change, now.per_unit, seen.per_unit)
+            _corrected(change, now.per_unit, seen.per_unit)
             for lead, counts in change.items():
                 for ancestor in aggregates.units_of_path(self._units[lead].path):
-                    _moved(self._moved, {}, {ancestor: counts})
+                    _corrected(self._moved, {}, {ancestor: counts})
         self._fetch([None, *overview.expand])
 
     def _fetch(self, parents: list[int | None], also: tuple[int, ...] = ()) -> None:
@@ -914,7 +925,7 @@ class _Tallied(_UnitTree):
         for pk in wanted:
             self._read[pk] = _counts(found[pk]) if pk in found else Counts()
             if pk in self._moved:
-                _moved(self._read, {}, {pk: self._moved[pk]})
+                _corrected(self._read, {}, {pk: self._moved[pk]})
 
     def subtree(self, pk: int) -> Counts:
         self._fetch([], also=(pk,))
@@ -935,12 +946,9 @@ class _Tallied(_UnitTree):
         return [u for u in self._kids.get(key, []) if self._read[u.pk].total]
 
     def _counted(self) -> QuerySet:
-        tally = AssignmentTally.objects.filter(count__gt=0)
-        if self._overview.start:
-            tally = tally.filter(deadline__gte=self._overview.start)
-        if self._overview.end:
-            tally = tally.filter(deadline__lte=self._overview.end)
-        return tally
+        return AssignmentTally.objects.filter(
+            self._overview.deadline_filter("deadline"), count__gt=0
+        )
 
     def branching(self, units: list[Unit]) -> set[int]:
         """One query for a level: whether any row counts under a child of each unit (an
@@ -1066,28 +1074,14 @@ class OverviewBoard:
             return None
         o = self.overview
         if o.unit is None:
-            tally = DocumentTally.objects.all()
-            if o.issuer is not None:
-                tally = tally.filter(document__issuing_unit=o.issuer)
-            if o.kind:
-                tally = tally.filter(kind_filter(o.kind, "document__"))
-            if o.by == PeriodBasis.ISSUED:
-                if o.start:
-                    tally = tally.filter(document__issue_date__gte=o.start)
-                if o.end:
-                    tally = tally.filter(document__issue_date__lte=o.end)
+            tally = DocumentTally.objects.filter(o.document_filter("document__"))
             if self._unissued_apart:
                 tally = tally.filter(document__issuing_unit__isnull=False)
         elif self._units_tallied:
             tally = AssignmentTally.objects.filter(unit=o.unit)
         else:
             return None
-        if o.by == PeriodBasis.DEADLINE:
-            if o.start:
-                tally = tally.filter(deadline__gte=o.start)
-            if o.end:
-                tally = tally.filter(deadline__lte=o.end)
-        return tally
+        return tally.filter(o.deadline_filter("deadline"))
 
     @cached_property
     def _unissued(self) -> QuerySet:
@@ -1214,13 +1208,7 @@ class OverviewBoard:
 
     def _in_period(self, qs: QuerySet) -> QuerySet:
         """`qs` (an `as_of` queryset) within the deadline period, if one is chosen."""
-        o = self.overview
-        if o.by == PeriodBasis.DEADLINE:
-            if o.start:
-                qs = qs.filter(asof_deadline__gte=o.start)
-            if o.end:
-                qs = qs.filter(asof_deadline__lte=o.end)
-        return qs.order_by()
+        return qs.filter(self.overview.deadline_filter("asof_deadline")).order_by()
 
     @cached_property
     def _stored(self) -> QuerySet:
@@ -1251,7 +1239,7 @@ class OverviewBoard:
         seen = _OnePass()
         for pk, values in aggregates.groups_by(tally, "document_id", on=on).items():
             seen.per_document[pk] = _counts(values)
-        _moved(seen.per_document, now.per_document, then.per_document)
+        _corrected(seen.per_document, now.per_document, then.per_document)
         seen.per_document = defaultdict(
             Counts, {pk: c for pk, c in seen.per_document.items() if c.total}
         )
@@ -1274,8 +1262,8 @@ class OverviewBoard:
             for day, n in rows:
                 day = _date(day)
                 into[(day.year, day.month)] += n
-        _moved(seen.completed, now.completed, then.completed)
-        _moved(seen.fallen_due, now.fallen_due, then.fallen_due)
+        _corrected(seen.completed, now.completed, then.completed)
+        _corrected(seen.fallen_due, now.fallen_due, then.fallen_due)
         # The lists: counts as the numbers above; first rows from the stored order, skipping
         # the rows that moved, merged with those rows as they were.
         overdue = sum(c.overdue for c in seen.per_document.values())

@@ -19,7 +19,21 @@ from django.utils.translation import gettext_lazy as _
 from .assignment import Status
 
 
-class AssignmentTally(models.Model):
+class _Tally(models.Model):
+    """A count of assignments by their tally key (`directives.aggregates.key_for`)."""
+
+    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices)
+    deadline = models.DateField(_("thời hạn"), null=True, blank=True)
+    # Done after the (current) deadline, or awaiting sign-off and reported after it (or on an
+    # unknown day); always false for other work and without a deadline.
+    late = models.BooleanField(_("hoàn thành quá hạn"), default=False)
+    count = models.IntegerField(_("số phân công"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class AssignmentTally(_Tally):
     unit = models.ForeignKey(
         "directives.Unit",
         verbose_name=_("đơn vị (cả cây đơn vị con)"),
@@ -27,12 +41,6 @@ class AssignmentTally(models.Model):
         related_name="+",
         db_index=False,  # the composite index below starts with it
     )
-    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices)
-    deadline = models.DateField(_("thời hạn"), null=True, blank=True)
-    # Done after the (current) deadline, or awaiting sign-off and reported after it (or on an
-    # unknown day); always false for other work and without a deadline.
-    late = models.BooleanField(_("hoàn thành quá hạn"), default=False)
-    count = models.IntegerField(_("số phân công"), default=0)
 
     class Meta:
         verbose_name = _("bảng đếm phân công")
@@ -43,7 +51,7 @@ class AssignmentTally(models.Model):
         return f"{self.unit_id} {self.status} {self.deadline} {self.late}: {self.count}"
 
 
-class DocumentTally(models.Model):
+class DocumentTally(_Tally):
     """The same counts per document: top-level assignments of one document by status, current
     deadline and "done late" flag (the key of `AssignmentTally`).
 
@@ -62,10 +70,6 @@ class DocumentTally(models.Model):
         related_name="+",
         db_index=False,  # the composite index below starts with it
     )
-    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices)
-    deadline = models.DateField(_("thời hạn"), null=True, blank=True)
-    late = models.BooleanField(_("hoàn thành quá hạn"), default=False)
-    count = models.IntegerField(_("số phân công"), default=0)
 
     class Meta:
         verbose_name = _("bảng đếm phân công theo văn bản")
