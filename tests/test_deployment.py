@@ -40,6 +40,23 @@ def test_db_pool_switches_on_for_postgresql_only():
     assert pool == "None"
 
 
+JIT = "from django.conf import settings as s; print(s.DATABASES['default']['OPTIONS'])"
+
+
+def test_postgresql_connections_turn_jit_off_unless_asked_and_keep_the_url_s_options():
+    def options(**env: str) -> str:
+        result = manage("shell", "-v", "0", "-c", JIT, env={**PRODUCTION, **env})
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    pg = "postgres://postgres@127.0.0.1:5432/unused"
+    assert "'options': '-c jit=off'" in options(DATABASE_URL=pg)
+    assert "jit" not in options(DATABASE_URL=pg, DJANGO_DB_JIT="1")
+    with_own = options(DATABASE_URL=f"{pg}?options=-c%20work_mem%3D8MB")
+    assert "'options': '-c work_mem=8MB -c jit=off'" in with_own
+    assert "jit" not in options(DATABASE_URL="sqlite:///unused.sqlite3")
+
+
 PROXIES = (
     "from django.conf import settings as s; print([str(n) for n in s.TRACKER_TRUSTED_PROXIES])"
 )

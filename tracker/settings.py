@@ -404,6 +404,14 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
         os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "2")
     )
+    # No JIT compilation: PostgreSQL compiles any query its planner costs above 100,000 (the
+    # overview's counts over a large scope), which spends 50-60 ms before the query runs and
+    # saves less than that on queries that take a fraction of a second. Measured at a million
+    # assignments: a province leader's overview a year back 1.07 -> 0.74 s, the national one
+    # today 1.75 -> 1.65 s (docs/performance.md). DJANGO_DB_JIT=1 leaves the server's choice.
+    if not env_bool("DJANGO_DB_JIT"):
+        options = DATABASES["default"]["OPTIONS"]
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 # PostgreSQL connection pool (psycopg_pool, built into Django 5.1+): one pool per app-server
 # process; persistent connections (CONN_MAX_AGE) and the pool exclude each other.
 if env_bool("DJANGO_DB_POOL") and DATABASES["default"]["ENGINE"].endswith("postgresql"):

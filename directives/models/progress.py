@@ -113,6 +113,15 @@ class ProgressUpdate(SearchColumnsMixin, models.Model):
             # What moved after a date (the whole tree's overview of a past date reads only the
             # assignments recorded since): a range of this index, its ids read from it alone.
             models.Index(fields=["created_at", "assignment"], name="progress_created_assignment"),
+            # The lead unit's latest report of each assignment (its "last update", the order
+            # of "awaiting sign-off", its note): one step back in this index, read from it
+            # alone. With only the index above, each of a national overview's 45,600 awaiting
+            # rows fetched its reports to skip the coordinating ones (0.39 → 0.25 s a page).
+            models.Index(
+                fields=["assignment", "created_at", "id"],
+                condition=models.Q(coordinating=False),
+                name="progress_lead_latest",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
