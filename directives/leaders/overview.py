@@ -763,15 +763,24 @@ def read_then(qs: QuerySet, on: dt.date, flags: tuple[str, ...] = ()) -> Iterato
         )
         .iterator(chunk_size=5000)
     )
+    # The standing and group follow from (status, deadline, report day) alone, and rows share
+    # them (a deadline holds hundreds): each worked out once per read, then looked up (a year
+    # back of the whole tree reads half a million rows).
+    judged: dict[tuple, tuple[str, str]] = {}
+    reported_counts = (Status.DONE, Status.AWAITING_SIGNOFF)
     for pk, document_id, unit_id, path, status, deadline, reported_on, *marks in rows:
         deadline, reported_on = _date(deadline), _date(reported_on)
-        standing = standing_for(
-            status=status,
-            deadline=deadline,
-            completed_on=reported_on if status == Status.DONE else None,
-            on=on,
-            reported_on=reported_on,
-        )
+        key = (status, deadline, reported_on if status in reported_counts else None)
+        found = judged.get(key)
+        if found is None:
+            standing = standing_for(
+                status=status,
+                deadline=deadline,
+                completed_on=reported_on if status == Status.DONE else None,
+                on=on,
+                reported_on=reported_on,
+            )
+            found = judged[key] = (standing, group_for(standing, deadline).value)
         yield Then(
             pk,
             document_id,
@@ -780,8 +789,7 @@ def read_then(qs: QuerySet, on: dt.date, flags: tuple[str, ...] = ()) -> Iterato
             status,
             deadline,
             reported_on,
-            standing,
-            group_for(standing, deadline).value,
+            *found,
             dict(zip(flags, marks, strict=True)),
         )
 
