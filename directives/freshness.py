@@ -49,6 +49,8 @@ PREFIX = "tracker:data-version:"
 EPOCH = "epoch"
 ALL = "all"
 REACH = "reach"
+# The periodic reports' slots and obligations (the "reports due and not submitted" count).
+PERIODIC = "periodic"
 logger = logging.getLogger(__name__)
 WARN_EVERY = 60  # seconds: an outage is logged once a minute per process, not once per write
 _warned_at = 0.0
@@ -242,6 +244,12 @@ def _on_coordination(sender, instance, action, reverse, pk_set, **kwargs) -> Non
         units_changed(pk_set)  # and those added or removed
 
 
+def _on_periodic_write(sender, **kwargs) -> None:
+    """A slot or an obligation of the periodic reports (a new slot made in bulk says so itself:
+    `periodic.slots`)."""
+    data_changed(PERIODIC)
+
+
 def connect() -> None:
     """Watch the models the dashboards, the overview and their lists show (AppConfig.ready)."""
     from django.contrib.auth import get_user_model
@@ -281,6 +289,10 @@ def connect() -> None:
     # A finished period's scorecard stored for the first time holds what pages counted live;
     # recounted (deleted, then stored again) it may differ.
     post_delete.connect(_on_write, sender=models.ScoredPeriod, dispatch_uid="freshness-scored")
+    for model in (models.ReportSubmission, models.ReportingObligation):
+        uid = f"freshness-{model._meta.label_lower}"
+        post_save.connect(_on_periodic_write, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_on_periodic_write, sender=model, dispatch_uid=f"{uid}-delete")
     m2m_changed.connect(
         _on_coordination,
         sender=models.Assignment.coordinating_units.through,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from directives import freshness
 from directives.models import ReportingObligation, ReportSubmission, UnitKind
 from directives.periodic import periods as P
 from directives.periodic import slots as slot_rules
@@ -129,6 +130,7 @@ def generate(gen, count: int) -> dict[str, int]:
                 )
 
     written = gen.writer.write(ReportSubmission, columns, rows())
+    freshness.data_changed(freshness.PERIODIC)  # COPY sends no signal
     return {"reporting_obligations": len(obligations), "report_submissions": written}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from directives import freshness
 from directives.models import ReportingObligation, ReportSubmission
 from directives.periodic import periods as P
 
@@ -68,6 +69,8 @@ def create_slots_for(obligation: ReportingObligation, today: dt.date) -> int:
         # ignore_conflicts: a concurrent run that got there first is not an error.
         ReportSubmission.objects.bulk_create(batch, ignore_conflicts=True)
         created += len(batch)
+    if missing:  # bulk_create sends no signal: the "not submitted" counts must see them
+        freshness.data_changed(freshness.PERIODIC)
     return created
 
 
