@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from directives import freshness, params
+from directives.models import Role
 from directives.periodic import permissions
 
 register = template.Library()
@@ -55,7 +56,8 @@ def _count(user, document_id: int | None, today: dt.date) -> int:
     membership or user write renews). Counting a province's slots through three unit paths
     cost 7 ms on each dashboard, overview and home page of a leader at a million assignments,
     most of a warm overview's time. Counted afresh when the region cache is off
-    (DJANGO_DASHBOARD_CACHE=0) or the cache cannot be reached."""
+    (DJANGO_DASHBOARD_CACHE=0) or the cache cannot be reached, and for a unit's own staff
+    (`_costly`)."""
 
     def counted() -> int:
         query = permissions.visible_submissions(user).unsubmitted_due(today)
@@ -63,7 +65,7 @@ def _count(user, document_id: int | None, today: dt.date) -> int:
             query = query.filter(obligation__document_id=document_id)
         return query.count()
 
-    if not settings.DASHBOARD_REGION_CACHE:
+    if not settings.DASHBOARD_REGION_CACHE or not _costly(user):
         return counted()
     version = freshness.data_version(freshness.PERIODIC)
     if version is None:
@@ -79,3 +81,13 @@ def _count(user, document_id: int | None, today: dt.date) -> int:
         with contextlib.suppress(Exception):  # the next request counts it again
             cache.set(key, found, COUNT_SECONDS)
     return found
+
+
+def _costly(user) -> bool:
+    """Whether the user's count is worth keeping: a leader's goes through unit paths, the whole
+    tree's over every slot; a unit's own staff's is two indexed look-ups, cheaper than reading
+    the cache (and their pages would pay the cache's first read of the data version)."""
+    if permissions.sees_everything(user):
+        return True
+    membership = permissions.membership_of(user)
+    return membership is not None and membership.role == Role.LEADER
