@@ -1116,15 +1116,17 @@ class OverviewBoard:
             or kind not in (Attention.DUE, Attention.AWAITING)
         ):
             return None
-        if kind == Attention.DUE:
-            soon = self.on + dt.timedelta(days=DUE_WITHIN_DAYS)
-            rows = self._tally.filter(aggregates.OPEN, deadline__gte=self.on, deadline__lte=soon)
-        else:
-            rows = self._tally.filter(status=Status.AWAITING_SIGNOFF)
-        held = rows.aggregate(n=Sum("count"))["n"] or 0
+        held = self._tally_sum(self._tally_listed(kind))
         if self._unissued_apart:
             held += self._list(kind, ["pk"], self._unissued).count()
         return held
+
+    def _tally_listed(self, kind: str) -> QuerySet:
+        """The tally's rows on a list its key decides: due within 7 days, awaiting sign-off."""
+        if kind == Attention.DUE:
+            soon = self.on + dt.timedelta(days=DUE_WITHIN_DAYS)
+            return self._tally.filter(aggregates.OPEN, deadline__gte=self.on, deadline__lte=soon)
+        return self._tally.filter(status=Status.AWAITING_SIGNOFF)
 
     @cached_property
     def _unit_tree(self) -> _UnitTree:
@@ -1275,12 +1277,9 @@ class OverviewBoard:
         # The lists: counts as the numbers above; first rows from the stored order, skipping
         # the rows that moved, merged with those rows as they were.
         overdue = sum(c.overdue for c in seen.per_document.values())
-        soon = on + dt.timedelta(days=DUE_WITHIN_DAYS)
         counts = {
             Attention.OVERDUE: overdue,
-            Attention.DUE: self._tally_sum(
-                tally.filter(aggregates.OPEN, deadline__gte=on, deadline__lte=soon)
-            )
+            Attention.DUE: self._tally_sum(self._tally_listed(Attention.DUE))
             - now.lists[Attention.DUE].count
             + then.lists[Attention.DUE].count,
             Attention.SILENT: self._stored.filter(attention_condition(Attention.SILENT, on)).count()
@@ -1300,7 +1299,7 @@ class OverviewBoard:
         ]
         seen.awaiting = then.awaiting + awaiting
         seen.awaiting_count = (
-            self._tally_sum(tally.filter(status=Status.AWAITING_SIGNOFF))
+            self._tally_sum(self._tally_listed(Attention.AWAITING))
             - len(now.awaiting)
             + len(then.awaiting)
         )

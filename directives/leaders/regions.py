@@ -82,7 +82,9 @@ def region_key(request: HttpRequest, name: str, scopes: list[str], *, per_sessio
     return f"tracker:{name}:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def cached(key: str | None) -> str | None:
+def cached(key: str | None):
+    """What is kept under `key` (a region, or another value kept by its data versions: the
+    periodic reports' count); None on a miss, without a key or without the cache."""
     if key is None:
         return None
     try:
@@ -91,7 +93,8 @@ def cached(key: str | None) -> str | None:
         return None
 
 
-def keep(key: str | None, region: str) -> None:
+def keep(key: str | None, region) -> None:
+    """Keep `region` (or another value) under `key` for an hour unused, if the cache answers."""
     if key is None:
         return
     with contextlib.suppress(Exception):  # without the cache the next request computes it again

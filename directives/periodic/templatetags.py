@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
 from directives import freshness, params
+from directives.leaders import regions
 from directives.models import Role
 from directives.periodic import permissions
 
@@ -45,10 +44,6 @@ def periodic_unsubmitted(context, only_if_any: bool = False) -> dict:
     return {"count": count, "document_id": document_id}
 
 
-# How long an unused count stays in the cache; the data version, not this, keeps it right.
-COUNT_SECONDS = 3600
-
-
 def _count(user, document_id: int | None, today: dt.date) -> int:
     """The count, reused while no slot, obligation, unit, document or membership changed and the
     day is the same: its key holds the periodic reports' data version (`freshness.PERIODIC`,
@@ -72,14 +67,10 @@ def _count(user, document_id: int | None, today: dt.date) -> int:
         return counted()
     parts = [version, str(user.pk), str(document_id or ""), today.isoformat()]
     key = "tracker:periodic-due:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    try:
-        found = cache.get(key)
-    except Exception:  # noqa: BLE001 - without the cache it is counted, as on a miss
-        return counted()
+    found = regions.cached(key)  # None on a miss or without the cache: counted
     if found is None:
         found = counted()
-        with contextlib.suppress(Exception):  # the next request counts it again
-            cache.set(key, found, COUNT_SECONDS)
+        regions.keep(key, found)
     return found
 
 
