@@ -169,6 +169,12 @@ def _whole_tree(membership: Membership) -> bool:
     return membership._whole_tree
 
 
+def leads_whole_tree(membership: Membership | None) -> bool:
+    """Whether `membership` is a leader's of the unit every unit lies under (the central body):
+    a rule "in the leader's subtree" then holds for every row and need not be checked."""
+    return membership is not None and membership.role == Role.LEADER and _whole_tree(membership)
+
+
 def collects_visible_ids(user) -> bool:
     """Whether `visible_assignments_filter(user)` gathers the user's ids first (`pk IN (…)`: staff,
     a leader of a small subtree) rather than checking rows as an ordered walk meets them (the

@@ -257,3 +257,47 @@ def test_stale_submit_keeps_the_text_on_the_current_version(client, obligation, 
     third.refresh_from_db()
     assert third.state == "open"
     assert client.post(url, {"text": "Văn bản đang nhập", "version": "5"}).status_code == 302
+
+
+def test_the_whole_trees_leader_sees_every_slot_and_a_provinces_only_its_own(
+    obligation, slot_of, tree, people
+):
+    """The central body's leader reads every slot without the subtree test; a leader under
+    another root does not see that root's slots."""
+    from django.contrib.auth.models import User
+
+    from directives.models import ReportingObligation, ReportSubmission, UnitKind
+    from directives.periodic import slots
+    from directives.periodic.permissions import visible_submissions
+    from tests.factories import DocumentFactory, UnitFactory
+
+    def seen(user) -> set[int]:
+        fresh = User.objects.get(pk=user.pk)  # the scope is worked out once per user object
+        return set(visible_submissions(fresh).values_list("pk", flat=True))
+
+    slot_of(tree["districts"][0])
+    leader = people["province_leader"]
+    # The province is the only root: its leader leads the whole tree and sees every slot.
+    assert seen(leader) == set(ReportSubmission.objects.values_list("pk", flat=True))
+
+    other = UnitFactory(name="Tỉnh khác", kind=UnitKind.PROVINCE)
+    UnitFactory(name="Huyện ủy tỉnh khác", kind=UnitKind.PARTY_COMMITTEE, parent=other)
+    ReportingObligation.objects.create(
+        document=DocumentFactory(issuing_unit=other),
+        title="Báo cáo của tỉnh khác",
+        frequency="quarterly",
+        due_rule="ngày 15 của tháng cuối quý",
+        cutoff_rule="ngày 14 của tháng cuối quý",
+        units_under=other,
+        units_kind=UnitKind.PARTY_COMMITTEE,
+        receiving_unit=other,
+        starts_on=dt.date(2020, 10, 1),
+    )
+    slots.create_slots(dt.date(2020, 12, 1))
+    theirs = set(ReportSubmission.objects.filter(unit__parent=other).values_list("pk", flat=True))
+    assert theirs
+    assert not seen(leader) & theirs
+    assert seen(leader) == set(
+        ReportSubmission.objects.exclude(pk__in=theirs).values_list("pk", flat=True)
+    )
+    assert seen(people["inspector"]) >= theirs
