@@ -335,3 +335,35 @@ def test_a_refresh_after_a_save_keeps_what_the_user_is_typing(page, demo_live):
     expect(
         page.get_by_text("Đã báo cáo hoàn thành; nhiệm vụ chờ lãnh đạo xác nhận.")
     ).to_be_visible()
+
+
+def test_the_list_fits_a_desk_screen_with_every_action_in_view(demo_live, page):
+    """At 1280 px the unit's list fits, long standings ("Chờ xác nhận (báo cáo đúng hạn)") and
+    all: neither the page nor the table scrolls sideways to reach "Cập nhật tiến độ"."""
+    from django.utils import timezone
+
+    from directives import actions
+    from directives.models import Action, Actor, Assignment
+
+    reported = Assignment.objects.get(directive__number="1", lead_unit__name="Huyện ủy Năm Căn")
+    actions.transition(  # reported before its deadline (31/12/2020): the longest standing
+        reported,
+        Action.REPORT_DONE,
+        user=None,
+        note="Đã ban hành",
+        acting_as=Actor.LEAD,
+        at=timezone.make_aware(dt.datetime(2020, 12, 30, 9)),
+    )
+    sign_in(page, demo_live, "namcan")
+    page.goto(f"{demo_live.url}/assignments/")
+    long_badge = page.locator("#assignment-list .badge", has_text="Chờ xác nhận (báo cáo đúng hạn)")
+    expect(long_badge.first).to_be_visible()
+    wrap = page.locator("#assignment-list .table-wrap")
+    assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    right = wrap.evaluate("e => e.getBoundingClientRect().right")
+    buttons = page.get_by_role("link", name="Cập nhật tiến độ").all()
+    assert buttons
+    for button in buttons:
+        box = button.bounding_box()
+        assert box["x"] + box["width"] <= right
