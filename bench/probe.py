@@ -41,12 +41,14 @@ from django.utils import timezone  # noqa: E402
 from django.utils.crypto import get_random_string  # noqa: E402
 from pages import BASELINE, PAGES, WRITER, Page, chosen  # noqa: E402
 
+from directives.api import exports as large_export  # noqa: E402
 from directives.leaders.reporting import build_report  # noqa: E402
 from directives.leaders.views import _with_defaults  # noqa: E402
 from directives.models import (  # noqa: E402
     TAKES_PROGRESS,
     Assignment,
     Document,
+    ExportFile,
     Membership,
     ProgressUpdate,
     Status,
@@ -268,17 +270,37 @@ def cold_and_warm(
     return timings[0], timings[1]
 
 
+def fetch_export(client: Client, user, path: str) -> tuple[int, bytes, bool]:
+    """(status, file, queued) of an export as its user gets it.
+
+    A large report's export answers with a redirect to the notifications and is built by a
+    background task (issue 19): that task is run here, as the worker runs it, so the time is
+    what the user waits for the file, not the redirect's (the benchmark timed 0.19 s for a
+    10,000-row Excel file that way). The kept file is read, then removed.
+    """
+    response = client.get(path)
+    body = b"".join(response) if response.streaming else response.content
+    if response.status_code != 302 or response.url != reverse("notification_list"):
+        return response.status_code, body, False
+    url = urlsplit(path)
+    kind = "csv" if url.path.endswith(".csv") else "xlsx"
+    export = ExportFile.objects.get(pk=large_export.export_report.call(user.pk, url.query, kind))
+    with export.file.open("rb") as kept:
+        body = kept.read()
+    export.file.delete(save=False)
+    export.delete()
+    return 200, body, True
+
+
 def measure_export(page: Page, user, variant: dict[str, str]) -> dict:
     client = Client()
     client.force_login(user)
     started = time.perf_counter()
-    response = client.get(variant["path"])
-    body = b"".join(response) if response.streaming else response.content
+    status, body, queued = fetch_export(client, user, variant["path"])
     seconds = time.perf_counter() - started
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     tracemalloc.start()
-    response = client.get(variant["path"])
-    _ = b"".join(response) if response.streaming else response.content
+    status, _, _ = fetch_export(client, user, variant["path"])
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -286,7 +308,8 @@ def measure_export(page: Page, user, variant: dict[str, str]) -> dict:
     query = QueryDict(urlsplit(variant["path"]).query)
     rows = build_report(user, _with_defaults(query)).listed().count()
     return {
-        "status": response.status_code,
+        "status": status,
+        "queued": queued,  # built by the background task, run here (seconds include it)
         "rows": rows,
         "seconds": round(seconds, 3),
         "peak_python_mb": round(peak / 2**20, 1),

@@ -159,6 +159,23 @@ def test_probe_exports_the_large_document_and_counts_its_rows(probe):
     assert measured["bytes"] > 0
 
 
+def test_probe_times_a_queued_export_by_building_its_file(probe, settings, tmp_path):
+    """A report above the task threshold answers with a redirect and is built in the background
+    (issue 19): the probe runs that task, so it times the file, not the redirect."""
+    from directives.models import ExportFile
+
+    settings.TRACKER_EXPORT_TASK_ROWS = 100
+    settings.MEDIA_ROOT = tmp_path
+    Page = load("pages").Page
+    export = Page("export", "report_xlsx", "central", query="doc={big_document}", kind="export")
+    measured = probe.collect([export])["pages"]["export"]["export"]
+    assert measured["queued"] is True
+    assert measured["status"] == 200
+    assert measured["rows"] == 150
+    assert measured["bytes"] > 1000  # a workbook, not a redirect's empty body
+    assert not ExportFile.objects.exists()  # the kept file is removed after measuring
+
+
 def test_probe_document_is_one_the_unit_leader_sees_part_of(probe):
     from directives.models import Assignment, Document, Membership
 
