@@ -229,3 +229,55 @@ def test_probe_session_rows_get_no_token(probe):
     Page = load("pages").Page
     out = probe.collect([Page("home", "home", "staff")])
     assert out["tokens"] == {} and out["pages"]["home"]["auth"] == "session"
+
+
+def test_a_page_slower_than_the_run_is_timed_alone_after_a_save_under_writes(monkeypatch):
+    """When no request ends within a run, one is timed alone; under writes it follows a save,
+    so it meets the page as the run's requests did, not the region they left in the cache."""
+    run = load("run")
+    events = []
+    monkeypatch.setattr(run, "drain", lambda port: None)
+    monkeypatch.setattr(
+        run,
+        "wrk",
+        lambda port, method, variants, *args: {
+            "requests": 0 if variants[0]["path"] == "/dashboard/" else 100,
+            "rps": 0.0 if variants[0]["path"] == "/dashboard/" else 1000.0,
+            "p50": 1.0,
+            "p95": 2.0,
+            "errors": 0,
+        },
+    )
+
+    def fetch(port, path, *args):
+        events.append(("fetch", path))
+        return 2.5
+
+    monkeypatch.setattr(run, "fetch", fetch)
+
+    class Writes:
+        def save(self):
+            events.append(("save", None))
+
+    page = {
+        "user": "central",
+        "method": "GET",
+        "variants": [{"path": "/dashboard/", "body": ""}],
+        "url_name": "dashboard",
+    }
+    probe = {
+        "sessions": {"central": ["s1"]},
+        "csrf": "c",
+        "tokens": {},
+        "baseline_queries": {"central": 2},
+    }
+    row: dict = {"queries": 54, "status": 200}  # from the probe
+    run.measure(8000, "overview", page, probe, {}, row, Writes())
+    timed = events.index(("fetch", "/dashboard/"), 2)  # after the two warm-up fetches
+    assert events[timed - 1] == ("save", None)
+    assert row["p50_ms"] == 2500 and "right after a save" in row["estimated"]
+
+    events.clear()
+    row = {"queries": 54, "status": 200}
+    run.measure(8000, "overview", page, probe, {}, row)  # warm or cache off: no save
+    assert ("save", None) not in events and "save" not in row["estimated"]
