@@ -101,6 +101,22 @@ def keep(key: str | None, region) -> None:
         cache.set(key, region, REGION_SECONDS)
 
 
+def kept(name: str, scope: str, parts: list[str], compute: Callable[[], object]):
+    """`compute()`, kept in the shared cache under `scope`'s data version (with the epoch) and
+    `parts`; computed each time when the caches of computed data are off
+    (DJANGO_DASHBOARD_CACHE=0) or the cache cannot be reached. For values, not regions: the
+    reports-due count, the list's directive choices."""
+    version = freshness.data_version(scope) if settings.DASHBOARD_REGION_CACHE else None
+    if version is None:
+        return compute()
+    key = f"tracker:{name}:" + hashlib.sha256("\n".join([version, *parts]).encode()).hexdigest()
+    found = cached(key)  # None on a miss or without the cache: computed
+    if found is None:
+        found = compute()
+        keep(key, found)
+    return found
+
+
 def cache_state(key: str | None, computed: bool) -> str:
     return "off" if key is None else "miss" if computed else "hit"
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 from django import template
-from django.conf import settings
 from django.utils import timezone
 
 from directives import freshness, params
@@ -60,18 +58,10 @@ def _count(user, document_id: int | None, today: dt.date) -> int:
             query = query.filter(obligation__document_id=document_id)
         return query.count()
 
-    if not settings.DASHBOARD_REGION_CACHE or not _costly(user):
+    if not _costly(user):
         return counted()
-    version = freshness.data_version(freshness.PERIODIC)
-    if version is None:
-        return counted()
-    parts = [version, str(user.pk), str(document_id or ""), today.isoformat()]
-    key = "tracker:periodic-due:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    found = regions.cached(key)  # None on a miss or without the cache: counted
-    if found is None:
-        found = counted()
-        regions.keep(key, found)
-    return found
+    parts = [str(user.pk), str(document_id or ""), today.isoformat()]
+    return regions.kept("periodic-due", freshness.PERIODIC, parts, counted)
 
 
 def _costly(user) -> bool:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
@@ -144,13 +143,7 @@ def _newest_directives(theirs, user, newest: int) -> list[tuple]:
         who = f"{membership.role}:{membership.unit_id}"
     else:
         return read()
-    version = freshness.data_version(freshness.REACH) if settings.DASHBOARD_REGION_CACHE else None
-    key = f"tracker:directive-choices:{who}:{newest}:{version}" if version else None
-    found = regions.cached(key)
-    if found is None:
-        found = read()
-        regions.keep(key, found)
-    return found
+    return regions.kept("directive-choices", freshness.REACH, [who, str(newest)], read)
 
 
 def _directive_choices(
